@@ -1,0 +1,155 @@
+/**
+ * The runbook's shared shapes. Pure types: no SDK, no I/O. See docs/internals.md for where each travels.
+ */
+
+/** How a plan moves its numbers. */
+export type CutoverMode = 'repoint' | 'carrierHook' | 'manualConfirmation';
+
+/** One service line to move. References are resolved against the instance at DeployCheck. */
+export interface PlanEntry {
+  /** E.164 address (`+18005550100`) or phone number ARN. */
+  readonly phoneNumber: string;
+  /** Target contact flow: ARN, id, or flow name. */
+  readonly targetFlow: string;
+}
+
+/** Thresholds and timing of the verification loop. Every field may be overridden per execution within bounds. */
+export interface VerificationSettings {
+  readonly pollIntervalSeconds: number;
+  readonly observationWindowSeconds: number;
+  readonly warmupSeconds: number;
+  readonly consecutiveFailureLimit: number;
+  /** Contacts (handled + abandoned) since cutover below which the window is INCONCLUSIVE, never LIVE. */
+  readonly minContactsForVerdict: number;
+  /** Trailing window, in seconds, over which abandonment rate, AHT and error counts are computed. */
+  readonly metricWindowSeconds: number;
+  /** Fraction 0–1. */
+  readonly maxAbandonmentRate: number;
+  readonly minAvgHandleTimeSeconds: number;
+  readonly maxAvgHandleTimeSeconds: number;
+  readonly maxContactsInQueue: number;
+  readonly maxOldestContactAgeSeconds: number;
+  readonly minAgentsAvailable: number;
+  /** ContactFlowErrors + ContactFlowFatalErrors + MisconfiguredPhoneNumbers in the trailing metric window. */
+  readonly maxContactFlowErrors: number;
+}
+
+export type VerificationKey = keyof VerificationSettings;
+
+/** Inclusive bounds for an execution-time override. */
+export interface Bounds {
+  readonly min: number;
+  readonly max: number;
+}
+
+export type VerificationBounds = { readonly [K in VerificationKey]: Bounds };
+
+/** What the construct embeds in the state machine definition (the `config` key of the state document). */
+export interface RunbookConfig {
+  readonly instanceArn: string;
+  readonly plan: readonly PlanEntry[];
+  /** Queue ARNs, ids or names to watch and to check staffing on. */
+  readonly queues: readonly string[];
+  readonly cutoverMode: CutoverMode;
+  readonly verification: VerificationSettings;
+  readonly verificationBounds: VerificationBounds;
+  /** Staffing required by DeployCheck, per watched queue. */
+  readonly minAgentsOnline: number;
+  /** Attestations the approver must give, e.g. ['uat', 'training', 'bau', 'support']. */
+  readonly requiredAttestations: readonly string[];
+  readonly allowedLatenessSeconds: number;
+  /** How far ahead `cutoverAt` may be, in days (the design fixes 14). */
+  readonly maxScheduleDays: number;
+  /** E.164 of the UAT number whose existence DeployCheck verifies; absent when none. */
+  readonly uatPhoneNumber?: string;
+  /** How many association calls run at once during cutover and rollback. */
+  readonly cutoverConcurrency: number;
+}
+
+/** The validated execution input, merged with the config (the `run` key). */
+export interface RunParameters {
+  readonly changeId: string;
+  /** ISO-8601 UTC, absent = cut over as soon as approved. */
+  readonly cutoverAt?: string;
+  readonly dryRun: boolean;
+  /** The plan entries selected for this execution (all, or the `phoneNumbers` subset). */
+  readonly plan: readonly PlanEntry[];
+  readonly verification: VerificationSettings;
+}
+
+/** A phone number as found on the instance. */
+export interface ResolvedNumber {
+  readonly phoneNumber: string;
+  readonly phoneNumberId: string;
+  readonly phoneNumberArn: string;
+  readonly targetFlowId: string;
+  /** Flow the number points at before cutover (the rollback snapshot); null when none. */
+  readonly snapshotFlowId: string | null;
+}
+
+export type CheckStatus = 'PASS' | 'FAIL' | 'NO_DATA';
+
+/** One readiness item of DeployCheck. */
+export interface ReadinessItem {
+  readonly check: string;
+  readonly subject: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+export interface ReadinessReport {
+  readonly ready: boolean;
+  readonly items: readonly ReadinessItem[];
+  readonly numbers: readonly ResolvedNumber[];
+  /** Queue ids resolved from the config's queue references. */
+  readonly queueIds: readonly string[];
+  /** phoneNumberId → flow id before cutover. */
+  readonly snapshot: Readonly<Record<string, string | null>>;
+}
+
+/**
+ * One poll of metrics. Every value is null when the API gave no data or failed (then `errors` says which).
+ * Rates are fractions 0–1, durations seconds, counts over the trailing metric window unless said.
+ */
+export interface MetricSample {
+  /** Seconds since cutover (simulated or real). */
+  readonly elapsedSeconds: number;
+  readonly abandonmentRate: number | null;
+  readonly avgHandleTimeSeconds: number | null;
+  readonly contactsInQueue: number | null;
+  readonly oldestContactAgeSeconds: number | null;
+  readonly agentsAvailable: number | null;
+  readonly contactFlowErrors: number | null;
+  /** Contacts handled + abandoned in the trailing metric window. */
+  readonly contactsInWindow: number | null;
+  /** Contacts handled + abandoned since cutover. */
+  readonly contactsSinceCutover: number | null;
+  /** API names that failed on this poll: an error is not a failure. */
+  readonly errors: readonly string[];
+}
+
+export interface CheckResult {
+  readonly check: string;
+  readonly status: CheckStatus;
+  readonly value: number | null;
+  readonly threshold: string;
+  /** Consecutive FAILs of this check including this poll. */
+  readonly consecutiveFailures: number;
+}
+
+export type PollDecision = 'WARMING_UP' | 'CONTINUE' | 'ROLLBACK' | 'LIVE' | 'INCONCLUSIVE';
+
+/** The Verify loop's running state (the `verify` key), also the evidence of every verdict. */
+export interface VerifyState {
+  readonly polls: number;
+  readonly decision: PollDecision;
+  readonly reason: string;
+  readonly checks: readonly CheckResult[];
+  readonly sample: MetricSample | null;
+  /** check name → consecutive FAIL count. */
+  readonly failureStreaks: Readonly<Record<string, number>>;
+  /** check name → whether it has passed at least once after warm-up. */
+  readonly everPassed: Readonly<Record<string, boolean>>;
+  /** Seconds since cutover at which the first FAIL of the streak that caused ROLLBACK was seen. */
+  readonly breachAtSeconds: number | null;
+}

@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // Type checking happens once in `tsc --noEmit` (npm test); per-file checking doubles the run time.
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.js'],
   setupFiles: ['<rootDir>/test/support/setup-env.js'],
   testTimeout: 30000,

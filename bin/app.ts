@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+/**
+ * The default CDK app. Every setting comes from cdk.json context (override with `-c key=value`), so
+ * `npx cdk synth` needs no arguments, no AWS account and no network: the stack is environment-agnostic.
+ */
+import { App } from 'aws-cdk-lib';
+import { ContactCenterStack } from '../lib/contact-center-stack';
+import { PhoneNumberType } from '../lib/uat-phone-number';
+
+const app = new App();
+const context = (key: string): string | undefined => app.node.tryGetContext(`connect-golive:${key}`);
+
+new ContactCenterStack(app, context('stackName') ?? 'ConnectGoLive', {
+  description: 'connect-golive: Amazon Connect contact center and its go-live runbook',
+  instanceAlias: context('instanceAlias'),
+  countryCode: context('countryCode'),
+  phoneNumberType: context('phoneNumberType') as PhoneNumberType | undefined,
+  legacyNumber: context('legacyNumber'),
+  queueName: context('queueName'),
+});

@@ -1,0 +1,111 @@
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import * as connect from 'aws-cdk-lib/aws-connect';
+import { Construct } from 'constructs';
+import { ConnectInstance } from './connect-instance';
+import { entryFlowContent, legacyBridgeFlowContent } from './private/flow-content';
+import { PhoneNumberType, UatPhoneNumber } from './uat-phone-number';
+
+/** Properties of the default app's {@link ContactCenterStack}. */
+export interface ContactCenterStackProps extends StackProps {
+  /**
+   * Alias of the Connect instance.
+   * @default 'golive-contact-center'
+   */
+  readonly instanceAlias?: string;
+  /**
+   * Country of the UAT number.
+   * @default 'US'
+   */
+  readonly countryCode?: string;
+  /**
+   * Kind of UAT number.
+   * @default PhoneNumberType.DID
+   */
+  readonly phoneNumberType?: PhoneNumberType;
+  /**
+   * The legacy platform's E.164 number that the LegacyBridge flow transfers callers to during parallel running.
+   * @default '+18005550199'
+   */
+  readonly legacyNumber?: string;
+  /**
+   * Name of the queue callers wait in.
+   * @default 'Support'
+   */
+  readonly queueName?: string;
+}
+
+/** Names of the default app's flows, which cutover plans may refer to. */
+export const DEFAULT_FLOW_NAMES = { entry: 'Main', legacyBridge: 'LegacyBridge' } as const;
+
+/**
+ * The default app: a Connect instance with encrypted recordings, 24/7 hours, one queue, the entry flow (greeting,
+ * then the queue), the LegacyBridge flow (transfer to the legacy platform during parallel running) and a UAT
+ * number on the entry flow.
+ */
+export class ContactCenterStack extends Stack {
+  public readonly instance: ConnectInstance;
+  public readonly queue: connect.CfnQueue;
+  public readonly entryFlow: connect.CfnContactFlow;
+  public readonly legacyBridgeFlow: connect.CfnContactFlow;
+  public readonly uatNumber: UatPhoneNumber;
+
+  constructor(scope: Construct, id: string, props: ContactCenterStackProps = {}) {
+    super(scope, id, props);
+    const queueName = props.queueName ?? 'Support';
+
+    this.instance = new ConnectInstance(this, 'Instance', {
+      instanceAlias: props.instanceAlias ?? 'golive-contact-center',
+    });
+
+    const hours = new connect.CfnHoursOfOperation(this, 'AlwaysOpen', {
+      instanceArn: this.instance.instanceArn,
+      name: 'Always open',
+      description: 'Open 24/7',
+      timeZone: 'UTC',
+      config: ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'].map((day) => ({
+        day,
+        startTime: { hours: 0, minutes: 0 },
+        endTime: { hours: 23, minutes: 59 },
+      })),
+    });
+
+    this.queue = new connect.CfnQueue(this, 'Queue', {
+      instanceArn: this.instance.instanceArn,
+      name: queueName,
+      description: 'Inbound callers waiting for an agent',
+      hoursOfOperationArn: hours.attrHoursOfOperationArn,
+    });
+
+    this.entryFlow = new connect.CfnContactFlow(this, 'EntryFlow', {
+      instanceArn: this.instance.instanceArn,
+      name: DEFAULT_FLOW_NAMES.entry,
+      type: 'CONTACT_FLOW',
+      description: 'Greets the caller and transfers to the queue',
+      content: entryFlowContent({
+        greeting: 'Thank you for calling. Please hold while we connect you to the next available agent.',
+        queueArn: this.queue.attrQueueArn,
+      }),
+    });
+
+    this.legacyBridgeFlow = new connect.CfnContactFlow(this, 'LegacyBridgeFlow', {
+      instanceArn: this.instance.instanceArn,
+      name: DEFAULT_FLOW_NAMES.legacyBridge,
+      type: 'CONTACT_FLOW',
+      description: 'Parallel running: transfers the caller to the legacy platform',
+      content: legacyBridgeFlowContent({ legacyNumber: props.legacyNumber ?? '+18005550199' }),
+    });
+
+    this.uatNumber = new UatPhoneNumber(this, 'UatNumber', {
+      instance: this.instance,
+      contactFlowArn: this.entryFlow.attrContactFlowArn,
+      countryCode: props.countryCode,
+      type: props.phoneNumberType,
+    });
+
+    new CfnOutput(this, 'InstanceArn', { value: this.instance.instanceArn });
+    new CfnOutput(this, 'UatPhoneNumber', {
+      value: this.uatNumber.phoneNumber,
+      description: 'Call this number to run the UAT scripts against the entry flow',
+    });
+  }
+}

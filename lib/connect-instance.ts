@@ -36,7 +36,7 @@ export interface IConnectInstance extends IResource {
   grantReadConfiguration(grantee: iam.IGrantable): iam.Grant;
   /** Read real-time and historical metrics of this instance and its queues. */
   grantReadMetrics(grantee: iam.IGrantable): iam.Grant;
-  /** Associate phone numbers with this instance's contact flows (the cutover and the rollback). */
+  /** Associate phone numbers with this instance's contact flows, or disassociate them (the cutover and the rollback). */
   grantRepointPhoneNumbers(grantee: iam.IGrantable): iam.Grant;
 }
 
@@ -163,7 +163,8 @@ abstract class ConnectInstanceBase extends Resource implements IConnectInstance 
   public grantRepointPhoneNumbers(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
-      actions: ['connect:AssociatePhoneNumberContactFlow'],
+      // Disassociate takes the phone-number resource only; Associate needs the number and the flow.
+      actions: ['connect:AssociatePhoneNumberContactFlow', 'connect:DisassociatePhoneNumberContactFlow'],
       resourceArns: [this.phoneNumberArnPattern, this.contactFlowArnPattern],
     });
   }

@@ -64,6 +64,12 @@ export interface RunbookConfig {
   readonly uatPhoneNumber?: string;
   /** How many association calls run at once during cutover and rollback. */
   readonly cutoverConcurrency: number;
+  /** DynamoDB table holding the one-go-live-at-a-time lock and operator abort requests. */
+  readonly controlTableName: string;
+  /** SNS topic every step publishes its status to (the "bridge"). */
+  readonly statusTopicArn: string;
+  /** The user's carrier hook Lambda, for cutoverMode carrierHook. */
+  readonly carrierHookFunctionArn?: string;
 }
 
 /** The validated execution input, merged with the config (the `run` key). */
@@ -135,6 +141,8 @@ export interface CheckResult {
   readonly threshold: string;
   /** Consecutive FAILs of this check including this poll. */
   readonly consecutiveFailures: number;
+  /** Why the status is what it is when the value alone does not say (too few contacts, warm-up, bad value). */
+  readonly note?: string;
 }
 
 export type PollDecision = 'WARMING_UP' | 'CONTINUE' | 'ROLLBACK' | 'LIVE' | 'INCONCLUSIVE';
@@ -152,4 +160,9 @@ export interface VerifyState {
   readonly everPassed: Readonly<Record<string, boolean>>;
   /** Seconds since cutover at which the first FAIL of the streak that caused ROLLBACK was seen. */
   readonly breachAtSeconds: number | null;
+  /**
+   * check name → seconds since cutover of the first FAIL of its current streak (only checks in a streak).
+   * Optional so states written before it existed still evaluate; `evaluatePoll` always writes it.
+   */
+  readonly failureStreakSince?: Readonly<Record<string, number>>;
 }

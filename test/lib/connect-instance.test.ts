@@ -179,7 +179,7 @@ describe('ConnectInstance', () => {
               Resource: [arn, `${arn}/queue/*`],
             }),
             Match.objectLike({
-              Action: 'connect:AssociatePhoneNumberContactFlow',
+              Action: ['connect:AssociatePhoneNumberContactFlow', 'connect:DisassociatePhoneNumberContactFlow'],
               Resource: [
                 { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':connect:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':phone-number/*']] },
                 `${arn}/contact-flow/*`,

@@ -1,0 +1,44 @@
+/**
+ * The closing summary of an execution: which outcome, and why, in words an operator reads on the bridge. Pure.
+ */
+
+export type Outcome = 'LIVE' | 'ROLLED_BACK' | 'ABORTED' | 'DRY_RUN_OK' | 'ROLLBACK_FAILED';
+
+export interface OutcomeFacts {
+  readonly outcome: Outcome;
+  readonly error?: { Error?: string; Cause?: string };
+  readonly readinessFailures?: readonly string[];
+  readonly windowReason?: string;
+  readonly verifyReason?: string;
+  readonly humanDecision?: string;
+  readonly breachAtSeconds?: number | null;
+}
+
+/** One sentence: why the execution ended as it did. */
+export function explainOutcome(f: OutcomeFacts): string {
+  const err = f.error?.Error ? `${f.error.Error}${f.error.Cause ? `: ${causeMessage(f.error.Cause)}` : ''}` : undefined;
+  switch (f.outcome) {
+    case 'LIVE':
+      return f.humanDecision === 'live' ? `declared LIVE by a human after inconclusive verification (${f.verifyReason ?? ''})` : `verification passed: ${f.verifyReason ?? ''}`;
+    case 'DRY_RUN_OK':
+      return 'dry run: every check and the approval passed; no number was changed';
+    case 'ROLLED_BACK':
+      return `rolled back: ${err ?? (f.humanDecision ? `human decided ${f.humanDecision}` : f.verifyReason ?? 'verification failed')}`;
+    case 'ROLLBACK_FAILED':
+      return `ROLLBACK FAILED, numbers need manual restore: ${err ?? 'unknown error'}`;
+    case 'ABORTED':
+      if (f.readinessFailures && f.readinessFailures.length > 0) return `not ready: ${f.readinessFailures.join('; ')}`;
+      if (f.windowReason && !err) return f.windowReason;
+      return `aborted before any change: ${err ?? 'unknown reason'}`;
+  }
+}
+
+/** Lambda errors arrive as a JSON Cause `{ errorType, errorMessage }`; show the message. */
+function causeMessage(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    return parsed.errorMessage ?? cause;
+  } catch {
+    return cause;
+  }
+}

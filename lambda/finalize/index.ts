@@ -1,0 +1,52 @@
+/**
+ * Finalize: reads where every number ended up, explains the outcome and publishes the closing status. It never
+ * changes the outcome the state machine marked.
+ */
+import { explainOutcome, Outcome } from '../core/outcome';
+import { instanceIdOf, readAssociations } from '../shared/connect';
+import { logger } from '../shared/logger';
+import { parseState } from '../shared/state';
+import { publishStatus } from '../shared/status';
+
+export interface FinalOutcome {
+  readonly outcome: Outcome;
+  readonly reason: string;
+  readonly changeId: string | null;
+  /** E.164 → flow id the number is on now (null = none); empty when the plan was never resolved. */
+  readonly finalAssociations: Record<string, string | null>;
+  readonly breachAtSeconds: number | null;
+  readonly approver: string | null;
+}
+
+export async function handler(event: unknown): Promise<FinalOutcome> {
+  const state = parseState(event, 'config', 'outcome');
+  const outcome = state.outcome!.outcome as Outcome;
+  logger.appendKeys({ changeId: state.run?.changeId, executionArn: state.executionArn });
+  let finalAssociations: Record<string, string | null> = {};
+  if (state.readiness && state.readiness.numbers.length > 0) {
+    try {
+      const read = await readAssociations(instanceIdOf(state.config.instanceArn), state.readiness.numbers);
+      finalAssociations = Object.fromEntries(state.readiness.numbers.map((n) => [n.phoneNumber, read[n.phoneNumberId] ?? null]));
+    } catch (error) {
+      logger.warn('final association read failed', { error: error as Error });
+    }
+  }
+  const reason = explainOutcome({
+    outcome,
+    error: state.error,
+    readinessFailures: state.readiness?.items.filter((i) => !i.ok).map((i) => `${i.check} ${i.subject}: ${i.detail}`),
+    windowReason: state.window?.reason,
+    verifyReason: state.verify?.reason,
+    humanDecision: state.human?.decision,
+  });
+  const result: FinalOutcome = {
+    outcome,
+    reason,
+    changeId: state.run?.changeId ?? null,
+    finalAssociations,
+    breachAtSeconds: state.verify?.breachAtSeconds ?? null,
+    approver: state.approval?.approver ?? null,
+  };
+  await publishStatus(state.config.statusTopicArn, { step: 'Finalize', changeId: result.changeId ?? undefined, status: outcome, summary: reason, detail: finalAssociations });
+  return result;
+}

@@ -1,0 +1,196 @@
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { CutoverMode, RunbookConfig } from '../../lambda/core/types';
+
+/** The runbook's Lambda functions, one per task handler. */
+export interface RunbookFunctions {
+  readonly validateInput: lambda.IFunction;
+  readonly deployCheck: lambda.IFunction;
+  readonly notify: lambda.IFunction;
+  readonly checkWindow: lambda.IFunction;
+  readonly cutover: lambda.IFunction;
+  readonly verify: lambda.IFunction;
+  readonly rollback: lambda.IFunction;
+  readonly finalize: lambda.IFunction;
+}
+
+export interface RunbookDefinitionProps {
+  readonly config: RunbookConfig;
+  readonly functions: RunbookFunctions;
+  readonly approvalTimeout: Duration;
+  readonly humanDecisionTimeout: Duration;
+  readonly carrierConfirmationTimeout: Duration;
+  readonly taskTimeout: Duration;
+}
+
+/** Error names the handlers throw for retryable API trouble (lambda/core/errors.ts). */
+const TRANSIENT_ERRORS = ['TransientError', 'States.Timeout'];
+
+/**
+ * Builds the runbook's state chain. State names are a contract with the CLI and the rehearsal
+ * (docs/internals.md): rename one and `connect-golive approve/abort` and the rehearsal runner stop finding it.
+ */
+export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitionProps): sfn.IChainable {
+  const { functions: fn, config } = props;
+
+  const invoke = (id: string, handler: lambda.IFunction, resultPath: string, comment: string) => {
+    const task = new tasks.LambdaInvoke(scope, id, {
+      stateName: id,
+      comment,
+      lambdaFunction: handler,
+      payloadResponseOnly: true,
+      resultPath,
+      taskTimeout: sfn.Timeout.duration(props.taskTimeout),
+      retryOnServiceExceptions: true,
+    });
+    task.addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3, maxDelay: Duration.seconds(20) });
+    return task;
+  };
+
+  const waitForHuman = (id: string, kind: string, timeout: Duration, resultPath: string, comment: string) =>
+    new tasks.LambdaInvoke(scope, id, {
+      stateName: id,
+      comment,
+      lambdaFunction: fn.notify,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject({
+        kind,
+        taskToken: sfn.JsonPath.taskToken,
+        'state.$': '$',
+      }),
+      resultPath,
+      taskTimeout: sfn.Timeout.duration(timeout),
+    });
+
+  const mark = (id: string, outcome: string) =>
+    new sfn.Pass(scope, id, { stateName: id, result: sfn.Result.fromObject({ outcome }), resultPath: '$.outcome' });
+
+  // Terminal states: the Succeed output and the Fail error both carry the outcome (DESIGN.md "Outcome").
+  const live = new sfn.Succeed(scope, 'Live', { stateName: 'Live', outputPath: '$.outcome' });
+  const dryRunOk = new sfn.Succeed(scope, 'DryRunOk', { stateName: 'DryRunOk', outputPath: '$.outcome' });
+  const fail = (id: string, error: string) =>
+    new sfn.Fail(scope, id, { stateName: id, error, causePath: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.outcome')) });
+  const aborted = fail('Aborted', 'ABORTED');
+  const rolledBack = fail('RolledBack', 'ROLLED_BACK');
+  const rollbackFailed = fail('RollbackFailed', 'ROLLBACK_FAILED');
+
+  const finalize = invoke('Finalize', fn.finalize, '$.outcome', 'Read the final associations, publish the closing status, release the lock');
+  // Finalize never decides the outcome; if it cannot run, the outcome marked before it stands.
+  finalize.addCatch(new sfn.Pass(scope, 'FinalizeFailed', { stateName: 'FinalizeFailed', resultPath: '$.finalizeError' }).next(outcomeChoice()), {
+    resultPath: '$.finalizeError',
+  });
+  finalize.next(outcomeChoice());
+
+  function outcomeChoice(): sfn.Choice {
+    const existing = scope.node.tryFindChild('Outcome') as sfn.Choice | undefined;
+    if (existing) return existing;
+    return new sfn.Choice(scope, 'Outcome', { stateName: 'Outcome' })
+      .when(sfn.Condition.stringEquals('$.outcome.outcome', 'LIVE'), live)
+      .when(sfn.Condition.stringEquals('$.outcome.outcome', 'DRY_RUN_OK'), dryRunOk)
+      .when(sfn.Condition.stringEquals('$.outcome.outcome', 'ROLLED_BACK'), rolledBack)
+      .when(sfn.Condition.stringEquals('$.outcome.outcome', 'ROLLBACK_FAILED'), rollbackFailed)
+      .otherwise(aborted);
+  }
+
+  const markAborted = mark('MarkAborted', 'ABORTED').next(finalize);
+  const markDryRunOk = mark('MarkDryRunOk', 'DRY_RUN_OK').next(finalize);
+  const markLive = mark('MarkLive', 'LIVE').next(finalize);
+  const markRolledBack = mark('MarkRolledBack', 'ROLLED_BACK').next(finalize);
+  const markRollbackFailed = mark('MarkRollbackFailed', 'ROLLBACK_FAILED').next(finalize);
+  const catchTo = (state: sfn.TaskStateBase, target: sfn.IChainable) => state.addCatch(target, { resultPath: '$.error' });
+
+  // Rollback: restore every number to its snapshot flow, read it back, check metrics recover. Retried with
+  // backoff for its whole budget before the execution admits ROLLBACK_FAILED.
+  const rollback = invoke('Rollback', fn.rollback, '$.rollback', 'Restore every number to its snapshot flow and read it back');
+  rollback.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 6, maxDelay: Duration.seconds(60) });
+  catchTo(rollback, markRollbackFailed);
+  const rollbackChain: sfn.IChainable = config.cutoverMode === 'manualConfirmation'
+    ? catchTo(
+      waitForHuman('ConfirmCarrierRollback', 'carrier-rollback', props.carrierConfirmationTimeout, '$.carrierRollback',
+        'Wait until an operator confirms the carrier moved the numbers back'),
+      rollback,
+    ).next(rollback)
+    : rollback;
+  rollback.next(markRolledBack);
+
+  // Verify loop.
+  const verify = invoke('Verify', fn.verify, '$.verify', 'One poll: read metrics, judge each check, decide');
+  catchTo(verify, rollbackChain);
+  const waitForNextPoll = new sfn.Wait(scope, 'WaitForNextPoll', {
+    stateName: 'WaitForNextPoll',
+    time: sfn.WaitTime.secondsPath('$.run.verification.pollIntervalSeconds'),
+  });
+  const humanDecision = waitForHuman('HumanDecision', 'inconclusive', props.humanDecisionTimeout, '$.human',
+    'Verification was inconclusive: an operator declares LIVE or ROLLBACK (timeout rolls back)');
+  catchTo(humanDecision, rollbackChain);
+  humanDecision.next(new sfn.Choice(scope, 'HumanVerdict', { stateName: 'HumanVerdict' })
+    .when(sfn.Condition.stringEquals('$.human.decision', 'live'), markLive)
+    .otherwise(rollbackChain));
+  const verifyDecision = new sfn.Choice(scope, 'VerifyDecision', { stateName: 'VerifyDecision' })
+    .when(sfn.Condition.stringEquals('$.verify.decision', 'ROLLBACK'), rollbackChain)
+    .when(sfn.Condition.stringEquals('$.verify.decision', 'LIVE'), markLive)
+    .when(sfn.Condition.stringEquals('$.verify.decision', 'INCONCLUSIVE'), humanDecision)
+    .otherwise(waitForNextPoll);
+  waitForNextPoll.next(verify);
+  verify.next(verifyDecision);
+
+  // Cutover.
+  const cutover = invoke('Cutover', fn.cutover, '$.cutover', cutoverComment(config.cutoverMode));
+  catchTo(cutover, rollbackChain);
+  cutover.next(verify);
+  const cutoverChain: sfn.IChainable = config.cutoverMode === 'manualConfirmation'
+    ? catchTo(
+      waitForHuman('ConfirmCarrierCutover', 'carrier-cutover', props.carrierConfirmationTimeout, '$.carrierCutover',
+        'Wait until an operator confirms the carrier ticket is done'),
+      rollbackChain,
+    ).next(cutover)
+    : cutover;
+
+  const isDryRun = new sfn.Choice(scope, 'IsDryRun', { stateName: 'IsDryRun' })
+    .when(sfn.Condition.booleanEquals('$.run.dryRun', true), markDryRunOk)
+    .otherwise(cutoverChain);
+  const waitForWindow = new sfn.Wait(scope, 'WaitForWindow', {
+    stateName: 'WaitForWindow',
+    time: sfn.WaitTime.timestampPath('$.window.waitUntil'),
+  }).next(isDryRun);
+  const checkWindow = catchTo(
+    invoke('CheckWindow', fn.checkWindow, '$.window', 'Check the approval and the cutover window'),
+    markAborted,
+  ).next(new sfn.Choice(scope, 'IsWindowOpen', { stateName: 'IsWindowOpen' })
+    .when(sfn.Condition.stringEquals('$.window.action', 'MISSED'), markAborted)
+    .when(sfn.Condition.stringEquals('$.window.action', 'REJECTED'), markAborted)
+    .otherwise(waitForWindow));
+
+  const approvalGate = catchTo(
+    waitForHuman('ApprovalGate', 'approval', props.approvalTimeout, '$.approval',
+      'The readiness report goes to the status topic; an approver approves or rejects with attestations'),
+    markAborted,
+  ).next(checkWindow);
+  const deployCheck = catchTo(
+    invoke('DeployCheck', fn.deployCheck, '$.readiness', 'Instance, flows, numbers, queues, staffing, UAT number; record the rollback snapshot'),
+    markAborted,
+  ).next(new sfn.Choice(scope, 'IsReady', { stateName: 'IsReady' })
+    .when(sfn.Condition.booleanEquals('$.readiness.ready', true), approvalGate)
+    .otherwise(markAborted));
+  const validateInput = catchTo(
+    invoke('ValidateInput', fn.validateInput, '$.run', 'Reject malformed input before anything is read or changed'),
+    markAborted,
+  ).next(deployCheck);
+
+  return new sfn.Pass(scope, 'Configure', {
+    stateName: 'Configure',
+    comment: 'The construct configuration travels in the definition (docs/internals.md)',
+    parameters: { 'input.$': '$$.Execution.Input', 'executionArn.$': '$$.Execution.Id', config },
+  }).next(validateInput);
+}
+
+function cutoverComment(mode: CutoverMode): string {
+  switch (mode) {
+    case 'repoint': return 'Associate each number with its target flow (idempotent), then read every association back';
+    case 'carrierHook': return 'Call the carrier hook to repoint the numbers at the carrier, then record the cutover';
+    case 'manualConfirmation': return 'Record the confirmed carrier cutover';
+  }
+}

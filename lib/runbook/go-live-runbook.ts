@@ -1,0 +1,380 @@
+import * as path from 'path';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import {
+  DEFAULT_REQUIRED_ATTESTATIONS,
+  DEFAULT_VERIFICATION,
+  DEFAULT_VERIFICATION_BOUNDS,
+  MAX_SCHEDULE_DAYS,
+  validateVerificationBounds,
+  validateVerificationSettings,
+} from '../../lambda/core/defaults';
+import { CutoverMode, PlanEntry, RunbookConfig, VerificationBounds, VerificationSettings } from '../../lambda/core/types';
+import { IConnectInstance } from '../connect-instance';
+import { buildRunbookDefinition, RunbookFunctions } from './definition';
+
+export type { CutoverMode, PlanEntry, VerificationSettings, VerificationBounds };
+
+/** Properties of a {@link GoLiveRunbook}. */
+export interface GoLiveRunbookProps {
+  /** The instance whose numbers go live. */
+  readonly instance: IConnectInstance;
+  /**
+   * The cutover plan: the wave of service lines to move. Each number is an E.164 address or a phone number ARN
+   * already claimed (or ported) into the instance; each target flow is a flow ARN, id or name.
+   */
+  readonly plan: readonly PlanEntry[];
+  /** Queues (ARN, id or name) whose staffing is checked before cutover and whose metrics are watched after. */
+  readonly queues: readonly string[];
+  /**
+   * How the numbers move: `repoint` associates each claimed number with its target flow (Connect-native);
+   * `carrierHook` calls `carrierHook` to repoint numbers at the carrier; `manualConfirmation` waits for an
+   * operator to confirm the carrier ticket is done.
+   * @default 'repoint'
+   */
+  readonly cutoverMode?: CutoverMode;
+  /**
+   * The Lambda function that repoints numbers at the carrier, called with
+   * `{ action: 'cutover' | 'rollback', changeId, phoneNumbers }`. Required for `carrierHook`, rejected otherwise.
+   * @default - none
+   */
+  readonly carrierHook?: lambda.IFunction;
+  /**
+   * Verification timing and thresholds; unset keys take the defaults documented in the README
+   * (`lambda/core/defaults.ts` says why each was chosen).
+   * @default - DEFAULT_VERIFICATION
+   */
+  readonly verification?: Partial<VerificationSettings>;
+  /**
+   * Bounds within which an execution's `verification` overrides must fall.
+   * @default - DEFAULT_VERIFICATION_BOUNDS
+   */
+  readonly verificationBounds?: Partial<VerificationBounds>;
+  /**
+   * Agents that must be online in every watched queue before the approval gate opens.
+   * @default 1
+   */
+  readonly minAgentsOnline?: number;
+  /**
+   * Attestations the approver must give.
+   * @default ['uat', 'training', 'bau', 'support']
+   */
+  readonly requiredAttestations?: readonly string[];
+  /**
+   * How long the approval gate waits; then the run ends ABORTED with nothing changed.
+   * @default Duration.hours(24)
+   */
+  readonly approvalTimeout?: Duration;
+  /**
+   * How long an inconclusive verification waits for a human; then it rolls back.
+   * @default Duration.minutes(30)
+   */
+  readonly humanDecisionTimeout?: Duration;
+  /**
+   * How long `manualConfirmation` waits for the carrier confirmation (cutover, then rollback).
+   * @default Duration.hours(4)
+   */
+  readonly carrierConfirmationTimeout?: Duration;
+  /**
+   * How late after `cutoverAt` a cutover may still start (an approval that arrives later ends ABORTED).
+   * @default Duration.minutes(15)
+   */
+  readonly allowedLateness?: Duration;
+  /**
+   * The status topic every step publishes to.
+   * @default - a new SNS topic encrypted with the runbook's KMS key
+   */
+  readonly statusTopic?: sns.ITopic;
+  /**
+   * The UAT number DeployCheck requires to exist.
+   * @default - not checked
+   */
+  readonly uatPhoneNumber?: string;
+  /**
+   * Association calls in flight at once during cutover and rollback (Connect allows 2 requests/s, burst 5).
+   * @default 2
+   */
+  readonly cutoverConcurrency?: number;
+  /**
+   * Retention of the state machine's and the handlers' logs.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+const E164 = /^\+[1-9]\d{1,14}$/;
+const PHONE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:phone-number\/[A-Za-z0-9-]+$/;
+const HANDLERS = ['validate-input', 'deploy-check', 'notify', 'check-window', 'cutover', 'verify', 'rollback', 'finalize'] as const;
+type HandlerName = (typeof HANDLERS)[number];
+
+/**
+ * The go-live runbook: a Standard Step Functions workflow that checks readiness, waits for the change board's
+ * approval and the approved window, cuts the numbers over, watches real-time and historical metrics, and
+ * rolls back on a sustained breach. Every execution ends LIVE, ROLLED_BACK, ABORTED or DRY_RUN_OK (or, loudly,
+ * ROLLBACK_FAILED).
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token
+ */
+export class GoLiveRunbook extends Construct {
+  public readonly stateMachine: sfn.StateMachine;
+  public readonly statusTopic: sns.ITopic;
+  /** Holds the one-go-live-at-a-time lock and operator abort requests. */
+  public readonly controlTable: dynamodb.Table;
+  /** Encrypts the topic, the logs and the control table. */
+  public readonly encryptionKey: kms.Key;
+  /** The configuration embedded in the definition (after defaults). */
+  public readonly config: RunbookConfig;
+  private readonly functions: Record<HandlerName, nodejs.NodejsFunction>;
+
+  constructor(scope: Construct, id: string, props: GoLiveRunbookProps) {
+    super(scope, id);
+    const cutoverMode = props.cutoverMode ?? 'repoint';
+    const verification: VerificationSettings = { ...DEFAULT_VERIFICATION, ...props.verification };
+    const verificationBounds: VerificationBounds = { ...DEFAULT_VERIFICATION_BOUNDS, ...props.verificationBounds };
+    const approvalTimeout = props.approvalTimeout ?? Duration.hours(24);
+    const humanDecisionTimeout = props.humanDecisionTimeout ?? Duration.minutes(30);
+    const carrierConfirmationTimeout = props.carrierConfirmationTimeout ?? Duration.hours(4);
+    const allowedLateness = props.allowedLateness ?? Duration.minutes(15);
+    const minAgentsOnline = props.minAgentsOnline ?? 1;
+    const requiredAttestations = props.requiredAttestations ?? DEFAULT_REQUIRED_ATTESTATIONS;
+    const cutoverConcurrency = props.cutoverConcurrency ?? 2;
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    validateProps(props, { cutoverMode, verification, verificationBounds, minAgentsOnline, cutoverConcurrency, requiredAttestations });
+
+    this.encryptionKey = new kms.Key(this, 'Key', {
+      description: 'Encrypts the go-live runbook status topic, logs and control table',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const stack = Stack.of(this);
+    this.encryptionKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`));
+
+    this.statusTopic = props.statusTopic ?? new sns.Topic(this, 'StatusTopic', {
+      displayName: 'Go-live status bridge',
+      masterKey: this.encryptionKey,
+      enforceSSL: true,
+    });
+    this.controlTable = new dynamodb.Table(this, 'ControlTable', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.encryptionKey,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.config = {
+      instanceArn: props.instance.instanceArn,
+      plan: props.plan.map((e) => ({ phoneNumber: e.phoneNumber, targetFlow: e.targetFlow })),
+      queues: [...props.queues],
+      cutoverMode,
+      verification,
+      verificationBounds,
+      minAgentsOnline,
+      requiredAttestations: [...requiredAttestations],
+      allowedLatenessSeconds: allowedLateness.toSeconds(),
+      maxScheduleDays: MAX_SCHEDULE_DAYS,
+      uatPhoneNumber: props.uatPhoneNumber,
+      cutoverConcurrency,
+      controlTableName: this.controlTable.tableName,
+      statusTopicArn: this.statusTopic.topicArn,
+      carrierHookFunctionArn: props.carrierHook?.functionArn,
+    };
+
+    const taskTimeout = Duration.seconds(60);
+    this.functions = Object.fromEntries(
+      HANDLERS.map((name) => [name, this.handler(name, taskTimeout, logRetention)]),
+    ) as Record<HandlerName, nodejs.NodejsFunction>;
+    this.grantHandlers(props);
+
+    const functions: RunbookFunctions = {
+      validateInput: this.functions['validate-input'],
+      deployCheck: this.functions['deploy-check'],
+      notify: this.functions.notify,
+      checkWindow: this.functions['check-window'],
+      cutover: this.functions.cutover,
+      verify: this.functions.verify,
+      rollback: this.functions.rollback,
+      finalize: this.functions.finalize,
+    };
+    const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+      retention: logRetention,
+      encryptionKey: this.encryptionKey,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'Resource', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(buildRunbookDefinition(this, {
+        config: this.config,
+        functions,
+        approvalTimeout,
+        humanDecisionTimeout,
+        carrierConfirmationTimeout,
+        taskTimeout,
+      })),
+      comment: 'connect-golive runbook: deploy check, approval gate, scheduled cutover, verification, rollback',
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+      // Longest path: approval wait + up to 14 days to the window + verification + decisions + rollback budget.
+      timeout: Duration.days(MAX_SCHEDULE_DAYS + 2),
+    });
+  }
+
+  /** Allow starting and describing executions of this runbook (the CLI's `start`, `status`, `report`). */
+  public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
+    const grant = this.stateMachine.grantStartExecution(grantee);
+    this.stateMachine.grantRead(grantee);
+    return grant;
+  }
+
+  /** Allow answering the approval gate and the human decision (SendTaskSuccess/Failure on this state machine only). */
+  public grantApprove(grantee: iam.IGrantable): iam.Grant {
+    this.stateMachine.grantRead(grantee);
+    return this.stateMachine.grantTaskResponse(grantee);
+  }
+
+  /** Allow `connect-golive abort`: answer pending tokens, stop before cutover, request a rollback after it. */
+  public grantAbort(grantee: iam.IGrantable): iam.Grant {
+    this.grantApprove(grantee);
+    this.stateMachine.grantExecution(grantee, 'states:StopExecution');
+    return this.controlTable.grant(grantee, 'dynamodb:PutItem');
+  }
+
+  /** Executions that failed: ROLLED_BACK, ABORTED and ROLLBACK_FAILED all end as Fail states. */
+  public metricExecutionsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricFailed(props);
+  }
+
+  /** Executions that ended LIVE or DRY_RUN_OK. */
+  public metricExecutionsSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricSucceeded(props);
+  }
+
+  /** Executions that timed out. */
+  public metricExecutionsTimedOut(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricTimedOut(props);
+  }
+
+  private handler(name: HandlerName, timeout: Duration, retention: logs.RetentionDays): nodejs.NodejsFunction {
+    const id = name.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('');
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+      retention,
+      encryptionKey: this.encryptionKey,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    return new nodejs.NodejsFunction(this, `${id}Function`, {
+      entry: path.join(__dirname, '..', '..', 'lambda', name, 'index.ts'),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'connect-golive',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+      // The AWS SDK v3 comes from the Node.js 22 runtime: small bundles, and security fixes without a redeploy.
+      bundling: { minify: true, target: 'node22', externalModules: ['@aws-sdk/*'] },
+    });
+  }
+
+  private grantHandlers(props: GoLiveRunbookProps): void {
+    const f = this.functions;
+    const instance = props.instance;
+    for (const fn of Object.values(f)) this.statusTopic.grantPublish(fn);
+    for (const fn of [f['deploy-check'], f.cutover, f.rollback, f.finalize, f.verify]) instance.grantReadConfiguration(fn);
+    for (const fn of [f['deploy-check'], f.verify, f.rollback]) instance.grantReadMetrics(fn);
+    for (const fn of [f.cutover, f.rollback]) instance.grantRepointPhoneNumbers(fn);
+    for (const fn of [f.verify, f.rollback]) {
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        // cloudwatch:GetMetricData has no resource type for metrics: AWS accepts only "*" here.
+        actions: ['cloudwatch:GetMetricData'],
+        resources: ['*'],
+      }));
+    }
+    for (const fn of [f.cutover, f.verify]) this.controlTable.grant(fn, 'dynamodb:GetItem');
+    if (props.carrierHook) {
+      props.carrierHook.grantInvoke(f.cutover);
+      props.carrierHook.grantInvoke(f.rollback);
+    }
+  }
+}
+
+interface ResolvedProps {
+  readonly cutoverMode: CutoverMode;
+  readonly verification: VerificationSettings;
+  readonly verificationBounds: VerificationBounds;
+  readonly minAgentsOnline: number;
+  readonly cutoverConcurrency: number;
+  readonly requiredAttestations: readonly string[];
+}
+
+function validateProps(props: GoLiveRunbookProps, r: ResolvedProps): void {
+  if (props.plan.length === 0) throw new Error('plan must list at least one phone number, got: []');
+  if (props.plan.length > 500) throw new Error(`plan must list at most 500 phone numbers, got: ${props.plan.length}`);
+  const seen = new Set<string>();
+  props.plan.forEach((entry, i) => {
+    const n = entry.phoneNumber;
+    if (!Token.isUnresolved(n) && !E164.test(n) && !PHONE_ARN.test(n)) {
+      throw new Error(`plan[${i}].phoneNumber must be an E.164 number like +18005550100 or a phone number ARN, got: ${n}`);
+    }
+    if (seen.has(n)) throw new Error(`plan[${i}].phoneNumber is listed twice, got: ${n}`);
+    seen.add(n);
+    if (!Token.isUnresolved(entry.targetFlow) && !/^[^\s].{0,511}$/.test(entry.targetFlow)) {
+      throw new Error(`plan[${i}].targetFlow must be a flow ARN, id or name, got: ${JSON.stringify(entry.targetFlow)}`);
+    }
+  });
+  if (props.queues.length === 0) throw new Error('queues must list at least one queue to watch, got: []');
+  if (!['repoint', 'carrierHook', 'manualConfirmation'].includes(r.cutoverMode)) {
+    throw new Error(`cutoverMode must be one of repoint, carrierHook, manualConfirmation, got: ${r.cutoverMode}`);
+  }
+  if (r.cutoverMode === 'carrierHook' && !props.carrierHook) {
+    throw new Error('carrierHook is required when cutoverMode is carrierHook, got: undefined');
+  }
+  if (r.cutoverMode !== 'carrierHook' && props.carrierHook) {
+    throw new Error(`carrierHook is only used with cutoverMode carrierHook, got it with: ${r.cutoverMode}`);
+  }
+  const problems = [
+    ...validateVerificationBounds(r.verificationBounds, DEFAULT_VERIFICATION, 'verificationBounds'),
+    ...validateVerificationSettings(r.verification, r.verificationBounds, 'verification', {
+      setByCaller: Object.keys(props.verification ?? {}) as Array<keyof VerificationSettings>,
+      isUnresolved: (v) => Token.isUnresolved(v),
+    }),
+  ];
+  if (problems.length > 0) throw new Error(`${problems[0].field} ${problems[0].message}`);
+  integer('minAgentsOnline', r.minAgentsOnline, 0, 10_000);
+  integer('cutoverConcurrency', r.cutoverConcurrency, 1, 5);
+  if (r.requiredAttestations.some((a) => !/^[a-z][a-z0-9-]{0,31}$/.test(a))) {
+    throw new Error(`requiredAttestations must be short lower-case words, got: ${JSON.stringify(r.requiredAttestations)}`);
+  }
+  if (props.uatPhoneNumber !== undefined && !Token.isUnresolved(props.uatPhoneNumber) && !E164.test(props.uatPhoneNumber)) {
+    throw new Error(`uatPhoneNumber must be an E.164 number, got: ${props.uatPhoneNumber}`);
+  }
+  for (const [name, d, maxSeconds] of [
+    ['approvalTimeout', props.approvalTimeout, 7 * 86400],
+    ['humanDecisionTimeout', props.humanDecisionTimeout, 86400],
+    ['allowedLateness', props.allowedLateness, 86400],
+  ] as const) {
+    if (d !== undefined && !Token.isUnresolved(d.toSeconds()) && (d.toSeconds() < 60 || d.toSeconds() > maxSeconds)) {
+      throw new Error(`${name} must be between 1 minute and ${maxSeconds / 3600} hours, got: ${d.toHumanString()}`);
+    }
+  }
+}
+
+function integer(name: string, value: number, min: number, max: number): void {
+  if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > max)) {
+    throw new Error(`${name} must be a whole number between ${min} and ${max}, got: ${value}`);
+  }
+}

@@ -3,6 +3,7 @@ import * as connect from 'aws-cdk-lib/aws-connect';
 import { Construct } from 'constructs';
 import { ConnectInstance } from './connect-instance';
 import { entryFlowContent, legacyBridgeFlowContent } from './private/flow-content';
+import { GoLiveRunbook, GoLiveRunbookProps } from './runbook/go-live-runbook';
 import { PhoneNumberType, UatPhoneNumber } from './uat-phone-number';
 
 /** Properties of the default app's {@link ContactCenterStack}. */
@@ -32,6 +33,22 @@ export interface ContactCenterStackProps extends StackProps {
    * @default 'Support'
    */
   readonly queueName?: string;
+  /**
+   * The cutover plan of the runbook: the production numbers (claimed or ported into the instance) and the flow
+   * each moves to, by ARN, id or name.
+   * @default - one example entry: +18005550100 → the entry flow ('Main'); replace it with your wave
+   */
+  readonly plan?: GoLiveRunbookProps['plan'];
+  /**
+   * Queues the runbook checks staffing on and watches after cutover (ARN, id or name).
+   * @default - the stack's queue
+   */
+  readonly watchQueues?: readonly string[];
+  /**
+   * Further runbook settings (verification thresholds, timeouts, cutover mode…).
+   * @default - the GoLiveRunbook defaults
+   */
+  readonly runbook?: Omit<GoLiveRunbookProps, 'instance' | 'plan' | 'queues'>;
 }
 
 /** Names of the default app's flows, which cutover plans may refer to. */
@@ -40,7 +57,7 @@ export const DEFAULT_FLOW_NAMES = { entry: 'Main', legacyBridge: 'LegacyBridge' 
 /**
  * The default app: a Connect instance with encrypted recordings, 24/7 hours, one queue, the entry flow (greeting,
  * then the queue), the LegacyBridge flow (transfer to the legacy platform during parallel running) and a UAT
- * number on the entry flow.
+ * number on the entry flow, and the go-live runbook for the plan.
  */
 export class ContactCenterStack extends Stack {
   public readonly instance: ConnectInstance;
@@ -48,6 +65,7 @@ export class ContactCenterStack extends Stack {
   public readonly entryFlow: connect.CfnContactFlow;
   public readonly legacyBridgeFlow: connect.CfnContactFlow;
   public readonly uatNumber: UatPhoneNumber;
+  public readonly runbook: GoLiveRunbook;
 
   constructor(scope: Construct, id: string, props: ContactCenterStackProps = {}) {
     super(scope, id, props);
@@ -102,7 +120,20 @@ export class ContactCenterStack extends Stack {
       type: props.phoneNumberType,
     });
 
+    this.runbook = new GoLiveRunbook(this, 'Runbook', {
+      uatPhoneNumber: this.uatNumber.phoneNumber,
+      ...props.runbook,
+      instance: this.instance,
+      plan: props.plan ?? [{ phoneNumber: '+18005550100', targetFlow: DEFAULT_FLOW_NAMES.entry }],
+      queues: props.watchQueues ?? [queueName],
+    });
+
     new CfnOutput(this, 'InstanceArn', { value: this.instance.instanceArn });
+    new CfnOutput(this, 'RunbookStateMachineArn', {
+      value: this.runbook.stateMachine.stateMachineArn,
+      description: 'connect-golive start --state-machine <this ARN> --change-id CHG-123',
+    });
+    new CfnOutput(this, 'StatusTopicArn', { value: this.runbook.statusTopic.topicArn, description: 'Subscribe the bridge here' });
     new CfnOutput(this, 'UatPhoneNumber', {
       value: this.uatNumber.phoneNumber,
       description: 'Call this number to run the UAT scripts against the entry flow',

@@ -196,7 +196,9 @@ export function validateVerificationSettings(
   for (const rule of COHERENCE_RULES) {
     if (!valid.has(rule.a) || !valid.has(rule.b) || rule.holds(s)) continue;
     const blameB = !setByCaller.has(rule.a) && setByCaller.has(rule.b);
-    problems.push(blameB ? { field: fieldOf(rule.b), message: rule.onB(s) } : { field: fieldOf(rule.a), message: rule.onA(s) });
+    problems.push(
+      blameB ? { field: fieldOf(rule.b), message: rule.onB(s) } : { field: fieldOf(rule.a), message: rule.onA(s) },
+    );
   }
   return problems;
 }

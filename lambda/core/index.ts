@@ -9,3 +9,5 @@ export * from './input';
 export * from './readiness';
 export * from './verdict';
 export * from './rollback';
+export * from './window';
+export * from './outcome';

@@ -133,12 +133,9 @@ export function assessReadiness(facts: DeploymentFacts): ReadinessReport {
       continue;
     }
     add(READINESS_CHECKS.numberFound, subject, true, `found as ${number.phoneNumber} (${number.phoneNumberId})`);
-    add(
-      READINESS_CHECKS.numberClaimed,
-      subject,
-      number.status === 'CLAIMED',
-      `status ${number.status}${number.status !== 'CLAIMED' && number.statusMessage ? `: ${number.statusMessage}` : ''}`,
-    );
+    const claimed = number.status === 'CLAIMED';
+    const why = !claimed && number.statusMessage ? `: ${number.statusMessage}` : '';
+    add(READINESS_CHECKS.numberClaimed, subject, claimed, `status ${number.status}${why}`);
     add(
       READINESS_CHECKS.numberOnInstance,
       subject,

@@ -20,6 +20,7 @@ import {
 } from '../../lambda/core/defaults';
 import { CutoverMode, PlanEntry, RunbookConfig, VerificationBounds, VerificationSettings } from '../../lambda/core/types';
 import { IConnectInstance } from '../connect-instance';
+import { acknowledgeWildcards } from '../private/acknowledge';
 import { buildRunbookDefinition, RunbookFunctions } from './definition';
 
 export type { CutoverMode, PlanEntry, VerificationSettings, VerificationBounds };
@@ -228,6 +229,10 @@ export class GoLiveRunbook extends Construct {
       // Longest path: approval wait + up to 14 days to the window + verification + decisions + rollback budget.
       timeout: Duration.days(MAX_SCHEDULE_DAYS + 2),
     });
+    acknowledgeWildcards(this.stateMachine.role, {
+      resources: ['*', ...Object.values(this.functions).map((fn) => `${fn.functionArn}:*`)],
+    }, 'X-Ray tracing and CloudWatch Logs delivery accept only "*"; <function>:* lets the state machine invoke'
+      + ' versions of its own task functions (aws-cdk-lib LambdaInvoke grant).');
   }
 
   /** Allow starting and describing executions of this runbook (the CLI's `start`, `status`, `report`). */
@@ -272,21 +277,26 @@ export class GoLiveRunbook extends Construct {
       encryptionKey: this.encryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // An own role per handler, instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
+    const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
     return new nodejs.NodejsFunction(this, `${id}Function`, {
       entry: path.join(__dirname, '..', '..', 'lambda', name, 'index.ts'),
       handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout,
-      tracing: lambda.Tracing.ACTIVE,
+      role,
       logGroup,
       environment: {
         POWERTOOLS_SERVICE_NAME: 'connect-golive',
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        // Which lambda/<name> this is: the rehearsal maps each task of the synthesized definition to its code.
+        CONNECT_GOLIVE_HANDLER: name,
       },
-      // The AWS SDK v3 comes from the Node.js 22 runtime: small bundles, and security fixes without a redeploy.
-      bundling: { minify: true, target: 'node22', externalModules: ['@aws-sdk/*'] },
+      // The AWS SDK v3 comes from the Node.js runtime: small bundles, and SDK fixes without a redeploy.
+      bundling: { minify: true, target: 'node24', externalModules: ['@aws-sdk/*'] },
     });
   }
 
@@ -306,8 +316,21 @@ export class GoLiveRunbook extends Construct {
     }
     for (const fn of [f.cutover, f.verify]) this.controlTable.grant(fn, 'dynamodb:GetItem');
     if (props.carrierHook) {
-      props.carrierHook.grantInvoke(f.cutover);
-      props.carrierHook.grantInvoke(f.rollback);
+      // An identity policy, not a resource policy: the hook may be imported (fromFunctionArn) from another stack.
+      const invokeHook = new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.carrierHook.functionArn] });
+      f.cutover.addToRolePolicy(invokeHook);
+      f.rollback.addToRolePolicy(invokeHook);
+    }
+    for (const [name, fn] of Object.entries(f)) {
+      acknowledgeWildcards(fn.role!, {
+        resources: [
+          instance.phoneNumberArnPattern, instance.contactFlowArnPattern, instance.queueArnPattern,
+          ...(name === 'verify' || name === 'rollback' ? ['*'] : []),
+        ],
+        actions: ['kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+      }, 'Connect sub-resources of this instance only: plan references (names) resolve at run time and the List*'
+        + ' APIs require contact-flow/* and queue/*; phone numbers are account-level ARNs (phone-number/*).'
+        + ' cloudwatch:GetMetricData supports no resource type. The KMS actions are the status topic key grant.');
     }
   }
 }

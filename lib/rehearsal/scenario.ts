@@ -1,0 +1,422 @@
+/**
+ * The rehearsal scenario file (contract, see DESIGN.md "Scenario file"): what the simulated contact center holds,
+ * what the operator feeds the runbook, how the metrics move and which API calls fail.
+ *
+ * Every object is strict (an unknown field is an error, so a typo never silently falls back to a default) and
+ * every error is one line naming the field path, e.g.
+ * `scenario.faults[0].error: must be one of ThrottlingException, InternalServiceException, ...`.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/** The operations the simulated endpoint answers: the only valid values of `faults[].api`. */
+export const SIMULATED_APIS = [
+  // Amazon Connect (restJson1)
+  'DescribeInstance',
+  'ListContactFlows',
+  'DescribeContactFlow',
+  'ListPhoneNumbersV2',
+  'DescribePhoneNumber',
+  'ListQueues',
+  'DescribeQueue',
+  'AssociatePhoneNumberContactFlow',
+  'DisassociatePhoneNumberContactFlow',
+  'BatchGetFlowAssociation',
+  'ListFlowAssociations',
+  'GetCurrentMetricData',
+  'GetMetricDataV2',
+  // CloudWatch (awsJson1_0)
+  'GetMetricData',
+  // SNS (awsQuery)
+  'Publish',
+  // DynamoDB (awsJson1_0)
+  'PutItem',
+  'GetItem',
+  'UpdateItem',
+  'DeleteItem',
+] as const;
+export type SimulatedApi = (typeof SIMULATED_APIS)[number];
+
+export const FAULT_ERRORS = [
+  'ThrottlingException',
+  'InternalServiceException',
+  'ResourceNotFoundException',
+  'Timeout',
+  'Crash',
+] as const;
+export type FaultError = (typeof FAULT_ERRORS)[number];
+
+export const OUTCOMES = ['LIVE', 'ROLLED_BACK', 'ABORTED', 'DRY_RUN_OK', 'ROLLBACK_FAILED'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** The attestations an approver gives when the scenario does not list them (DESIGN.md "ApprovalGate"). */
+export const DEFAULT_ATTESTATIONS: readonly string[] = ['uat', 'training', 'bau', 'support'];
+export const DEFAULT_APPROVER = 'rehearsal-approver';
+/** Staffing of a queue whose scenario entry gives none: enough for any sane DeployCheck minimum. */
+export const DEFAULT_AGENTS_ONLINE = 10;
+
+/** ITU-T E.164: a plus, a non-zero country digit, at most 15 digits in all. */
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+const name = z.string().min(1);
+const count = z.number().int().min(0);
+const nonNegative = z.number().min(0);
+const e164 = z.string().regex(E164, { error: 'must be an E.164 number like +18005550100' });
+
+const flowSchema = z.strictObject({
+  name,
+  /** A SAVED (unpublished) flow fails DeployCheck. */
+  published: z.boolean().default(true),
+  /** An ARCHIVED flow fails DeployCheck. */
+  archived: z.boolean().default(false),
+});
+
+const queueSchema = z.strictObject({
+  name,
+  agentsOnline: count.optional(),
+  agentsAvailable: count.optional(),
+});
+
+const phoneNumberSchema = z.strictObject({
+  number: e164,
+  /** The flow the number points at now (the rollback snapshot); absent = not associated with any flow. */
+  flow: name.optional(),
+  /** The flow the cutover moves it to. */
+  targetFlow: name,
+  status: z.enum(['CLAIMED', 'IN_PROGRESS', 'FAILED']).default('CLAIMED'),
+});
+
+const uatPhoneNumberSchema = z.strictObject({
+  number: e164,
+  flow: name.optional(),
+  status: z.enum(['CLAIMED', 'IN_PROGRESS', 'FAILED']).default('CLAIMED'),
+});
+
+const contactCenterSchema = z.strictObject({
+  instance: z
+    .strictObject({
+      status: z.enum(['ACTIVE', 'CREATION_IN_PROGRESS', 'CREATION_FAILED']).default('ACTIVE'),
+      alias: name.default('rehearsal'),
+    })
+    .default({ status: 'ACTIVE', alias: 'rehearsal' }),
+  flows: z.array(flowSchema).min(1),
+  queues: z.array(queueSchema).min(1),
+  phoneNumbers: z.array(phoneNumberSchema).min(1),
+  /** The temporary number the service lines ran UAT against; DeployCheck verifies it exists. */
+  uatPhoneNumber: uatPhoneNumberSchema.optional(),
+});
+
+const approvalSchema = z.strictObject({
+  decision: z.enum(['approve', 'reject', 'timeout']).default('approve'),
+  approver: name.default(DEFAULT_APPROVER),
+  attestations: z.array(name).default([...DEFAULT_ATTESTATIONS]),
+  /** The reason sent with a rejection. */
+  reason: z.string().optional(),
+});
+
+const timelineRowSchema = z.strictObject({
+  atMinute: z.number(),
+  queue: name.optional(),
+  abandonmentRate: z.number().min(0).max(1).optional(),
+  avgHandleTimeSeconds: nonNegative.optional(),
+  contactsInQueue: count.optional(),
+  oldestContactAgeSeconds: nonNegative.optional(),
+  contactsHandled: nonNegative.optional(),
+  agentsOnline: count.optional(),
+  agentsAvailable: count.optional(),
+  contactFlowErrors: nonNegative.optional(),
+  missedCalls: nonNegative.optional(),
+});
+
+const faultSchema = z.strictObject({
+  api: z.enum(SIMULATED_APIS),
+  onCall: z.number().int().min(1).optional(),
+  atMinute: z.number().optional(),
+  times: z.number().int().min(1).default(1),
+  error: z.enum(FAULT_ERRORS),
+});
+
+const scenarioSchema = z.strictObject({
+  name,
+  description: z.string().optional(),
+  contactCenter: contactCenterSchema,
+  /** The execution input, passed as is (a malformed one exercises ValidateInput). */
+  input: z.unknown().default({}),
+  approval: approvalSchema.default({
+    decision: 'approve',
+    approver: DEFAULT_APPROVER,
+    attestations: [...DEFAULT_ATTESTATIONS],
+  }),
+  inconclusiveDecision: z.enum(['live', 'rollback', 'timeout']).default('timeout'),
+  timeline: z.array(timelineRowSchema).default([]),
+  faults: z.array(faultSchema).default([]),
+  expect: z.strictObject({ outcome: z.enum(OUTCOMES) }).optional(),
+});
+
+type Parsed = z.output<typeof scenarioSchema>;
+type ParsedFault = Parsed['faults'][number];
+type ParsedQueue = Parsed['contactCenter']['queues'][number];
+
+/** A queue with its staffing defaults resolved. */
+export interface ScenarioQueue extends ParsedQueue {
+  readonly agentsOnline: number;
+  readonly agentsAvailable: number;
+}
+
+/** A fault with its trigger resolved: exactly one of `onCall` and `atMinute` is set. */
+export type ScenarioFault = ParsedFault;
+
+/** A parsed scenario: every default applied, every cross reference checked. */
+export interface Scenario extends Omit<Parsed, 'contactCenter'> {
+  readonly contactCenter: Omit<Parsed['contactCenter'], 'queues'> & { readonly queues: ScenarioQueue[] };
+}
+export type ScenarioPhoneNumber = Scenario['contactCenter']['phoneNumbers'][number];
+export type ScenarioFlow = Scenario['contactCenter']['flows'][number];
+export type TimelineRow = Scenario['timeline'][number];
+export type ScenarioApproval = Scenario['approval'];
+
+/** A scenario that does not parse; `message` is one line naming the field. */
+export class ScenarioError extends Error {
+  constructor(
+    message: string,
+    /** The field path, e.g. `scenario.faults[0].error`. */
+    public readonly path: string,
+    public readonly source?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ScenarioError';
+  }
+}
+
+/**
+ * Validates a scenario (already JSON-parsed) and applies its defaults.
+ * @param source where it came from (a file name), prefixed to the message
+ * @throws ScenarioError with a one-line message naming the first bad field
+ */
+export function parseScenario(raw: unknown, source?: string): Scenario {
+  const result = scenarioSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = pickIssue(result.error.issues);
+    const { path, message } = describeIssue(issue, raw);
+    throw fail(path, message, source);
+  }
+  const problem = crossCheck(result.data);
+  if (problem) {
+    throw fail(problem.path, problem.message, source);
+  }
+  return resolveDefaults(result.data);
+}
+
+/**
+ * Reads and validates a scenario file.
+ * @throws ScenarioError when the file cannot be read, is not JSON, or does not validate
+ */
+export function loadScenario(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ScenarioError(`${file}: cannot read the scenario file (${(err as Error).message})`, 'scenario', file, {
+      cause: err,
+    });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ScenarioError(`${file}: scenario is not valid JSON (${(err as Error).message})`, 'scenario', file, {
+      cause: err,
+    });
+  }
+  return parseScenario(raw, file);
+}
+
+function fail(path: string, message: string, source?: string): ScenarioError {
+  const line = `${path}: ${message}`;
+  return new ScenarioError(source ? `${source}: ${line}` : line, path, source);
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** A misspelt field is the likeliest root cause of the other issues, so it is reported first. */
+function pickIssue(issues: readonly Issue[]): Issue {
+  return issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = 'scenario';
+  for (const key of path) {
+    out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
+  }
+  return out;
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value = raw;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') {
+      return undefined;
+    }
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function show(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return JSON.stringify(value);
+}
+
+function describeIssue(issue: Issue, raw: unknown): { path: string; message: string } {
+  const value = valueAt(raw, issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const [first, ...others] = issue.keys;
+      const field = formatPath([...issue.path, first]);
+      const more = others.length > 0 ? ` (also: ${others.join(', ')})` : '';
+      return { path: field, message: `unknown field${more}` };
+    }
+    case 'invalid_type':
+      if (value === undefined) {
+        return { path: formatPath(issue.path), message: 'required' };
+      }
+      return {
+        path: formatPath(issue.path),
+        message: `must be ${article(issue.expected)}, got ${show(value)}`,
+      };
+    case 'invalid_value':
+      return {
+        path: formatPath(issue.path),
+        message: `must be one of ${issue.values.map(String).join(', ')}, got ${show(value)}`,
+      };
+    case 'too_small':
+      if (issue.origin === 'array') {
+        return { path: formatPath(issue.path), message: `must list at least ${issue.minimum} item(s)` };
+      }
+      if (issue.origin === 'string') {
+        return { path: formatPath(issue.path), message: 'must not be empty' };
+      }
+      return { path: formatPath(issue.path), message: `must be ≥ ${issue.minimum}, got ${show(value)}` };
+    case 'too_big':
+      return { path: formatPath(issue.path), message: `must be ≤ ${issue.maximum}, got ${show(value)}` };
+    case 'invalid_format':
+      return { path: formatPath(issue.path), message: `${issue.message}, got ${show(value)}` };
+    default:
+      return { path: formatPath(issue.path), message: issue.message };
+  }
+}
+
+function article(expected: string): string {
+  if (expected === 'int') return 'an integer';
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+interface Problem {
+  readonly path: string;
+  readonly message: string;
+}
+
+function crossCheck(s: Parsed): Problem | undefined {
+  const cc = s.contactCenter;
+  return (
+    duplicate(cc.flows.map((f) => f.name), 'contactCenter.flows', 'name', 'flow name') ??
+    duplicate(cc.queues.map((q) => q.name), 'contactCenter.queues', 'name', 'queue name') ??
+    duplicate(
+      [...cc.phoneNumbers.map((p) => p.number), ...(cc.uatPhoneNumber ? [cc.uatPhoneNumber.number] : [])],
+      'contactCenter.phoneNumbers',
+      'number',
+      'phone number',
+      cc.phoneNumbers.length,
+    ) ??
+    checkStaffing(cc.queues) ??
+    checkFlowRefs(s) ??
+    checkTimeline(s) ??
+    checkFaults(s.faults)
+  );
+}
+
+function duplicate(
+  values: readonly string[],
+  listPath: string,
+  field: string,
+  what: string,
+  listLength = values.length,
+): Problem | undefined {
+  const seen = new Set<string>();
+  for (const [i, value] of values.entries()) {
+    if (seen.has(value)) {
+      const path = i < listLength ? `scenario.${listPath}[${i}].${field}` : 'scenario.contactCenter.uatPhoneNumber.number';
+      return { path, message: `duplicate ${what} ${JSON.stringify(value)}` };
+    }
+    seen.add(value);
+  }
+  return undefined;
+}
+
+function checkStaffing(queues: readonly ParsedQueue[]): Problem | undefined {
+  for (const [i, q] of queues.entries()) {
+    const online = q.agentsOnline ?? DEFAULT_AGENTS_ONLINE;
+    if (q.agentsAvailable !== undefined && q.agentsAvailable > online) {
+      return {
+        path: `scenario.contactCenter.queues[${i}].agentsAvailable`,
+        message: `must be ≤ agentsOnline (${online}), got ${q.agentsAvailable}`,
+      };
+    }
+  }
+  return undefined;
+}
+
+function checkFlowRefs(s: Parsed): Problem | undefined {
+  const flows = new Set(s.contactCenter.flows.map((f) => f.name));
+  const undefinedFlow = (path: string, flow: string | undefined): Problem | undefined =>
+    flow === undefined || flows.has(flow)
+      ? undefined
+      : { path, message: `flow ${JSON.stringify(flow)} is not defined in contactCenter.flows` };
+  for (const [i, p] of s.contactCenter.phoneNumbers.entries()) {
+    const problem =
+      undefinedFlow(`scenario.contactCenter.phoneNumbers[${i}].flow`, p.flow) ??
+      undefinedFlow(`scenario.contactCenter.phoneNumbers[${i}].targetFlow`, p.targetFlow);
+    if (problem) return problem;
+  }
+  return undefinedFlow('scenario.contactCenter.uatPhoneNumber.flow', s.contactCenter.uatPhoneNumber?.flow);
+}
+
+function checkTimeline(s: Parsed): Problem | undefined {
+  const queues = new Set(s.contactCenter.queues.map((q) => q.name));
+  for (const [i, row] of s.timeline.entries()) {
+    if (row.queue !== undefined && !queues.has(row.queue)) {
+      return {
+        path: `scenario.timeline[${i}].queue`,
+        message: `queue ${JSON.stringify(row.queue)} is not defined in contactCenter.queues`,
+      };
+    }
+  }
+  return undefined;
+}
+
+function checkFaults(faults: readonly ParsedFault[]): Problem | undefined {
+  for (const [i, f] of faults.entries()) {
+    if (f.onCall !== undefined && f.atMinute !== undefined) {
+      return { path: `scenario.faults[${i}]`, message: 'give either onCall or atMinute, not both' };
+    }
+  }
+  return undefined;
+}
+
+function resolveDefaults(s: Parsed): Scenario {
+  return {
+    ...s,
+    contactCenter: {
+      ...s.contactCenter,
+      queues: s.contactCenter.queues.map((q) => {
+        const agentsOnline = q.agentsOnline ?? DEFAULT_AGENTS_ONLINE;
+        return { ...q, agentsOnline, agentsAvailable: q.agentsAvailable ?? agentsOnline };
+      }),
+    },
+    // A fault with neither trigger fires on the API's first call.
+    faults: s.faults.map((f) => (f.onCall === undefined && f.atMinute === undefined ? { ...f, onCall: 1 } : f)),
+  };
+}

@@ -1,0 +1,20 @@
+/** The simulated AWS endpoint of the offline rehearsal (see server.ts) and its simulated clock. */
+export { SimulatedClock } from './clock';
+export {
+  ACCOUNT_ID,
+  INSTANCE_ARN,
+  INSTANCE_ID,
+  REGION,
+  flowArn,
+  flowIdFor,
+  phoneNumberArn,
+  phoneNumberIdFor,
+  queueArn,
+  queueIdFor,
+} from './ids';
+export { DEFAULT_AVG_HANDLE_TIME_SECONDS, MetricTimeline } from './metrics';
+export { DEFAULT_RATE_LIMITS, type RateLimit } from './rate-limit';
+export type { SnsMessage } from './sns';
+export type { AttributeValue, Item } from './dynamodb';
+export type { ContactCenterState, SimFlow, SimPhoneNumber, SimQueue } from './state';
+export { type CallRecord, type Simulator, type SimulatorOptions, type WriteCall, startSimulator } from './server';

@@ -1,0 +1,73 @@
+/**
+ * What the server hands a protocol module and what it gets back. One module per wire protocol: Connect
+ * (restJson1), CloudWatch and DynamoDB (awsJson1_0), SNS (awsQuery).
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ApiError } from './errors';
+
+export type ServiceName = 'connect' | 'cloudwatch' | 'sns' | 'dynamodb';
+
+export interface SimRequest {
+  readonly method: string;
+  /** Path without the query string, still percent-encoded. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+export interface WireResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  /** For an error: the code the service sent (what the call log records). */
+  readonly errorCode?: string;
+}
+
+export interface ParsedCall {
+  readonly operation: string;
+  readonly input: Readonly<Record<string, unknown>>;
+}
+
+export interface ProtocolModule {
+  readonly service: ServiceName;
+  /** Finds the operation and its input; throws an ApiError for an unknown operation or an unreadable body. */
+  parse(req: SimRequest): ParsedCall;
+  /** Runs the operation against the simulated state; throws an ApiError the way the service fails. */
+  handle(call: ParsedCall): unknown;
+  ok(call: ParsedCall, output: unknown, requestId: string): WireResponse;
+  error(err: ApiError, requestId: string): WireResponse;
+}
+
+/** Readers for loosely typed JSON input; the service validates, so these never throw. */
+export function str(input: Readonly<Record<string, unknown>>, key: string): string | undefined {
+  const v = input[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function list(input: Readonly<Record<string, unknown>>, key: string): unknown[] | undefined {
+  const v = input[key];
+  return Array.isArray(v) ? v : undefined;
+}
+
+export function obj(input: Readonly<Record<string, unknown>>, key: string): Record<string, unknown> | undefined {
+  const v = input[key];
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+export function num(input: Readonly<Record<string, unknown>>, key: string): number | undefined {
+  const v = input[key];
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+}
+
+/** Epoch seconds, the JSON protocols' default timestamp format. */
+export function epochSeconds(ms: number): number {
+  return ms / 1000;
+}
+
+/** Drops floating-point noise from an integrated value (309.99999999999994 → 310). */
+export function tidy(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

@@ -1,0 +1,4 @@
+export * from './evidence';
+export { renderEvidenceReport } from './render';
+export { evidenceFromHistory } from './from-history';
+export type { ExecutionDescription } from './history';

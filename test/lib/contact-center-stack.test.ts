@@ -42,7 +42,7 @@ describe('ContactCenterStack (the default app)', () => {
   test('both flows are structurally valid flow language; the entry flow targets the queue, the bridge the legacy number', () => {
     const { template } = build({ legacyNumber: '+442071234567' });
     const flows = template.findResources('AWS::Connect::ContactFlow');
-    const byName = Object.fromEntries(Object.values(flows).map((f) => [f.Properties.Name, f.Properties]));
+    const byName: Record<string, any> = Object.fromEntries(Object.values(flows).map((f) => [f.Properties.Name, f.Properties]));
     expect(Object.keys(byName).sort()).toEqual(['LegacyBridge', 'Main']);
     for (const flow of Object.values(byName)) {
       expect(flow.Type).toBe('CONTACT_FLOW');

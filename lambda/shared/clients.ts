@@ -1,20 +1,64 @@
 /**
- * The one SDK client factory. Clients are created once per Lambda container. Endpoints come from the SDK's own
- * configuration (AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>), which is how the rehearsal points the
- * unmodified handlers at its simulated endpoint.
+ * The one SDK client factory. Clients are created once per Lambda container and honour the SDK's own endpoint
+ * configuration (AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>).
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { CONNECT_RATES, Pacer } from './pacing';
 
-const requestTimeout = Number(process.env.CONNECT_GOLIVE_REQUEST_TIMEOUT_MS ?? 10_000);
-// Standard retry mode: throttling and 5xx are retried with backoff by the SDK before a handler sees them.
-const common = { maxAttempts: 3, requestHandler: { requestTimeout } };
+interface ClientOptions {
+  maxAttempts: number;
+  requestHandler: { requestTimeout: number };
+  endpoint?: string;
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
 
-export const connect = new ConnectClient(common);
-export const cloudwatch = new CloudWatchClient(common);
-export const sns = new SNSClient(common);
-export const dynamodb = new DynamoDBClient(common);
-export const lambda = new LambdaClient(common);
+const defaults = (): ClientOptions => ({
+  // Standard retry mode: throttling and 5xx are retried with backoff by the SDK before a handler sees them.
+  maxAttempts: 3,
+  requestHandler: { requestTimeout: Number(process.env.CONNECT_GOLIVE_REQUEST_TIMEOUT_MS ?? 10_000) },
+});
+
+export let connect = paced(new ConnectClient(defaults()));
+
+/** Every Connect call waits for its API's token first (lambda/shared/pacing.ts). */
+function paced(client: ConnectClient): ConnectClient {
+  const pacer = new Pacer(CONNECT_RATES);
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      await pacer.acquire(context.commandName?.replace(/Command$/, '') ?? '');
+      return next(args);
+    },
+    { step: 'initialize', name: 'connectGoLivePacing' },
+  );
+  return client;
+}
+export let cloudwatch = new CloudWatchClient(defaults());
+export let sns = new SNSClient(defaults());
+export let dynamodb = new DynamoDBClient(defaults());
+export let lambda = new LambdaClient(defaults());
+
+/**
+ * For the rehearsal only: re-creates every client against a local endpoint with fake credentials. The SDK fixes
+ * a client's endpoint on its first request, so one process that rehearses several scenarios (each with its own
+ * simulator) needs fresh clients per scenario.
+ */
+export function useEndpoint(endpoint: string, options: { requestTimeoutMs?: number; maxAttempts?: number } = {}): void {
+  const config: ClientOptions = {
+    ...defaults(),
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'rehearsal', secretAccessKey: 'rehearsal' },
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.requestTimeoutMs ? { requestHandler: { requestTimeout: options.requestTimeoutMs } } : {}),
+  };
+  connect = paced(new ConnectClient(config));
+  cloudwatch = new CloudWatchClient(config);
+  sns = new SNSClient(config);
+  dynamodb = new DynamoDBClient(config);
+  lambda = new LambdaClient(config);
+}

@@ -1,0 +1,40 @@
+import { App } from 'aws-cdk-lib';
+import { ContactCenterStack, ContactCenterStackProps } from './contact-center-stack';
+import { PhoneNumberType } from './uat-phone-number';
+
+/** The stack name of the default app. */
+export const DEFAULT_STACK_NAME = 'ConnectGoLive';
+
+/**
+ * Builds the default app's stack from `connect-golive:*` context (cdk.json, or `-c key=value`). Shared by
+ * bin/app.ts and the rehearsal, which synthesizes the same app with a scenario's plan.
+ */
+export function createDefaultStack(app: App): ContactCenterStack {
+  const context = (key: string): string | undefined => app.node.tryGetContext(`connect-golive:${key}`);
+  return new ContactCenterStack(app, context('stackName') ?? DEFAULT_STACK_NAME, {
+    description: 'connect-golive: Amazon Connect contact center and its go-live runbook',
+    instanceAlias: context('instanceAlias'),
+    countryCode: context('countryCode'),
+    phoneNumberType: context('phoneNumberType') as PhoneNumberType | undefined,
+    legacyNumber: context('legacyNumber'),
+    queueName: context('queueName'),
+    plan: listContext(app, 'plan') as ContactCenterStackProps['plan'],
+    watchQueues: listContext(app, 'watchQueues') as string[] | undefined,
+  });
+}
+
+/** List-valued context: an array from cdk.json, or a JSON string from `-c key='[...]'`. */
+function listContext(app: App, key: string): unknown[] | undefined {
+  const raw: unknown = app.node.tryGetContext(`connect-golive:${key}`);
+  if (raw === undefined) return undefined;
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new Error(`context connect-golive:${key} must be a JSON array, got: ${raw}`);
+    }
+  }
+  if (!Array.isArray(value)) throw new Error(`context connect-golive:${key} must be a JSON array, got: ${JSON.stringify(value)}`);
+  return value;
+}

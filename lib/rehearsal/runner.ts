@@ -1,0 +1,319 @@
+/**
+ * The offline rehearsal: synthesizes the default app with a scenario's plan, takes the runbook definition from
+ * the template, and executes it locally with the real handlers against the simulated endpoint and clock.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { useEndpoint } from '../../lambda/shared/clients';
+import { useClock } from '../../lambda/shared/clock';
+import { logger } from '../../lambda/shared/logger';
+import { createDefaultStack } from '../default-app';
+import type { EvidenceMetric, EvidenceRecord } from '../report/evidence';
+import { renderEvidenceReport } from '../report/render';
+import { HANDLERS } from './handlers';
+import { Handler, LocalRunResult, runLocally, StepRecord, TokenRequest } from './local-executor';
+import { loadScenario, Scenario } from './scenario';
+import { INSTANCE_ARN, startSimulator, WriteCall } from './simulator';
+import { runbookFromTemplate, Template } from './template';
+
+/** Where the simulated clock starts: a quiet hour, fixed so scenario files may name absolute `cutoverAt` times. */
+export const REHEARSAL_START = new Date('2030-01-15T02:00:00Z');
+export const REHEARSAL_EXECUTION_PREFIX = 'arn:aws:states:us-east-1:123456789012:execution:GoLiveRunbook:';
+const ROOT = path.join(__dirname, '..', '..');
+export const SCENARIOS_DIR = path.join(ROOT, 'scenarios');
+
+/** One step of the run, on the simulated clock. */
+export interface RehearsalStep {
+  readonly name: string;
+  readonly status: string;
+  /** Simulated ISO time the state was entered. */
+  readonly at: string;
+  /** Simulated seconds since the execution started. */
+  readonly atSeconds: number;
+  readonly error?: string;
+}
+
+export interface RehearsalRun {
+  readonly scenario: string;
+  readonly outcome: string;
+  /** The scenario's `expect.outcome`, when it has one. */
+  readonly expected: string | null;
+  readonly reason: string;
+  /** E.164 → flow name after the run (from the simulator's state). */
+  readonly finalAssociations: Record<string, string | null>;
+  /** E.164 → flow name before the run (the rollback snapshot). */
+  readonly snapshot: Record<string, string | null>;
+  readonly steps: RehearsalStep[];
+  /** Simulated seconds from the first breaching moment to the rollback completed; null without a breach. */
+  readonly breachToRollbackSeconds: number | null;
+  /** The Connect association writes, in order. */
+  readonly writeCalls: WriteCall[];
+  /** Step Functions state transitions (states entered). */
+  readonly transitions: number;
+  readonly verdicts: Array<{ at: string; decision: string; reason: string }>;
+  readonly approver: string | null;
+  /** Simulated seconds from start to end. */
+  readonly simulatedSeconds: number;
+  /** The API calls the simulator answered, by operation. */
+  readonly apiCalls: Record<string, number>;
+  readonly evidence: EvidenceRecord;
+  reportPath?: string;
+}
+
+export interface RehearseOptions {
+  /** A synthesized template to use instead of synthesizing the default app with the scenario's plan. */
+  readonly template?: Template;
+  /** Called as each state is entered and left (for live progress). */
+  readonly onStep?: (step: StepRecord, event: 'entered' | 'exited', run: { startedAt: Date; now: Date }) => void;
+  /** Real milliseconds before the SDK gives up on an answer (Timeout faults). @default 1000 */
+  readonly requestTimeoutMs?: number;
+}
+
+/** Synthesizes the default app (bundling skipped) with the scenario's numbers and queues as the plan. */
+export function synthesizeForScenario(scenario: Scenario): Template {
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  const app = new App({
+    context: {
+      ...cdkJson.context,
+      'aws:cdk:bundling-stacks': [],
+      'connect-golive:plan': scenario.contactCenter.phoneNumbers.map((p) => ({ phoneNumber: p.number, targetFlow: p.targetFlow })),
+      'connect-golive:watchQueues': scenario.contactCenter.queues.map((q) => q.name),
+    },
+  });
+  const stack = createDefaultStack(app);
+  return app.synth().getStackByName(stack.stackName).template as Template;
+}
+
+/** Rehearses one scenario. */
+export async function rehearseScenario(scenario: Scenario, options: RehearseOptions = {}): Promise<RehearsalRun> {
+  const template = options.template ?? synthesizeForScenario(scenario);
+  const uat = scenario.contactCenter.uatPhoneNumber?.number;
+  const runbook = runbookFromTemplate(template, {
+    getAtt: (_id, attribute, type) => {
+      if (type === 'AWS::Connect::Instance' && attribute === 'Arn') return INSTANCE_ARN;
+      if (type === 'AWS::Connect::PhoneNumber' && attribute === 'Address') return uat ?? '';
+      return undefined;
+    },
+  });
+  const config = runbook.definition.States.Configure.Parameters.config;
+  // A scenario without a UAT number rehearses without the UAT check.
+  if (!uat) delete config.uatPhoneNumber;
+  const approvalTimeout = runbook.definition.States.ApprovalGate.TimeoutSeconds as number;
+
+  // The handlers' structured logs go to CloudWatch in AWS; in a rehearsal the progress lines tell the story.
+  logger.setLogLevel(process.env.CONNECT_GOLIVE_HANDLER_LOGS === '1' ? 'DEBUG' : 'SILENT');
+  const sim = await startSimulator(scenario, { startAt: REHEARSAL_START });
+  const startedAt = sim.clock.now();
+  useEndpoint(sim.endpoint, { requestTimeoutMs: options.requestTimeoutMs ?? 1000 });
+  // A wait moves the clock to its end time (not by its length): two handlers waiting side by side take as long
+  // as the longer of them, as they would in real time.
+  useClock(() => sim.clock.now(), async (ms) => {
+    const target = sim.clock.nowMillis() + ms;
+    if (sim.clock.nowMillis() < target) sim.clock.set(new Date(target));
+  });
+  const executionArn = `${REHEARSAL_EXECUTION_PREFIX}rehearsal-${slug(scenario.name)}`;
+  const handlers: Record<string, Handler> = {};
+  for (const [arn, name] of Object.entries(runbook.handlers)) handlers[arn] = HANDLERS[name];
+
+  let approver: string | null = null;
+  let result: LocalRunResult;
+  try {
+    result = await runLocally({
+      definition: runbook.definition,
+      handlers,
+      input: scenario.input,
+      executionArn,
+      clock: sim.clock,
+      answerToken: (request) => answer(request, scenario, sim.clock, approvalTimeout, (a) => { approver = a; }),
+      onStep: (step, event) => {
+        if (event === 'entered' && step.name === 'Cutover' && sim.clock.cutoverAt === null) sim.clock.markCutover();
+        options.onStep?.(step, event, { startedAt, now: sim.clock.now() });
+      },
+    });
+  } finally {
+    await sim.close();
+  }
+
+  const at = (iso: string) => Math.round((new Date(iso).getTime() - startedAt.getTime()) / 1000);
+  const steps = result.steps.map((s) => ({ name: s.name, status: s.status, at: s.enteredAt, atSeconds: at(s.enteredAt), ...(s.error ? { error: s.error } : {}) }));
+  const outcome = outcomeOf(result);
+  const finalOutput = lastOutput(result.steps, 'Finalize')?.outcome ?? result.output;
+  const verifies = result.steps.filter((s) => s.name === 'Verify' && s.output);
+  const verdicts = verifies.map((s) => {
+    const v = (s.output as any).verify;
+    return { at: s.exitedAt ?? s.enteredAt, decision: v.decision as string, reason: v.reason as string };
+  });
+  const rollbackDone = [...result.steps].reverse().find((s) => s.name === 'Rollback' && s.status === 'SUCCEEDED')?.exitedAt;
+  const snapshot = Object.fromEntries(scenario.contactCenter.phoneNumbers.map((p) => [p.number, p.flow ?? null]));
+  const apiCalls: Record<string, number> = {};
+  for (const c of sim.callLog) apiCalls[c.operation] = (apiCalls[c.operation] ?? 0) + 1;
+
+  const run: RehearsalRun = {
+    scenario: scenario.name,
+    outcome,
+    expected: scenario.expect?.outcome ?? null,
+    reason: finalOutput?.reason ?? result.cause ?? '',
+    finalAssociations: pick(sim.associations(), Object.keys(snapshot)),
+    snapshot,
+    steps,
+    breachToRollbackSeconds: breachToRollback(scenario, result, sim.clock.cutoverAt, rollbackDone),
+    writeCalls: sim.writeCalls(),
+    transitions: result.transitions,
+    verdicts,
+    approver,
+    simulatedSeconds: Math.round((sim.clock.now().getTime() - startedAt.getTime()) / 1000),
+    apiCalls,
+    evidence: undefined as unknown as EvidenceRecord,
+  };
+  (run as { evidence: EvidenceRecord }).evidence = evidenceOf(scenario, run, result, startedAt, sim.clock.now(), sim.clock.cutoverAt);
+  return run;
+}
+
+/** Answers a task token the way the scenario says the human does. */
+async function answer(request: TokenRequest, scenario: Scenario, clock: { advance(s: number): void }, approvalTimeout: number, setApprover: (a: string) => void): Promise<unknown> {
+  const kind = request.payload?.kind as string;
+  const at = () => new Date().toISOString();
+  if (kind === 'approval') {
+    const a = scenario.approval;
+    if (a.decision === 'timeout') {
+      clock.advance(approvalTimeout);
+      throw named('States.Timeout', 'no approval before the approval timeout');
+    }
+    clock.advance(120); // the approver reads the readiness report
+    setApprover(a.approver);
+    if (a.decision === 'reject') throw named('ApprovalRejected', a.reason ?? `rejected by ${a.approver}`);
+    return { decision: 'approve', approver: a.approver, attestations: a.attestations, at: at() };
+  }
+  if (kind === 'inconclusive') {
+    const decision = scenario.inconclusiveDecision;
+    if (decision === 'timeout') {
+      clock.advance(1800);
+      throw named('States.Timeout', 'no human decision before the timeout: rolling back');
+    }
+    clock.advance(60);
+    return { decision, approver: scenario.approval.approver, at: at() };
+  }
+  // carrier confirmations: the operator confirms the ticket
+  clock.advance(60);
+  return { decision: 'confirmed', approver: scenario.approval.approver, at: at() };
+}
+
+function named(name: string, message: string): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+function outcomeOf(result: LocalRunResult): string {
+  if (result.status === 'SUCCEEDED') return String(result.output?.outcome ?? 'UNKNOWN');
+  return result.error ?? 'UNKNOWN';
+}
+
+function lastOutput(steps: StepRecord[], name: string): any {
+  return [...steps].reverse().find((s) => s.name === name && s.output)?.output;
+}
+
+function pick<T>(record: Record<string, T>, keys: string[]): Record<string, T> {
+  return Object.fromEntries(keys.map((k) => [k, record[k]]));
+}
+
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'scenario';
+}
+
+/**
+ * From the first moment the timeline breaches a threshold after cutover (what callers start to feel) to the
+ * rollback completed. Null when nothing breached or nothing was rolled back.
+ */
+function breachToRollback(scenario: Scenario, result: LocalRunResult, cutoverAt: Date | null, rollbackDone: string | undefined): number | null {
+  if (!cutoverAt || !rollbackDone) return null;
+  const verifyOut = lastOutput(result.steps, 'Verify');
+  const settings = verifyOut?.run?.verification;
+  if (!settings || verifyOut.verify?.decision !== 'ROLLBACK' || verifyOut.verify?.breachAtSeconds == null) return null;
+  const breaches = (row: Scenario['timeline'][number]) =>
+    (row.abandonmentRate !== undefined && row.abandonmentRate > settings.maxAbandonmentRate)
+    || (row.contactsInQueue !== undefined && row.contactsInQueue > settings.maxContactsInQueue)
+    || (row.oldestContactAgeSeconds !== undefined && row.oldestContactAgeSeconds > settings.maxOldestContactAgeSeconds)
+    || (row.contactFlowErrors !== undefined && row.contactFlowErrors > settings.maxContactFlowErrors)
+    || (row.agentsAvailable !== undefined && row.agentsAvailable < settings.minAgentsAvailable)
+    || (row.avgHandleTimeSeconds !== undefined && (row.avgHandleTimeSeconds > settings.maxAvgHandleTimeSeconds || row.avgHandleTimeSeconds < settings.minAvgHandleTimeSeconds));
+  const row = [...scenario.timeline].sort((a, b) => a.atMinute - b.atMinute).find((r) => r.atMinute >= 0 && breaches(r));
+  const breachMs = cutoverAt.getTime() + (row ? row.atMinute * 60 : verifyOut.verify.breachAtSeconds) * 1000;
+  return Math.round((new Date(rollbackDone).getTime() - breachMs) / 1000);
+}
+
+const CHARTS: Array<{ key: string; name: string; unit: string; scale?: number; threshold: (s: any) => { kind: 'max' | 'min'; value: number } }> = [
+  { key: 'abandonmentRate', name: 'Abandonment rate', unit: '%', scale: 100, threshold: (s) => ({ kind: 'max', value: s.maxAbandonmentRate * 100 }) },
+  { key: 'avgHandleTimeSeconds', name: 'Average handle time', unit: 's', threshold: (s) => ({ kind: 'max', value: s.maxAvgHandleTimeSeconds }) },
+  { key: 'contactsInQueue', name: 'Contacts in queue', unit: 'contacts', threshold: (s) => ({ kind: 'max', value: s.maxContactsInQueue }) },
+  { key: 'oldestContactAgeSeconds', name: 'Oldest contact age', unit: 's', threshold: (s) => ({ kind: 'max', value: s.maxOldestContactAgeSeconds }) },
+  { key: 'agentsAvailable', name: 'Agents available', unit: 'agents', threshold: (s) => ({ kind: 'min', value: s.minAgentsAvailable }) },
+  { key: 'contactFlowErrors', name: 'Contact flow errors', unit: 'errors', threshold: (s) => ({ kind: 'max', value: s.maxContactFlowErrors }) },
+];
+
+function evidenceOf(scenario: Scenario, run: RehearsalRun, result: LocalRunResult, startedAt: Date, endedAt: Date, cutoverAt: Date | null): EvidenceRecord {
+  const verifies = result.steps.filter((s) => s.name === 'Verify' && s.output);
+  const settings = (verifies[0]?.output as any)?.run?.verification;
+  const metrics: EvidenceMetric[] = settings ? CHARTS.map((c) => ({
+    name: c.name,
+    unit: c.unit,
+    threshold: c.threshold(settings),
+    points: verifies.map((s) => {
+      const v = (s.output as any).verify?.sample?.[c.key];
+      return { at: s.exitedAt ?? s.enteredAt, value: typeof v === 'number' ? v * (c.scale ?? 1) : null };
+    }),
+  })) : [];
+  const rollbackAt = result.steps.find((s) => s.name === 'Rollback')?.enteredAt;
+  const approvalStep = result.steps.find((s) => s.name === 'ApprovalGate');
+  return {
+    title: `Rehearsal: ${scenario.name}`,
+    changeId: typeof (scenario.input as any)?.changeId === 'string' ? (scenario.input as any).changeId : '(none)',
+    outcome: run.outcome,
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    steps: result.steps.map((s) => ({
+      name: s.name,
+      status: s.status === 'SUCCEEDED' ? 'succeeded' : s.status === 'RUNNING' ? 'running' : 'failed',
+      at: s.enteredAt,
+      ...(s.error ? { detail: s.error } : s.name === 'Verify' && s.output ? { detail: `${(s.output as any).verify.decision}: ${(s.output as any).verify.reason}` } : {}),
+    })),
+    ...(approvalStep ? {
+      approval: {
+        approver: run.approver ?? '',
+        attestations: scenario.approval.decision === 'approve' ? scenario.approval.attestations : [],
+        at: approvalStep.exitedAt ?? approvalStep.enteredAt,
+        decision: scenario.approval.decision,
+      },
+    } : {}),
+    snapshot: Object.entries(run.snapshot).map(([phoneNumber, flow]) => ({ phoneNumber, flow })),
+    finalAssociations: run.finalAssociations,
+    ...(cutoverAt ? { cutoverAt: cutoverAt.toISOString() } : {}),
+    ...(rollbackAt ? { rollbackAt } : {}),
+    metrics,
+    verdicts: run.verdicts,
+  };
+}
+
+/** Writes the run's HTML evidence report into `dir`; returns its path. */
+export function writeReport(run: RehearsalRun, dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${slug(run.scenario)}.html`);
+  fs.writeFileSync(file, renderEvidenceReport(run.evidence), 'utf8');
+  run.reportPath = file;
+  return file;
+}
+
+/** The shipped scenario files, in name order. */
+export function shippedScenarios(dir = SCENARIOS_DIR): string[] {
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(dir, f));
+}
+
+/** The CLI's `rehearse --scenario FILE`: one scenario (default: the healthy go-live). */
+export async function runRehearsal(options: { scenario?: string; report?: string; onStep?: RehearseOptions['onStep'] }): Promise<Omit<RehearsalRun, 'evidence'>> {
+  const file = options.scenario ?? path.join(SCENARIOS_DIR, 'healthy-go-live.json');
+  const run = await rehearseScenario(loadScenario(file), { onStep: options.onStep });
+  if (options.report) writeReport(run, options.report);
+  const { evidence: _evidence, ...rest } = run;
+  return rest;
+}

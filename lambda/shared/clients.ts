@@ -11,7 +11,7 @@ import { CONNECT_RATES, Pacer } from './pacing';
 
 interface ClientOptions {
   maxAttempts: number;
-  requestHandler: { requestTimeout: number };
+  requestHandler: { requestTimeout: number; throwOnRequestTimeout: boolean };
   endpoint?: string;
   region?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
@@ -20,7 +20,9 @@ interface ClientOptions {
 const defaults = (): ClientOptions => ({
   // Standard retry mode: throttling and 5xx are retried with backoff by the SDK before a handler sees them.
   maxAttempts: 3,
-  requestHandler: { requestTimeout: Number(process.env.CONNECT_GOLIVE_REQUEST_TIMEOUT_MS ?? 10_000) },
+  // Without throwOnRequestTimeout the SDK only warns when an answer is late, and the handler hangs until the
+  // task timeout instead of failing fast with a TimeoutError it can be retried on.
+  requestHandler: { requestTimeout: Number(process.env.CONNECT_GOLIVE_REQUEST_TIMEOUT_MS ?? 10_000), throwOnRequestTimeout: true },
 });
 
 export let connect = paced(new ConnectClient(defaults()));
@@ -54,7 +56,7 @@ export function useEndpoint(endpoint: string, options: { requestTimeoutMs?: numb
     region: 'us-east-1',
     credentials: { accessKeyId: 'rehearsal', secretAccessKey: 'rehearsal' },
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-    ...(options.requestTimeoutMs ? { requestHandler: { requestTimeout: options.requestTimeoutMs } } : {}),
+    ...(options.requestTimeoutMs ? { requestHandler: { requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true } } : {}),
   };
   connect = paced(new ConnectClient(config));
   cloudwatch = new CloudWatchClient(config);

@@ -17,7 +17,19 @@
 import type { SimulatedClock } from './clock';
 import { ApiError, type ErrorKind } from './errors';
 import type { MetricTimeline } from './metrics';
-import { type ParsedCall, type ProtocolModule, type SimRequest, type WireResponse, list, num, obj, str, tidy } from './protocol';
+import {
+  AWS_JSON_1_0,
+  type ParsedCall,
+  type ProtocolModule,
+  type SimRequest,
+  type WireResponse,
+  jsonResponse,
+  list,
+  num,
+  obj,
+  str,
+  tidy,
+} from './protocol';
 import type { ContactCenterState } from './state';
 
 export interface CloudWatchContext {
@@ -92,25 +104,15 @@ export class CloudWatchProtocol implements ProtocolModule {
   }
 
   ok(_call: ParsedCall, output: unknown, requestId: string): WireResponse {
-    return {
-      status: 200,
-      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId },
-      body: JSON.stringify(output),
-    };
+    return jsonResponse(200, AWS_JSON_1_0, requestId, output);
   }
 
   error(err: ApiError, requestId: string): WireResponse {
     const e = ERRORS[err.kind];
-    return {
-      status: e.status,
-      headers: {
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amzn-requestid': requestId,
-        'x-amzn-query-error': `${e.queryCode};${e.fault}`,
-      },
-      body: JSON.stringify({ __type: e.type, message: err.message }),
+    return jsonResponse(e.status, AWS_JSON_1_0, requestId, { __type: e.type, message: err.message }, {
+      headers: { 'x-amzn-query-error': `${e.queryCode};${e.fault}` },
       errorCode: e.queryCode,
-    };
+    });
   }
 
   private getMetricData(i: Input): unknown {

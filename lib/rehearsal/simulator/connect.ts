@@ -12,6 +12,7 @@ import {
   type SimRequest,
   type WireResponse,
   epochSeconds,
+  jsonResponse,
   list,
   tidy,
   num,
@@ -178,25 +179,15 @@ export class ConnectProtocol implements ProtocolModule {
   }
 
   ok(_call: ParsedCall, output: unknown, requestId: string): WireResponse {
-    return {
-      status: 200,
-      headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId },
-      body: JSON.stringify(output ?? {}),
-    };
+    return jsonResponse(200, 'application/json', requestId, output);
   }
 
   error(err: ApiError, requestId: string): WireResponse {
     const wire = ERRORS[err.kind];
-    return {
-      status: wire.status,
-      headers: {
-        'content-type': 'application/json',
-        'x-amzn-requestid': requestId,
-        'x-amzn-errortype': wire.code,
-      },
-      body: JSON.stringify({ Message: err.message, ...err.extra }),
+    return jsonResponse(wire.status, 'application/json', requestId, { Message: err.message, ...err.extra }, {
+      headers: { 'x-amzn-errortype': wire.code },
       errorCode: wire.code,
-    };
+    });
   }
 
   // ---- instance, flows, queues -------------------------------------------------------------------------------
@@ -456,29 +447,15 @@ export class ConnectProtocol implements ProtocolModule {
     if (list(filters!, 'RoutingProfiles')?.length || list(filters!, 'RoutingStepExpressions')?.length) {
       throw new ApiError('InvalidParameter', 'The simulator supports the Queues and Channels filters only');
     }
-    const queueRefs = list(filters!, 'Queues');
-    if (!queueRefs || queueRefs.length === 0) {
-      throw new ApiError('InvalidParameter', 'Filters must include Queues (or RoutingProfiles)');
-    }
-    if (queueRefs.length > 100) {
-      throw new ApiError('InvalidParameter', 'Filters.Queues accepts at most 100 queues');
-    }
-    const queues = queueRefs.map((ref) => this.queue(typeof ref === 'string' ? ref : undefined, 'Filters.Queues'));
     const channels = list(filters!, 'Channels');
     const voice = !channels || channels.includes('VOICE');
-    const metrics = list(i, 'CurrentMetrics');
-    if (!metrics || metrics.length === 0) {
-      throw new ApiError('InvalidParameter', 'CurrentMetrics is required');
-    }
-    const requested = metrics.map((m) => currentMetric(m));
-    const groupings = (list(i, 'Groupings') ?? []) as string[];
-    for (const g of groupings) {
-      if (g !== 'QUEUE' && g !== 'CHANNEL') {
-        throw new ApiError('InvalidParameter', `The simulator supports the QUEUE and CHANNEL groupings only, got ${g}`);
-      }
-    }
-    const byQueue = groupings.includes('QUEUE');
-    const groups: SimQueue[][] = byQueue ? queues.map((q) => [q]) : [queues];
+    const { requested, groupings, byQueue, groups } = this.metricRequest(
+      i,
+      list(filters!, 'Queues'),
+      'Filters.Queues',
+      'CurrentMetrics',
+      currentMetric,
+    );
     const now = this.ctx.clock.nowMillis();
     const results = groups.map((group) => ({
       Dimensions: {
@@ -543,24 +520,13 @@ export class ConnectProtocol implements ProtocolModule {
       else if (key === 'CHANNEL') voice = values.includes('VOICE');
       else throw new ApiError('InvalidParameter', `The simulator supports the QUEUE and CHANNEL filters only, got ${key}`);
     }
-    if (!queueRefs || queueRefs.length === 0) {
-      throw new ApiError('InvalidParameter', 'Filters must include a QUEUE filter (or ROUTING_PROFILE, AGENT, ...)');
-    }
-    const queues = queueRefs.map((ref) => this.queue(typeof ref === 'string' ? ref : undefined, 'Filters.QUEUE'));
-
-    const metrics = list(i, 'Metrics');
-    if (!metrics || metrics.length === 0) {
-      throw new ApiError('InvalidParameter', 'Metrics is required');
-    }
-    const requested = metrics.map((m) => historicalMetric(m));
-    const groupings = (list(i, 'Groupings') ?? []) as string[];
-    for (const g of groupings) {
-      if (g !== 'QUEUE' && g !== 'CHANNEL') {
-        throw new ApiError('InvalidParameter', `The simulator supports the QUEUE and CHANNEL groupings only, got ${g}`);
-      }
-    }
-    const byQueue = groupings.includes('QUEUE');
-    const groups: SimQueue[][] = byQueue ? queues.map((q) => [q]) : [queues];
+    const { requested, groupings, byQueue, groups } = this.metricRequest(
+      i,
+      queueRefs,
+      'the QUEUE filter',
+      'Metrics',
+      historicalMetric,
+    );
     const intervals: Array<[number, number]> = [];
     if (periodMs === 0) {
       intervals.push([start, end]);
@@ -591,6 +557,36 @@ export class ConnectProtocol implements ProtocolModule {
       }
     }
     return { MetricResults: results };
+  }
+
+  /** What both metric APIs share: the filtered queues resolved, the metrics parsed, the groupings checked. */
+  private metricRequest<M>(
+    i: Input,
+    queueRefs: readonly unknown[] | undefined,
+    queueFilter: string,
+    metricsMember: string,
+    parseMetric: (m: unknown) => M,
+  ): { requested: M[]; groupings: string[]; byQueue: boolean; groups: SimQueue[][] } {
+    if (!queueRefs || queueRefs.length === 0) {
+      throw new ApiError('InvalidParameter', `Filters must include ${queueFilter} (the simulator has no routing profile or agent filters)`);
+    }
+    if (queueRefs.length > 100) {
+      throw new ApiError('InvalidParameter', `${queueFilter} accepts at most 100 queues`);
+    }
+    const queues = queueRefs.map((ref) => this.queue(typeof ref === 'string' ? ref : undefined, queueFilter));
+    const metrics = list(i, metricsMember);
+    if (!metrics || metrics.length === 0) {
+      throw new ApiError('InvalidParameter', `${metricsMember} is required`);
+    }
+    const requested = metrics.map(parseMetric);
+    const groupings = (list(i, 'Groupings') ?? []).map(String);
+    for (const g of groupings) {
+      if (g !== 'QUEUE' && g !== 'CHANNEL') {
+        throw new ApiError('InvalidParameter', `The simulator supports the QUEUE and CHANNEL groupings only, got ${g}`);
+      }
+    }
+    const byQueue = groupings.includes('QUEUE');
+    return { requested, groupings, byQueue, groups: byQueue ? queues.map((q) => [q]) : [queues] };
   }
 
   private page<T>(items: readonly T[], i: Input, max: number): { items: T[]; NextToken?: string } {

@@ -7,7 +7,7 @@
  * `#name` and `:value` placeholders; ReturnValues and ReturnValuesOnConditionCheckFailure.
  */
 import { ApiError, type ErrorKind } from './errors';
-import type { ParsedCall, ProtocolModule, SimRequest, WireResponse } from './protocol';
+import { AWS_JSON_1_0, type ParsedCall, type ProtocolModule, type SimRequest, type WireResponse, jsonResponse } from './protocol';
 
 export type AttributeValue = Readonly<Record<string, unknown>>;
 export type Item = Record<string, AttributeValue>;
@@ -113,21 +113,14 @@ export class DynamoProtocol implements ProtocolModule {
   }
 
   ok(_call: ParsedCall, output: unknown, requestId: string): WireResponse {
-    return {
-      status: 200,
-      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId },
-      body: JSON.stringify(output),
-    };
+    return jsonResponse(200, AWS_JSON_1_0, requestId, output);
   }
 
   error(err: ApiError, requestId: string): WireResponse {
     const e = ERRORS[err.kind];
-    return {
-      status: e.status,
-      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId },
-      body: JSON.stringify({ __type: e.type, message: err.message, ...err.extra }),
+    return jsonResponse(e.status, AWS_JSON_1_0, requestId, { __type: e.type, message: err.message, ...err.extra }, {
       errorCode: e.type.split('#')[1],
-    };
+    });
   }
 
   private keySchema(tableName: string): readonly string[] {

@@ -71,3 +71,21 @@ export function epochSeconds(ms: number): number {
 export function tidy(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
+
+export const AWS_JSON_1_0 = 'application/x-amz-json-1.0';
+
+/** A JSON answer with the request id every AWS response carries. */
+export function jsonResponse(
+  status: number,
+  contentType: string,
+  requestId: string,
+  body: unknown,
+  extra: { headers?: Readonly<Record<string, string>>; errorCode?: string } = {},
+): WireResponse {
+  return {
+    status,
+    headers: { 'content-type': contentType, 'x-amzn-requestid': requestId, ...extra.headers },
+    body: JSON.stringify(body ?? {}),
+    ...(extra.errorCode ? { errorCode: extra.errorCode } : {}),
+  };
+}

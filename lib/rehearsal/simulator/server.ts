@@ -19,7 +19,15 @@ import { DynamoProtocol, type Item } from './dynamodb';
 import { ApiError, faultError } from './errors';
 import { FaultInjector } from './faults';
 import { MetricTimeline } from './metrics';
-import type { ParsedCall, ProtocolModule, ServiceName, SimRequest, WireResponse } from './protocol';
+import {
+  AWS_JSON_1_0,
+  type ParsedCall,
+  type ProtocolModule,
+  type ServiceName,
+  type SimRequest,
+  type WireResponse,
+  jsonResponse,
+} from './protocol';
 import { DEFAULT_RATE_LIMITS, type RateLimit, RateLimiter } from './rate-limit';
 import { type SnsMessage, SnsProtocol } from './sns';
 import { ContactCenterState } from './state';
@@ -245,11 +253,13 @@ class SimulatorServer implements Simulator {
     if (!module) {
       const target = String(sreq.headers['x-amz-target']);
       this.log({ seq, at, service: 'unknown', operation: target, params: {}, status: 400, error: 'UnknownOperationException' });
-      this.send(res, {
-        status: 400,
-        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId },
-        body: JSON.stringify({ __type: 'com.amazon.coral.service#UnknownOperationException', message: `${target} is not simulated` }),
-      });
+      this.send(
+        res,
+        jsonResponse(400, AWS_JSON_1_0, requestId, {
+          __type: 'com.amazon.coral.service#UnknownOperationException',
+          message: `${target} is not simulated`,
+        }),
+      );
       return;
     }
 

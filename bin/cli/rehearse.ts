@@ -13,6 +13,8 @@ export interface RehearsalOptions {
   readonly json: boolean;
   /** Directory for the HTML evidence report; none when absent. */
   readonly report?: string;
+  /** Live progress lines (absent with --json: stdout carries only the JSON). */
+  readonly print?: (line: string) => void;
 }
 
 /** The contract fields of a rehearsal result (DESIGN.md); the runner may add more. */
@@ -23,11 +25,26 @@ export interface RehearsalResult {
   readonly breachToRollbackSeconds: number | null;
   readonly writeCalls: readonly unknown[];
   readonly reportPath?: string;
+  /** The scenario's expected outcome, when it states one. */
+  readonly expected?: string | null;
+}
+
+/** Every shipped scenario, as `npm run rehearse` runs them. */
+export interface RehearseAllResult {
+  readonly results: readonly RehearsalResult[];
+  /** The closing summary table (scenario, outcome, expected, breach→rollback). */
+  readonly table: string;
+  /** Scenarios whose outcome differs from their `expect.outcome`. */
+  readonly unexpected: readonly string[];
 }
 
 export interface RehearsalModule {
   runRehearsal(options: RehearsalOptions): Promise<RehearsalResult>;
+  rehearseAll?(options: { report?: string; print?: (line: string) => void }): Promise<RehearseAllResult>;
 }
+
+/** Where `rehearse` without --scenario writes its reports unless --report says otherwise. */
+export const DEFAULT_REPORT_DIR = 'rehearsal-reports';
 
 // A variable, not a literal: the runner is written in parallel and TypeScript must not require it to exist.
 const RUNNER_MODULE = '../../lib/rehearsal/runner';
@@ -48,28 +65,46 @@ export async function loadRehearsalRunner(): Promise<RehearsalModule | undefined
 export function registerRehearse(program: Command, deps: CliDeps): void {
   program
     .command('rehearse')
-    .description('Rehearse the go-live offline: the real runbook and handlers against a simulated contact center and clock.')
-    .option('--scenario <file>', 'scenario JSON file (see the README); default: the built-in happy path')
+    .description('Rehearse the go-live offline: the real runbook and handlers against a simulated contact center and clock.'
+      + ' Without --scenario, rehearses every shipped scenario and exits non-zero unless each ends as expected.')
+    .option('--scenario <file>', 'one scenario JSON file (see the README); default: every file in scenarios/')
     .option('--json', 'print only the result JSON on stdout: outcome, finalAssociations, steps, breachToRollbackSeconds, writeCalls')
-    .option('--report <dir>', 'also write the HTML evidence report into this directory')
+    .option('--report <dir>', `write the HTML evidence report(s) into this directory (default without --scenario: ${DEFAULT_REPORT_DIR})`)
     .action(async (options: { scenario?: string; json?: boolean; report?: string }) => {
       const runner = await deps.loadRehearsal();
       if (!runner) throw new CliError('rehearse: not available in this build', ExitCode.USAGE);
       const json = options.json ?? false;
-      const result = await runner.runRehearsal({ scenario: options.scenario, json, report: options.report });
-      if (json) {
-        deps.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      const print = json ? undefined : (line: string) => deps.stdout.write(`${line}\n`);
+
+      if (options.scenario === undefined && runner.rehearseAll) {
+        const all = await runner.rehearseAll({ report: options.report ?? DEFAULT_REPORT_DIR, print });
+        if (json) {
+          deps.stdout.write(`${JSON.stringify(all.results, null, 2)}\n`);
+        } else {
+          deps.stdout.write(`\n${all.table}\n\nreports: ${options.report ?? DEFAULT_REPORT_DIR}/\n`);
+        }
+        if (all.unexpected.length > 0) {
+          throw new CliError(`${all.unexpected.length} scenario(s) did not end as expected: ${all.unexpected.join(', ')}`, ExitCode.FAILURE);
+        }
         return;
       }
-      const lines = [
-        `outcome: ${result.outcome}`,
-        ...(result.steps ?? []).map((s) => `  ${s.at ?? ''}  ${s.name.padEnd(16)}  ${s.status}`),
-        'final associations:',
-        ...Object.entries(result.finalAssociations ?? {}).map(([number, flow]) => `  ${number} → ${flow ?? '(none)'}`),
-        `breach to rollback: ${result.breachToRollbackSeconds === null ? 'no breach' : `${result.breachToRollbackSeconds} s (simulated)`}`,
-        `connect write calls: ${(result.writeCalls ?? []).length}`,
-        ...(result.reportPath ? [`report: ${result.reportPath}`] : []),
-      ];
-      deps.stdout.write(`${lines.join('\n')}\n`);
+
+      const result = await runner.runRehearsal({ scenario: options.scenario, json, report: options.report, ...(print ? { print } : {}) });
+      if (json) {
+        deps.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      } else {
+        const lines = [
+          `outcome: ${result.outcome}`,
+          'final associations:',
+          ...Object.entries(result.finalAssociations ?? {}).map(([number, flow]) => `  ${number} → ${flow ?? '(none)'}`),
+          `breach to rollback: ${result.breachToRollbackSeconds === null ? 'no breach' : `${result.breachToRollbackSeconds} s (simulated)`}`,
+          `connect write calls: ${(result.writeCalls ?? []).length}`,
+          ...(result.reportPath ? [`report: ${result.reportPath}`] : []),
+        ];
+        deps.stdout.write(`${lines.join('\n')}\n`);
+      }
+      if (result.expected && result.expected !== result.outcome) {
+        throw new CliError(`scenario ended ${result.outcome}, expected ${result.expected}`, ExitCode.FAILURE);
+      }
     });
 }

@@ -130,8 +130,10 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     result = { status: 'SUCCEEDED', output, steps, transitions };
   } catch (error) {
     await consume.catch(() => undefined);
-    const e = error as Error & { cause?: unknown };
-    result = { status: 'FAILED', error: e.name, cause: typeof e.cause === 'string' ? e.cause : e.message, steps, transitions };
+    // The library wraps the failure in an ExecutionError whose `cause` is the Fail state's (or runtime's) error.
+    const wrapped = error as Error & { cause?: unknown };
+    const e = wrapped.name === 'ExecutionError' && wrapped.cause instanceof Error ? wrapped.cause : wrapped;
+    result = { status: 'FAILED', error: e.name, cause: e.message, steps, transitions };
   }
   return result;
 }

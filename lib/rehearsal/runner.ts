@@ -13,6 +13,7 @@ import type { EvidenceMetric, EvidenceRecord } from '../report/evidence';
 import { renderEvidenceReport } from '../report/render';
 import { HANDLERS } from './handlers';
 import { Handler, LocalRunResult, runLocally, StepRecord, TokenRequest } from './local-executor';
+import { progressLine, summaryTable } from './progress';
 import { loadScenario, Scenario } from './scenario';
 import { INSTANCE_ARN, startSimulator, WriteCall } from './simulator';
 import { runbookFromTemplate, Template } from './template';
@@ -309,11 +310,63 @@ export function shippedScenarios(dir = SCENARIOS_DIR): string[] {
   return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(dir, f));
 }
 
+/** One finished scenario of {@link rehearseFiles}. */
+export interface FileResult {
+  readonly file: string;
+  readonly run: RehearsalRun;
+  readonly wallMs: number;
+}
+
+/**
+ * Rehearses scenario files one after another (each with a fresh simulator), printing progress through `print`
+ * and writing an HTML report per scenario into `reportDir` when given.
+ */
+export async function rehearseFiles(files: readonly string[], options: { reportDir?: string; print?: (line: string) => void } = {}): Promise<FileResult[]> {
+  const print = options.print ?? (() => undefined);
+  const results: FileResult[] = [];
+  for (const file of files) {
+    const scenario = loadScenario(file);
+    print(`\n▶ ${scenario.name}  (${path.basename(file)})${scenario.expect ? `  expect ${scenario.expect.outcome}` : ''}`);
+    const verdict: { value?: string } = {};
+    const t0 = Date.now();
+    const run = await rehearseScenario(scenario, {
+      onStep: (step, event, clock) => {
+        if (event !== 'exited') return;
+        const line = progressLine(step, clock.startedAt, verdict);
+        if (line) print(line);
+      },
+    });
+    const wallMs = Date.now() - t0;
+    if (options.reportDir) writeReport(run, options.reportDir);
+    print(`  = ${run.outcome}: ${run.reason}`);
+    results.push({ file, run, wallMs });
+  }
+  return results;
+}
+
 /** The CLI's `rehearse --scenario FILE`: one scenario (default: the healthy go-live). */
-export async function runRehearsal(options: { scenario?: string; report?: string; onStep?: RehearseOptions['onStep'] }): Promise<Omit<RehearsalRun, 'evidence'>> {
+export async function runRehearsal(options: { scenario?: string; report?: string; print?: (line: string) => void }): Promise<Omit<RehearsalRun, 'evidence'>> {
   const file = options.scenario ?? path.join(SCENARIOS_DIR, 'healthy-go-live.json');
-  const run = await rehearseScenario(loadScenario(file), { onStep: options.onStep });
-  if (options.report) writeReport(run, options.report);
+  const [{ run }] = await rehearseFiles([file], { reportDir: options.report, print: options.print });
+  return withoutEvidence(run);
+}
+
+/** The CLI's `rehearse` without --scenario (`npm run rehearse`): every shipped scenario, then the summary. */
+export async function rehearseAll(options: { report?: string; print?: (line: string) => void; files?: readonly string[] }) {
+  const results = await rehearseFiles(options.files ?? shippedScenarios(), { reportDir: options.report, print: options.print });
+  const table = summaryTable(results.map(({ run, wallMs }) => ({
+    scenario: run.scenario,
+    outcome: run.outcome,
+    expected: run.expected,
+    breachToRollbackSeconds: run.breachToRollbackSeconds,
+    simulatedSeconds: run.simulatedSeconds,
+    wallMs,
+  })));
+  const unexpected = results.filter(({ run }) => run.expected !== null && run.expected !== run.outcome).map(({ run }) => run.scenario);
+  return { results: results.map(({ run }) => withoutEvidence(run)), table, unexpected };
+}
+
+function withoutEvidence(run: RehearsalRun): Omit<RehearsalRun, 'evidence'> {
   const { evidence: _evidence, ...rest } = run;
   return rest;
 }

@@ -65,14 +65,20 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
       taskTimeout: sfn.Timeout.duration(timeout),
     });
 
+  // `cause` is what the Fail state reports; Finalize replaces it with the JSON summary. Set here too, so a run
+  // whose Finalize cannot run still ends with its outcome (a plain path: no intrinsic needed in CausePath).
   const mark = (id: string, outcome: string) =>
-    new sfn.Pass(scope, id, { stateName: id, result: sfn.Result.fromObject({ outcome }), resultPath: '$.outcome' });
+    new sfn.Pass(scope, id, {
+      stateName: id,
+      result: sfn.Result.fromObject({ outcome, cause: `${outcome} (no summary: Finalize did not run)` }),
+      resultPath: '$.outcome',
+    });
 
   // Terminal states: the Succeed output and the Fail error both carry the outcome (DESIGN.md "Outcome").
   const live = new sfn.Succeed(scope, 'Live', { stateName: 'Live', outputPath: '$.outcome' });
   const dryRunOk = new sfn.Succeed(scope, 'DryRunOk', { stateName: 'DryRunOk', outputPath: '$.outcome' });
   const fail = (id: string, error: string) =>
-    new sfn.Fail(scope, id, { stateName: id, error, causePath: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.outcome')) });
+    new sfn.Fail(scope, id, { stateName: id, error, causePath: '$.outcome.cause' });
   const aborted = fail('Aborted', 'ABORTED');
   const rolledBack = fail('RolledBack', 'ROLLED_BACK');
   const rollbackFailed = fail('RollbackFailed', 'ROLLBACK_FAILED');

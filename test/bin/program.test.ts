@@ -89,7 +89,7 @@ describe('rehearse', () => {
 
   test('prints a summary without --json', async () => {
     const h = harness({ loadRehearsal: async () => ({ runRehearsal: async () => RESULT }) });
-    expect(await h.run('rehearse')).toBe(0);
+    expect(await h.run('rehearse', '--scenario', 'spike.json')).toBe(0);
     expect(h.stdout()).toContain('outcome: ROLLED_BACK');
     expect(h.stdout()).toContain('  +18005550100 → LegacyBridge');
     expect(h.stdout()).toContain('breach to rollback: 95 s (simulated)');

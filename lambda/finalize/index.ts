@@ -16,6 +16,8 @@ export interface FinalOutcome {
   readonly finalAssociations: Record<string, string | null>;
   readonly breachAtSeconds: number | null;
   readonly approver: string | null;
+  /** The whole summary as JSON: the Fail state's Cause for ROLLED_BACK, ABORTED and ROLLBACK_FAILED. */
+  readonly cause: string;
 }
 
 export async function handler(event: unknown): Promise<FinalOutcome> {
@@ -39,7 +41,7 @@ export async function handler(event: unknown): Promise<FinalOutcome> {
     verifyReason: state.verify?.reason,
     humanDecision: state.human?.decision,
   });
-  const result: FinalOutcome = {
+  const summary = {
     outcome,
     reason,
     changeId: state.run?.changeId ?? null,
@@ -47,6 +49,7 @@ export async function handler(event: unknown): Promise<FinalOutcome> {
     breachAtSeconds: state.verify?.breachAtSeconds ?? null,
     approver: state.approval?.approver ?? null,
   };
+  const result: FinalOutcome = { ...summary, cause: JSON.stringify(summary) };
   await publishStatus(state.config.statusTopicArn, { step: 'Finalize', changeId: result.changeId ?? undefined, status: outcome, summary: reason, detail: finalAssociations });
   return result;
 }

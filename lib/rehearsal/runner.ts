@@ -273,7 +273,9 @@ function evidenceOf(scenario: Scenario, run: RehearsalRun, result: LocalRunResul
     outcome: run.outcome,
     startedAt: startedAt.toISOString(),
     endedAt: endedAt.toISOString(),
-    steps: result.steps.map((s) => ({
+    // The loop's plumbing (VerifyDecision, WaitForNextPoll) adds nothing to the evidence: each Verify poll and its
+    // verdict stays.
+    steps: result.steps.filter((s) => s.name !== 'VerifyDecision' && s.name !== 'WaitForNextPoll').map((s) => ({
       name: s.name,
       status: s.status === 'SUCCEEDED' ? 'succeeded' : s.status === 'RUNNING' ? 'running' : 'failed',
       at: s.enteredAt,

@@ -7,9 +7,10 @@
  * - Cutover or verification under way: never stop the execution (the rollback would not run). Write an abort
  *   request to the runbook's control table; Cutover and Verify check it and roll back.
  */
-import { ConditionalCheckFailedException, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendTaskFailureCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { Command } from 'commander';
+import { abortKey, LOCK_KEY } from '../../lambda/core/control';
 import { ExecutionHistory, outcomeOf, RUNBOOK_STATES } from '../../lib/report/history';
 import { parseExecutionArn, parseText, ParsedExecutionArn } from './args';
 import type { CliDeps } from './deps';
@@ -17,10 +18,6 @@ import { CliError, toCliError } from './errors';
 import { currentState, describeExecution, fetchHistory, findPendingDecision, phaseOf, runbookConfigOf } from './execution';
 import { regionOf } from './region';
 
-/** The control table's key of an abort request for an execution (the tasks read the same key). */
-export function abortRequestKey(executionArn: string): string {
-  return `ABORT#${executionArn}`;
-}
 
 export function registerAbort(program: Command, deps: CliDeps): void {
   program
@@ -87,7 +84,27 @@ async function abortExecution(deps: CliDeps, sfn: SFNClient, region: string, arn
       `stopped, but the Cutover state had started before the stop took effect: check every number now (connect-golive report ${arn.arn})${requestNote}`,
     );
   }
-  out(`stopped before the cutover (in ${currentState(visits) ?? 'its first state'}): nothing was changed; the execution ends ABORTED${requestNote}`);
+  // A stopped execution never reaches Finalize: release its go-live lock here so the next run can start.
+  const released = await releaseLock(deps, sfn, region, arn.arn).catch((error) => `not released (${toCliError(error).message})`);
+  out(`stopped before the cutover (in ${currentState(visits) ?? 'its first state'}): nothing was changed; the execution ends ABORTED${requestNote}; lock ${released}`);
+}
+
+/** Deletes the go-live lock if this execution holds it. */
+async function releaseLock(deps: CliDeps, sfn: SFNClient, region: string, executionArn: string): Promise<string> {
+  const { controlTableName } = await runbookConfigOf(sfn, executionArn);
+  if (!controlTableName) return 'not released (no control table in the definition)';
+  try {
+    await deps.dynamodb(region).send(new DeleteItemCommand({
+      TableName: controlTableName,
+      Key: { pk: { S: LOCK_KEY } },
+      ConditionExpression: 'executionArn = :me',
+      ExpressionAttributeValues: { ':me': { S: executionArn } },
+    }));
+    return 'released';
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return 'not held by this execution';
+    throw error;
+  }
 }
 
 /** Puts the abort request; false when one was already there. */
@@ -98,7 +115,7 @@ async function requestAbort(deps: CliDeps, sfn: SFNClient, region: string, execu
     await deps.dynamodb(region).send(
       new PutItemCommand({
         TableName: controlTableName,
-        Item: { pk: { S: abortRequestKey(executionArn) }, requestedAt: { S: deps.now().toISOString() }, requestedBy: { S: by } },
+        Item: { pk: { S: abortKey(executionArn) }, requestedAt: { S: deps.now().toISOString() }, requestedBy: { S: by } },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );

@@ -16,6 +16,7 @@ export const ERROR_NAMES = {
   rollback: 'RollbackError',
   transient: 'TransientError',
   abortRequested: 'AbortRequestedError',
+  goLiveInProgress: 'GoLiveInProgressError',
   approvalRejected: 'ApprovalRejected',
   operatorAbort: 'OperatorAbort',
 } as const;
@@ -102,5 +103,13 @@ export class AbortRequestedError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = ERROR_NAMES.abortRequested;
+  }
+}
+
+/** Another execution of the same runbook holds the lock: this one ends ABORTED before touching anything. */
+export class GoLiveInProgressError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = ERROR_NAMES.goLiveInProgress;
   }
 }

@@ -4,6 +4,7 @@
  */
 import { explainOutcome, Outcome } from '../core/outcome';
 import { instanceIdOf, readAssociations } from '../shared/connect';
+import { releaseLock } from '../shared/control';
 import { logger } from '../shared/logger';
 import { parseState } from '../shared/state';
 import { publishStatus } from '../shared/status';
@@ -50,6 +51,11 @@ export async function handler(event: unknown): Promise<FinalOutcome> {
     approver: state.approval?.approver ?? null,
   };
   const result: FinalOutcome = { ...summary, cause: JSON.stringify(summary) };
+  if (state.executionArn) {
+    // Only the holder releases; an execution that lost the race leaves the holder's lock alone.
+    await releaseLock(state.config.controlTableName, state.executionArn)
+      .catch((error) => logger.warn('lock release failed; it expires on its own', { error: error as Error }));
+  }
   await publishStatus(state.config.statusTopicArn, { step: 'Finalize', changeId: result.changeId ?? undefined, status: outcome, summary: reason, detail: finalAssociations });
   return result;
 }

@@ -1,10 +1,6 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { abortKey, LOCK_KEY } from '../core/control';
 import { dynamodb } from './clients';
-
-/** The key `connect-golive abort` writes for an execution (bin/cli). */
-export function abortKey(executionArn: string): string {
-  return `ABORT#${executionArn}`;
-}
 
 /** Whether an operator asked to abort this execution. */
 export async function abortRequested(tableName: string, executionArn: string): Promise<boolean> {
@@ -14,4 +10,59 @@ export async function abortRequested(tableName: string, executionArn: string): P
     ConsistentRead: true,
   }));
   return out.Item !== undefined;
+}
+
+/** Who holds the lock, when someone else does. */
+export interface LockHolder {
+  readonly executionArn: string;
+  readonly changeId: string;
+  readonly acquiredAt: string;
+}
+
+/**
+ * Takes the runbook's lock with a conditional write: free, expired, or already ours (a retried task). Two
+ * simultaneous starts cannot both pass, unlike a check of the running executions. Returns the holder when the
+ * lock is taken by another execution.
+ */
+export async function acquireLock(tableName: string, owner: { executionArn: string; changeId: string }, now: Date, expiresAt: Date): Promise<LockHolder | undefined> {
+  try {
+    await dynamodb.send(new PutItemCommand({
+      TableName: tableName,
+      Item: {
+        pk: { S: LOCK_KEY },
+        executionArn: { S: owner.executionArn },
+        changeId: { S: owner.changeId },
+        acquiredAt: { S: now.toISOString() },
+        expiresAt: { N: String(Math.floor(expiresAt.getTime() / 1000)) },
+      },
+      ConditionExpression: 'attribute_not_exists(pk) OR executionArn = :me OR expiresAt < :now',
+      ExpressionAttributeValues: { ':me': { S: owner.executionArn }, ':now': { N: String(Math.floor(now.getTime() / 1000)) } },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    }));
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException) && (error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    const item = (error as ConditionalCheckFailedException).Item;
+    return {
+      executionArn: item?.executionArn?.S ?? 'unknown',
+      changeId: item?.changeId?.S ?? 'unknown',
+      acquiredAt: item?.acquiredAt?.S ?? 'unknown',
+    };
+  }
+}
+
+/** Releases the lock if this execution holds it; true when it did. */
+export async function releaseLock(tableName: string, executionArn: string): Promise<boolean> {
+  try {
+    await dynamodb.send(new DeleteItemCommand({
+      TableName: tableName,
+      Key: { pk: { S: LOCK_KEY } },
+      ConditionExpression: 'executionArn = :me',
+      ExpressionAttributeValues: { ':me': { S: executionArn } },
+    }));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
 }

@@ -1,4 +1,5 @@
 /** The real handler code behind each Lambda task, by `lambda/<name>` (CONNECT_GOLIVE_HANDLER). */
+import { handler as acquireLock } from '../../lambda/acquire-lock';
 import { handler as checkWindow } from '../../lambda/check-window';
 import { handler as cutover } from '../../lambda/cutover';
 import { handler as deployCheck } from '../../lambda/deploy-check';
@@ -11,6 +12,7 @@ import type { Handler } from './local-executor';
 
 export const HANDLERS: Readonly<Record<string, Handler>> = {
   'validate-input': validateInput,
+  'acquire-lock': acquireLock,
   'deploy-check': deployCheck,
   notify,
   'check-window': checkWindow,

@@ -15,7 +15,7 @@ import { HANDLERS } from './handlers';
 import { Handler, LocalRunResult, runLocally, StepRecord, TokenRequest } from './local-executor';
 import { progressLine, summaryTable } from './progress';
 import { loadScenario, Scenario } from './scenario';
-import { INSTANCE_ARN, startSimulator, WriteCall } from './simulator';
+import { INSTANCE_ARN, Simulator, startSimulator, WriteCall } from './simulator';
 import { runbookFromTemplate, Template } from './template';
 
 /** Where the simulated clock starts: a quiet hour, fixed so scenario files may name absolute `cutoverAt` times. */
@@ -86,8 +86,28 @@ export function synthesizeForScenario(scenario: Scenario): Template {
   return app.synth().getStackByName(stack.stackName).template as Template;
 }
 
-/** Rehearses one scenario. */
-export async function rehearseScenario(scenario: Scenario, options: RehearseOptions = {}): Promise<RehearsalRun> {
+/** One execution of an open rehearsal. */
+export interface ExecuteOptions {
+  /** The execution input (default: the scenario's). */
+  readonly input?: unknown;
+  /** The execution's name (default: from the scenario name). */
+  readonly name?: string;
+  readonly onStep?: RehearseOptions['onStep'];
+  /** Answers task tokens instead of the scenario's approver (e.g. an operator abort). */
+  readonly answerToken?: (request: TokenRequest) => Promise<unknown>;
+}
+
+/** A simulator with the scenario's contact center, on which executions of the synthesized runbook run. */
+export interface OpenRehearsal {
+  readonly sim: Simulator;
+  readonly startedAt: Date;
+  /** Runs one execution to its end; several may run at once (they share the contact center and the clock). */
+  execute(options?: ExecuteOptions): Promise<{ result: LocalRunResult; executionArn: string; approver: string | null }>;
+  close(): Promise<void>;
+}
+
+/** Starts the simulator for a scenario and points the handlers at it. */
+export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOptions, 'template' | 'requestTimeoutMs'> = {}): Promise<OpenRehearsal> {
   const template = options.template ?? synthesizeForScenario(scenario);
   const uat = scenario.contactCenter.uatPhoneNumber?.number;
   const runbook = runbookFromTemplate(template, {
@@ -113,28 +133,44 @@ export async function rehearseScenario(scenario: Scenario, options: RehearseOpti
     const target = sim.clock.nowMillis() + ms;
     if (sim.clock.nowMillis() < target) sim.clock.set(new Date(target));
   });
-  const executionArn = `${REHEARSAL_EXECUTION_PREFIX}rehearsal-${slug(scenario.name)}`;
   const handlers: Record<string, Handler> = {};
   for (const [arn, name] of Object.entries(runbook.handlers)) handlers[arn] = HANDLERS[name];
 
-  let approver: string | null = null;
-  let result: LocalRunResult;
+  return {
+    sim,
+    startedAt,
+    async execute(opts: ExecuteOptions = {}) {
+      const executionArn = `${REHEARSAL_EXECUTION_PREFIX}${opts.name ?? `rehearsal-${slug(scenario.name)}`}`;
+      let approver: string | null = null;
+      const result = await runLocally({
+        definition: runbook.definition,
+        handlers,
+        input: opts.input ?? scenario.input,
+        executionArn,
+        clock: sim.clock,
+        answerToken: opts.answerToken ?? ((request) => answer(request, scenario, sim.clock, approvalTimeout, (a) => { approver = a; })),
+        onStep: (step, event) => {
+          if (event === 'entered' && step.name === 'Cutover' && sim.clock.cutoverAt === null) sim.clock.markCutover();
+          opts.onStep?.(step, event, { startedAt, now: sim.clock.now() });
+        },
+      });
+      return { result, executionArn, approver };
+    },
+    close: () => sim.close(),
+  };
+}
+
+/** Rehearses one scenario: one execution on a fresh simulator. */
+export async function rehearseScenario(scenario: Scenario, options: RehearseOptions = {}): Promise<RehearsalRun> {
+  const rehearsal = await openRehearsal(scenario, options);
+  const { sim, startedAt } = rehearsal;
+  let execution: Awaited<ReturnType<OpenRehearsal['execute']>>;
   try {
-    result = await runLocally({
-      definition: runbook.definition,
-      handlers,
-      input: scenario.input,
-      executionArn,
-      clock: sim.clock,
-      answerToken: (request) => answer(request, scenario, sim.clock, approvalTimeout, (a) => { approver = a; }),
-      onStep: (step, event) => {
-        if (event === 'entered' && step.name === 'Cutover' && sim.clock.cutoverAt === null) sim.clock.markCutover();
-        options.onStep?.(step, event, { startedAt, now: sim.clock.now() });
-      },
-    });
+    execution = await rehearsal.execute({ onStep: options.onStep });
   } finally {
-    await sim.close();
+    await rehearsal.close();
   }
+  const { result, approver } = execution;
 
   const at = (iso: string) => Math.round((new Date(iso).getTime() - startedAt.getTime()) / 1000);
   const steps = result.steps.map((s) => ({ name: s.name, status: s.status, at: s.enteredAt, atSeconds: at(s.enteredAt), ...(s.error ? { error: s.error } : {}) }));

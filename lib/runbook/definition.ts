@@ -8,6 +8,7 @@ import { CutoverMode, RunbookConfig } from '../../lambda/core/types';
 /** The runbook's Lambda functions, one per task handler. */
 export interface RunbookFunctions {
   readonly validateInput: lambda.IFunction;
+  readonly acquireLock: lambda.IFunction;
   readonly deployCheck: lambda.IFunction;
   readonly notify: lambda.IFunction;
   readonly checkWindow: lambda.IFunction;
@@ -181,10 +182,14 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   ).next(new sfn.Choice(scope, 'IsReady', { stateName: 'IsReady' })
     .when(sfn.Condition.booleanEquals('$.readiness.ready', true), approvalGate)
     .otherwise(markAborted));
+  const acquireLock = catchTo(
+    invoke('AcquireLock', fn.acquireLock, '$.lock', 'One go-live at a time per runbook: a conditional write on the control table'),
+    markAborted,
+  ).next(deployCheck);
   const validateInput = catchTo(
     invoke('ValidateInput', fn.validateInput, '$.run', 'Reject malformed input before anything is read or changed'),
     markAborted,
-  ).next(deployCheck);
+  ).next(acquireLock);
 
   return new sfn.Pass(scope, 'Configure', {
     stateName: 'Configure',

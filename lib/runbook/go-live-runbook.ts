@@ -114,7 +114,7 @@ export interface GoLiveRunbookProps {
 
 const E164 = /^\+[1-9]\d{1,14}$/;
 const PHONE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:phone-number\/[A-Za-z0-9-]+$/;
-const HANDLERS = ['validate-input', 'deploy-check', 'notify', 'check-window', 'cutover', 'verify', 'rollback', 'finalize'] as const;
+const HANDLERS = ['validate-input', 'acquire-lock', 'deploy-check', 'notify', 'check-window', 'cutover', 'verify', 'rollback', 'finalize'] as const;
 type HandlerName = (typeof HANDLERS)[number];
 
 /**
@@ -200,6 +200,7 @@ export class GoLiveRunbook extends Construct {
 
     const functions: RunbookFunctions = {
       validateInput: this.functions['validate-input'],
+      acquireLock: this.functions['acquire-lock'],
       deployCheck: this.functions['deploy-check'],
       notify: this.functions.notify,
       checkWindow: this.functions['check-window'],
@@ -248,11 +249,14 @@ export class GoLiveRunbook extends Construct {
     return this.stateMachine.grantTaskResponse(grantee);
   }
 
-  /** Allow `connect-golive abort`: answer pending tokens, stop before cutover, request a rollback after it. */
+  /**
+   * Allow `connect-golive abort`: answer pending tokens, stop before cutover (and release the lock), request a
+   * rollback after it.
+   */
   public grantAbort(grantee: iam.IGrantable): iam.Grant {
     this.grantApprove(grantee);
     this.stateMachine.grantExecution(grantee, 'states:StopExecution');
-    return this.controlTable.grant(grantee, 'dynamodb:PutItem');
+    return this.controlTable.grant(grantee, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
   }
 
   /** Executions that failed: ROLLED_BACK, ABORTED and ROLLBACK_FAILED all end as Fail states. */
@@ -315,6 +319,8 @@ export class GoLiveRunbook extends Construct {
       }));
     }
     for (const fn of [f.cutover, f.verify]) this.controlTable.grant(fn, 'dynamodb:GetItem');
+    this.controlTable.grant(f['acquire-lock'], 'dynamodb:PutItem');
+    this.controlTable.grant(f.finalize, 'dynamodb:DeleteItem');
     if (props.carrierHook) {
       // An identity policy, not a resource policy: the hook may be imported (fromFunctionArn) from another stack.
       const invokeHook = new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.carrierHook.functionArn] });

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeExecutionCommand,
   DescribeStateMachineForExecutionCommand,
@@ -68,7 +68,13 @@ describe('abort', () => {
     // The request goes in first, so a Cutover starting at that very moment moves nothing.
     expect(dynamodb).toHaveReceivedCommandWith(PutItemCommand, ABORT_REQUEST);
     expect(sfn).not.toHaveReceivedCommand(SendTaskFailureCommand);
-    expect(h.stdout()).toBe('stopped before the cutover (in WaitForWindow): nothing was changed; the execution ends ABORTED\n');
+    expect(h.stdout()).toBe('stopped before the cutover (in WaitForWindow): nothing was changed; the execution ends ABORTED; lock released\n');
+    // A stopped execution never reaches Finalize: the CLI releases its lock, only if this execution holds it.
+    expect(dynamodb).toHaveReceivedCommandWith(DeleteItemCommand, {
+      Key: { pk: { S: 'LOCK' } },
+      ConditionExpression: 'executionArn = :me',
+      ExpressionAttributeValues: { ':me': { S: EXECUTION_ARN } },
+    });
   });
 
   test('still stops before the cutover when the abort request cannot be written', async () => {

@@ -32,7 +32,7 @@ describe('GoLiveRunbook', () => {
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true, Destinations: [Match.anyValue()] },
     });
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(groups.length).toBe(9); // the state machine + eight handlers
+    expect(groups.length).toBe(10); // the state machine + nine handlers
     for (const g of groups) {
       expect(g.Properties.RetentionInDays).toBe(365);
       expect(g.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^RunbookKey/), 'Arn'] });
@@ -44,7 +44,8 @@ describe('GoLiveRunbook', () => {
     expect(definition.StartAt).toBe('Configure');
     const next = (name: string) => states[name].Next;
     expect(next('Configure')).toBe('ValidateInput');
-    expect(next('ValidateInput')).toBe('DeployCheck');
+    expect(next('ValidateInput')).toBe('AcquireLock');
+    expect(next('AcquireLock')).toBe('DeployCheck');
     expect(next('DeployCheck')).toBe('IsReady');
     expect(states.IsReady.Choices[0].Next).toBe('ApprovalGate');
     expect(next('ApprovalGate')).toBe('CheckWindow');
@@ -70,7 +71,7 @@ describe('GoLiveRunbook', () => {
     const { states } = build();
     const catchTarget = (name: string) => states[name].Catch.map((c: any) => c.Next);
     for (const name of ['Cutover', 'Verify', 'HumanDecision']) expect(catchTarget(name)).toEqual(['Rollback']);
-    for (const name of ['ValidateInput', 'DeployCheck', 'ApprovalGate', 'CheckWindow']) expect(catchTarget(name)).toEqual(['MarkAborted']);
+    for (const name of ['ValidateInput', 'AcquireLock', 'DeployCheck', 'ApprovalGate', 'CheckWindow']) expect(catchTarget(name)).toEqual(['MarkAborted']);
     expect(catchTarget('Rollback')).toEqual(['MarkRollbackFailed']);
     expect(states.Rollback.Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 6, BackoffRate: 2 })]));
   });

@@ -1,0 +1,175 @@
+/**
+ * State documents (docs/internals.md) and Connect answers for the handler tests. One contact center: three
+ * numbers moving to two flows, two watched queues, a UAT number; the clock pinned at NOW.
+ */
+import { BatchGetFlowAssociationCommand, ConnectClient } from '@aws-sdk/client-connect';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
+import { DEFAULT_REQUIRED_ATTESTATIONS, DEFAULT_VERIFICATION, DEFAULT_VERIFICATION_BOUNDS } from '../../../lambda/core/defaults';
+import { ReadinessReport, ResolvedNumber, RunbookConfig, RunParameters, VerifyState } from '../../../lambda/core/types';
+import { initialVerifyState } from '../../../lambda/core/verdict';
+import { useClock } from '../../../lambda/shared/clock';
+import { CutoverRecord } from '../../../lambda/shared/state';
+
+export const NOW = new Date('2025-06-01T22:00:00.000Z');
+export const ACCOUNT = '123456789012';
+export const INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
+export const INSTANCE_ARN = `arn:aws:connect:us-east-1:${ACCOUNT}:instance/${INSTANCE_ID}`;
+export const OTHER_INSTANCE_ARN = `arn:aws:connect:us-east-1:${ACCOUNT}:instance/99999999-0000-0000-0000-000000000000`;
+export const EXECUTION_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:execution:GoLiveRunbook:CHG-1042`;
+export const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:go-live-status`;
+export const CONTROL_TABLE = 'connect-golive-control';
+export const CARRIER_HOOK_ARN = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:carrier-hook`;
+export const CHANGE_ID = 'CHG-1042';
+
+export const flowArn = (id: string): string => `${INSTANCE_ARN}/contact-flow/${id}`;
+export const queueArn = (id: string): string => `${INSTANCE_ARN}/queue/${id}`;
+export const numberArn = (id: string): string => `arn:aws:connect:us-east-1:${ACCOUNT}:phone-number/${id}`;
+
+/** The instance's flows: two targets and the legacy bridge the numbers are on before cutover. */
+export const FLOWS = {
+  main: { id: 'flow-main', name: 'Main Inbound' },
+  billing: { id: 'flow-billing', name: 'Billing Inbound' },
+  legacy: { id: 'flow-legacy', name: 'Legacy Bridge' },
+} as const;
+
+export const QUEUES = {
+  support: { id: 'q-support', name: 'Support' },
+  billing: { id: 'q-billing', name: 'Billing' },
+} as const;
+
+/** pn-0 and pn-2 are on the legacy bridge before cutover; pn-1 has no flow (its rollback disassociates). */
+export const NUMBERS: readonly ResolvedNumber[] = [
+  resolved('+18005550100', 'pn-0', FLOWS.main.id, FLOWS.legacy.id),
+  resolved('+18005550101', 'pn-1', FLOWS.main.id, null),
+  resolved('+18005550102', 'pn-2', FLOWS.billing.id, FLOWS.legacy.id),
+];
+
+export const UAT_NUMBER = { phoneNumber: '+18005550199', id: 'pn-uat' } as const;
+
+function resolved(phoneNumber: string, id: string, targetFlowId: string, snapshotFlowId: string | null): ResolvedNumber {
+  return { phoneNumber, phoneNumberId: id, phoneNumberArn: numberArn(id), targetFlowId, snapshotFlowId };
+}
+
+export function config(overrides: Partial<RunbookConfig> = {}): RunbookConfig {
+  return {
+    instanceArn: INSTANCE_ARN,
+    plan: [
+      { phoneNumber: '+18005550100', targetFlow: FLOWS.main.name },
+      { phoneNumber: '+18005550101', targetFlow: flowArn(FLOWS.main.id) },
+      { phoneNumber: '+18005550102', targetFlow: FLOWS.billing.id },
+    ],
+    queues: [QUEUES.support.name, queueArn(QUEUES.billing.id)],
+    cutoverMode: 'repoint',
+    verification: DEFAULT_VERIFICATION,
+    verificationBounds: DEFAULT_VERIFICATION_BOUNDS,
+    minAgentsOnline: 2,
+    requiredAttestations: DEFAULT_REQUIRED_ATTESTATIONS,
+    allowedLatenessSeconds: 900,
+    maxScheduleDays: 14,
+    uatPhoneNumber: UAT_NUMBER.phoneNumber,
+    cutoverConcurrency: 2,
+    controlTableName: CONTROL_TABLE,
+    statusTopicArn: TOPIC_ARN,
+    ...overrides,
+  };
+}
+
+export function run(overrides: Partial<RunParameters> = {}): RunParameters {
+  return {
+    changeId: CHANGE_ID,
+    cutoverAt: '2025-06-01T22:00:00.000Z',
+    dryRun: false,
+    plan: config().plan,
+    verification: DEFAULT_VERIFICATION,
+    ...overrides,
+  };
+}
+
+/** DeployCheck's result as the state machine stores it under `readiness` (with targetFlowNames). */
+export function readiness(overrides: Partial<ReadinessReport & { targetFlowNames: string[] }> = {}): ReadinessReport & { targetFlowNames: string[] } {
+  return {
+    ready: true,
+    items: [{ check: 'instance-active', subject: INSTANCE_ID, ok: true, detail: 'status ACTIVE' }],
+    numbers: NUMBERS,
+    queueIds: [QUEUES.support.id, QUEUES.billing.id],
+    snapshot: Object.fromEntries(NUMBERS.map((n) => [n.phoneNumberId, n.snapshotFlowId])),
+    targetFlowNames: [FLOWS.main.name, FLOWS.billing.name],
+    ...overrides,
+  };
+}
+
+/** The cutover finished five minutes before NOW. */
+export const CUTOVER_COMPLETED_AT = new Date(NOW.getTime() - 300_000);
+
+export function cutoverRecord(overrides: Partial<CutoverRecord> = {}): CutoverRecord {
+  return {
+    startedAt: new Date(CUTOVER_COMPLETED_AT.getTime() - 4_000).toISOString(),
+    completedAt: CUTOVER_COMPLETED_AT.toISOString(),
+    mode: 'repoint',
+    moved: NUMBERS.map((n) => ({ phoneNumber: n.phoneNumber, flowId: n.targetFlowId, ok: true })),
+    ...overrides,
+  };
+}
+
+/** A verify state mid-window: every check passed once, nothing failing. */
+export function verifyState(overrides: Partial<VerifyState> = {}): VerifyState {
+  const initial = initialVerifyState();
+  return {
+    ...initial,
+    polls: 12,
+    decision: 'CONTINUE',
+    reason: '240 s of 1800 s: no check failing',
+    everPassed: Object.fromEntries(Object.keys(initial.everPassed).map((k) => [k, true])),
+    ...overrides,
+  };
+}
+
+/** The state document as a task receives it. `state({ verify: undefined })` drops a key. */
+export function state(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const doc: Record<string, unknown> = {
+    executionArn: EXECUTION_ARN,
+    input: { changeId: CHANGE_ID, cutoverAt: '2025-06-01T22:00:00.000Z' },
+    config: config(),
+    run: run(),
+    readiness: readiness(),
+    ...overrides,
+  };
+  for (const key of Object.keys(doc)) if (doc[key] === undefined) delete doc[key];
+  return doc;
+}
+
+/** BatchGetFlowAssociation's answer: phoneNumberId → flow id (null or absent = no association). */
+export function associations(byId: Record<string, string | null>) {
+  return {
+    FlowAssociationSummaryList: Object.entries(byId)
+      .filter(([, flowId]) => flowId !== null)
+      .map(([id, flowId]) => ({ ResourceId: numberArn(id), FlowId: flowArn(flowId!), ResourceType: 'VOICE_PHONE_NUMBER' as const })),
+  };
+}
+
+/** Successive BatchGetFlowAssociation answers (the last one repeats). */
+export function givenAssociations(connect: AwsClientStub<ConnectClient>, ...answers: Array<Record<string, string | null>>): void {
+  const stub = connect.on(BatchGetFlowAssociationCommand);
+  answers.slice(0, -1).forEach((a) => stub.resolvesOnce(associations(a)));
+  stub.resolves(associations(answers[answers.length - 1]));
+}
+
+export const BEFORE_CUTOVER: Record<string, string | null> = { 'pn-0': FLOWS.legacy.id, 'pn-1': null, 'pn-2': FLOWS.legacy.id };
+export const ON_TARGET: Record<string, string | null> = { 'pn-0': FLOWS.main.id, 'pn-1': FLOWS.main.id, 'pn-2': FLOWS.billing.id };
+
+/** The status messages published, parsed. */
+export function published(sns: AwsClientStub<SNSClient>): Array<{ subject?: string; message: Record<string, unknown> }> {
+  return sns.commandCalls(PublishCommand).map((c) => ({ subject: c.args[0].input.Subject, message: JSON.parse(c.args[0].input.Message ?? '{}') }));
+}
+
+/** Pins the clock at `at`; sleeping is instant. Returns the restore function for afterEach. */
+export function pinClock(at: Date = NOW): () => void {
+  useClock(() => at, async () => {});
+  return () => useClock(() => new Date(), (ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+}
+
+/** An SDK service error as the client throws it. */
+export function awsError(name: string, message = name): Error {
+  return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
+}

@@ -45,6 +45,7 @@ export async function handler(event: unknown): Promise<DeployCheckResult> {
         phoneNumberId: number.id,
         phoneNumberArn: number.arn,
         status: described.status ?? 'UNKNOWN',
+        ...(described.message ? { statusMessage: described.message } : {}),
         onThisInstance: (described.targetArn ?? number.targetArn) === config.instanceArn,
         targetArn: described.targetArn ?? number.targetArn,
         currentFlowId: current[number.id] ?? null,

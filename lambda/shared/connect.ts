@@ -79,10 +79,10 @@ export async function listNumbers(instanceArn: string): Promise<NumberRef[]> {
   return numbers;
 }
 
-export async function describeNumberStatus(phoneNumberId: string): Promise<{ status?: string; targetArn?: string }> {
+export async function describeNumberStatus(phoneNumberId: string): Promise<{ status?: string; message?: string; targetArn?: string }> {
   const out = await connect.send(new DescribePhoneNumberCommand({ PhoneNumberId: phoneNumberId }));
   const s = out.ClaimedPhoneNumberSummary;
-  return { status: s?.PhoneNumberStatus?.Status, targetArn: s?.TargetArn };
+  return { status: s?.PhoneNumberStatus?.Status, message: s?.PhoneNumberStatus?.Message, targetArn: s?.TargetArn };
 }
 
 /** Resolves a flow reference (ARN, id or name) against the instance's flows. */

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
+import type { RunbookConfig } from '../../lambda/core/types';
 import { useEndpoint } from '../../lambda/shared/clients';
 import { useClock } from '../../lambda/shared/clock';
 import { logger } from '../../lambda/shared/logger';
@@ -101,6 +102,8 @@ export interface ExecuteOptions {
 export interface OpenRehearsal {
   readonly sim: Simulator;
   readonly startedAt: Date;
+  /** The configuration embedded in the synthesized definition (intrinsics folded). */
+  readonly config: RunbookConfig;
   /** Runs one execution to its end; several may run at once (they share the contact center and the clock). */
   execute(options?: ExecuteOptions): Promise<{ result: LocalRunResult; executionArn: string; approver: string | null }>;
   close(): Promise<void>;
@@ -139,6 +142,7 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
   return {
     sim,
     startedAt,
+    config,
     async execute(opts: ExecuteOptions = {}) {
       const executionArn = `${REHEARSAL_EXECUTION_PREFIX}${opts.name ?? `rehearsal-${slug(scenario.name)}`}`;
       let approver: string | null = null;

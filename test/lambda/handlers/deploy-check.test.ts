@@ -186,7 +186,7 @@ describe('deploy-check handler', () => {
   // lambda/deploy-check/index.ts never sets FoundPhoneNumber.statusMessage, so the reason Connect gives
   // (PhoneNumberStatus.Message, documented in lambda/core/readiness.ts as "shown when the number is not claimed")
   // never reaches the readiness report.
-  it.failing('explains a number that failed to claim with Connect\'s status message', async () => {
+  it('explains a number that failed to claim with Connect\'s status message', async () => {
     connect.on(DescribePhoneNumberCommand, { PhoneNumberId: 'pn-0' }).resolves({
       ClaimedPhoneNumberSummary: { PhoneNumberStatus: { Status: 'FAILED', Message: 'The number could not be ported by the carrier' }, TargetArn: INSTANCE_ARN },
     });

@@ -54,11 +54,20 @@ describe('callCarrierHook', () => {
     await expect(callCarrierHook(CARRIER_HOOK_ARN, CUTOVER)).resolves.toBeNull();
   });
 
-  it('throws CutoverError on a FunctionError, with the answer', async () => {
+  it('throws CutoverError on a FunctionError during cutover, with the answer', async () => {
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payload('{"errorMessage":"carrier API down"}') });
+
+    await expect(callCarrierHook(CARRIER_HOOK_ARN, CUTOVER)).rejects.toMatchObject({
+      name: 'CutoverError',
+      message: 'carrier hook cutover failed: {"errorMessage":"carrier API down"}',
+    });
+  });
+
+  it('throws RollbackError on a FunctionError during rollback, so the history names what failed', async () => {
     lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payload('{"errorMessage":"carrier API down"}') });
 
     await expect(callCarrierHook(CARRIER_HOOK_ARN, { ...CUTOVER, action: 'rollback' })).rejects.toMatchObject({
-      name: 'CutoverError',
+      name: 'RollbackError',
       message: 'carrier hook rollback failed: {"errorMessage":"carrier API down"}',
     });
   });

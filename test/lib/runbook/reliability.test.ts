@@ -1,0 +1,152 @@
+/**
+ * One go-live at a time, and the operator abort, on the synthesized runbook with the real handlers against the
+ * simulated contact center (issue: reliability and security).
+ */
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { abortKey } from '../../../lambda/core/control';
+import { dynamodb } from '../../../lambda/shared/clients';
+import { openRehearsal, OpenRehearsal, synthesizeForScenario } from '../../../lib/rehearsal/runner';
+import { parseScenario, Scenario } from '../../../lib/rehearsal/scenario';
+import { Template } from '../../../lib/rehearsal/template';
+
+const NUMBERS = ['+18005550100', '+18005550101', '+18005550102'];
+const STEADY = { atMinute: 0, queue: 'Support', abandonmentRate: 0.04, avgHandleTimeSeconds: 310, contactsInQueue: 3, oldestContactAgeSeconds: 25, contactsHandled: 40 };
+// A 5-minute window keeps these runs short; the behaviour under test does not depend on its length.
+const INPUT = { changeId: 'CHG-77', verification: { observationWindowSeconds: 300 } };
+
+function scenario(): Scenario {
+  return parseScenario({
+    name: 'reliability',
+    contactCenter: {
+      queues: [{ name: 'Support', agentsOnline: 12, agentsAvailable: 8 }],
+      flows: [{ name: 'Main' }, { name: 'LegacyBridge' }],
+      phoneNumbers: NUMBERS.map((number) => ({ number, flow: 'LegacyBridge', targetFlow: 'Main' })),
+    },
+    input: INPUT,
+    timeline: [STEADY],
+  });
+}
+
+let template: Template;
+let rehearsal: OpenRehearsal;
+beforeAll(() => {
+  template = synthesizeForScenario(scenario());
+});
+beforeEach(async () => {
+  rehearsal = await openRehearsal(scenario(), { template });
+});
+afterEach(async () => {
+  await rehearsal.close();
+});
+const names = (r: { result: { steps: { name: string }[] } }) => r.result.steps.map((s) => s.name);
+const flows = () => rehearsal.sim.associations();
+const requestAbort = (executionArn: string) => dynamodb.send(new PutItemCommand({
+  TableName: rehearsal.config.controlTableName,
+  Item: { pk: { S: abortKey(executionArn) }, requestedBy: { S: 'ops' } },
+}));
+
+describe('one go-live at a time', () => {
+  test('20 simultaneous starts: exactly one reaches Cutover; the others end ABORTED before reading the instance', async () => {
+    const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => rehearsal.execute({ name: `start-${i}` })));
+    const cutover = runs.filter((r) => names(r).includes('Cutover'));
+    expect(cutover).toHaveLength(1);
+    expect(cutover[0].result.output.outcome).toBe('LIVE');
+    const others = runs.filter((r) => r !== cutover[0]);
+    for (const r of others) {
+      expect(r.result.error).toBe('ABORTED');
+      expect(names(r)).not.toContain('DeployCheck');
+      expect(r.result.cause).toContain('another go-live is running on this runbook');
+    }
+    // One execution's worth of reads: the losers made no Connect call at all.
+    expect(rehearsal.sim.callLog.filter((c) => c.operation === 'DescribeInstance')).toHaveLength(1);
+    expect(flows()).toEqual(Object.fromEntries(NUMBERS.map((n) => [n, 'Main'])));
+  });
+
+  test('the lock is released at the end, so the next go-live can start', async () => {
+    const first = await rehearsal.execute({ name: 'first' });
+    expect(first.result.output.outcome).toBe('LIVE');
+    const second = await rehearsal.execute({ name: 'second', input: { ...INPUT, changeId: 'CHG-78' } });
+    expect(names(second)).toContain('Cutover');
+    expect(rehearsal.sim.dynamoItems(rehearsal.config.controlTableName).filter((i) => i.pk.S === 'LOCK')).toEqual([]);
+  });
+});
+
+describe('abort', () => {
+  test('during Verify: rolls back within one poll interval, every number back on its snapshot flow', async () => {
+    let abortedAt: Date | undefined;
+    let polls = 0;
+    const run = await rehearsal.execute({
+      name: 'abort-verify',
+      onStep: (step, event, clock) => {
+        if (step.name === 'Verify' && event === 'exited' && ++polls === 6 && !abortedAt) {
+          abortedAt = clock.now;
+          void requestAbort(`arn:aws:states:us-east-1:123456789012:execution:GoLiveRunbook:abort-verify`);
+        }
+      },
+    });
+    expect(run.result.error).toBe('ROLLED_BACK');
+    expect(run.result.cause).toContain('operator abort requested');
+    const rollback = run.result.steps.find((s) => s.name === 'Rollback')!;
+    const seconds = (new Date(rollback.enteredAt).getTime() - abortedAt!.getTime()) / 1000;
+    // The next poll sees the request: one poll interval (15 s) plus that poll's API calls (simulated latency).
+    expect(seconds).toBeLessThanOrEqual(15 + 1);
+    expect(flows()).toEqual(Object.fromEntries(NUMBERS.map((n) => [n, 'LegacyBridge'])));
+  });
+
+  test('a second abort is harmless: one rollback, same result', async () => {
+    let sent = 0;
+    const arn = 'arn:aws:states:us-east-1:123456789012:execution:GoLiveRunbook:abort-twice';
+    const run = await rehearsal.execute({
+      name: 'abort-twice',
+      onStep: (step, event) => {
+        if (step.name === 'Verify' && event === 'exited' && sent < 2) {
+          sent++;
+          void requestAbort(arn);
+        }
+      },
+    });
+    expect(run.result.error).toBe('ROLLED_BACK');
+    expect(run.result.steps.filter((s) => s.name === 'Rollback')).toHaveLength(1);
+    expect(flows()).toEqual(Object.fromEntries(NUMBERS.map((n) => [n, 'LegacyBridge'])));
+  });
+
+  test('before cutover (pending approval answered with OperatorAbort): ABORTED, nothing changed', async () => {
+    const run = await rehearsal.execute({
+      name: 'abort-approval',
+      answerToken: async () => {
+        const e = new Error('operator abort by ops');
+        e.name = 'OperatorAbort';
+        throw e;
+      },
+    });
+    expect(run.result.error).toBe('ABORTED');
+    expect(rehearsal.sim.writeCalls()).toEqual([]);
+    expect(flows()).toEqual(Object.fromEntries(NUMBERS.map((n) => [n, 'LegacyBridge'])));
+  });
+
+  test('an abort requested before Cutover starts moves no number', async () => {
+    const arn = 'arn:aws:states:us-east-1:123456789012:execution:GoLiveRunbook:abort-early';
+    await requestAbort(arn);
+    const run = await rehearsal.execute({ name: 'abort-early' });
+    expect(run.result.error).toBe('ROLLED_BACK');
+    expect(rehearsal.sim.writeCalls()).toEqual([]);
+    expect(flows()).toEqual(Object.fromEntries(NUMBERS.map((n) => [n, 'LegacyBridge'])));
+  });
+
+  test('re-running a rolled-back change (same changeId) starts cleanly from the recorded state', async () => {
+    const first = await rehearsal.execute({
+      name: 'rerun-1',
+      onStep: (step, event) => {
+        if (step.name === 'Verify' && event === 'exited') void requestAbort('arn:aws:states:us-east-1:123456789012:execution:GoLiveRunbook:rerun-1');
+      },
+    });
+    expect(first.result.error).toBe('ROLLED_BACK');
+    rehearsal.sim.clock.cutoverAt = null;
+    const second = await rehearsal.execute({ name: 'rerun-2' });
+    expect(second.result.output.outcome).toBe('LIVE');
+    const snapshot = second.result.steps.find((s) => s.name === 'DeployCheck')!.output as { readiness: { numbers: Array<{ snapshotFlowId: string | null }> } };
+    const legacy = first.result.steps.find((s) => s.name === 'DeployCheck')!.output as typeof snapshot;
+    expect(snapshot.readiness.numbers.map((n) => n.snapshotFlowId)).toEqual(legacy.readiness.numbers.map((n) => n.snapshotFlowId));
+    expect(flows()).toEqual(Object.fromEntries(NUMBERS.map((n) => [n, 'Main'])));
+  });
+});

@@ -55,6 +55,21 @@ export interface LocalRunOptions {
   readonly answerToken: (request: TokenRequest) => Promise<unknown>;
   /** Called for every step entered and left, in order. */
   readonly onStep?: (step: StepRecord, event: 'entered' | 'exited') => void;
+  /** Failures of the task itself (not of an API it calls): a crashing handler, a task timeout. */
+  readonly taskFaults?: readonly TaskFault[];
+}
+
+/**
+ * A task failure to inject: the `onCall`-th run (1-based, per state) of `state` and the `times - 1` after it
+ * fail with `error`. `before`: the handler does not run (it crashed on start); `after`: it runs, then its answer
+ * is lost (a timeout after the work was done: the nastier case for idempotence).
+ */
+export interface TaskFault {
+  readonly state: string;
+  readonly error: string;
+  readonly onCall?: number;
+  readonly times?: number;
+  readonly when?: 'before' | 'after';
 }
 
 export interface LocalRunResult {
@@ -77,7 +92,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
   for (const [name, state] of Object.entries(states)) {
     if (state.Type === 'Wait') waitTimeOverrides[name] = 0;
     if (state.Retry) retryIntervalOverrides[name] = 0;
-    if (state.Type === 'Task') overrides[name] = taskOverride(name, state, options);
+    if (state.Type === 'Task') overrides[name] = withTaskFaults(name, taskOverride(name, state, options), options.taskFaults ?? []);
   }
 
   const machine = new StateMachine(definition as any, { validationOptions: { checkArn: false } });
@@ -162,6 +177,21 @@ function taskOverride(name: string, state: any, options: LocalRunOptions): Handl
     };
   }
   throw new Error(`task ${name}: resource ${resource} is not supported locally`);
+}
+
+function withTaskFaults(name: string, run: Handler, faults: readonly TaskFault[]): Handler {
+  const mine = faults.filter((f) => f.state === name);
+  if (mine.length === 0) return run;
+  let calls = 0;
+  return async (input) => {
+    calls++;
+    const fault = mine.find((f) => calls >= (f.onCall ?? 1) && calls < (f.onCall ?? 1) + (f.times ?? 1));
+    if (!fault) return run(input);
+    const error = new Error(`injected: ${name} run ${calls} failed with ${fault.error}`);
+    error.name = fault.error;
+    if (fault.when === 'after') await run(input);
+    throw error;
+  };
 }
 
 /** Seconds a Wait state waits for this input, per its definition. */

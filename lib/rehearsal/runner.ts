@@ -13,7 +13,7 @@ import { createDefaultStack } from '../default-app';
 import type { EvidenceMetric, EvidenceRecord } from '../report/evidence';
 import { renderEvidenceReport } from '../report/render';
 import { HANDLERS } from './handlers';
-import { Handler, LocalRunResult, runLocally, StepRecord, TokenRequest } from './local-executor';
+import { Handler, LocalRunResult, runLocally, StepRecord, TaskFault, TokenRequest } from './local-executor';
 import { progressLine, summaryTable } from './progress';
 import { loadScenario, Scenario } from './scenario';
 import { INSTANCE_ARN, Simulator, startSimulator, WriteCall } from './simulator';
@@ -96,6 +96,8 @@ export interface ExecuteOptions {
   readonly onStep?: RehearseOptions['onStep'];
   /** Answers task tokens instead of the scenario's approver (e.g. an operator abort). */
   readonly answerToken?: (request: TokenRequest) => Promise<unknown>;
+  /** Task failures to inject (a crashing handler, a task timeout). */
+  readonly taskFaults?: readonly TaskFault[];
 }
 
 /** A simulator with the scenario's contact center, on which executions of the synthesized runbook run. */
@@ -152,6 +154,7 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
         input: opts.input ?? scenario.input,
         executionArn,
         clock: sim.clock,
+        taskFaults: opts.taskFaults,
         answerToken: opts.answerToken ?? ((request) => answer(request, scenario, sim.clock, approvalTimeout, (a) => { approver = a; })),
         onStep: (step, event) => {
           if (event === 'entered' && step.name === 'Cutover' && sim.clock.cutoverAt === null) sim.clock.markCutover();

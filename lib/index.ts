@@ -1,3 +1,5 @@
 export * from './connect-instance';
 export * from './uat-phone-number';
 export * from './contact-center-stack';
+export * from './runbook/go-live-runbook';
+export * from './default-app';

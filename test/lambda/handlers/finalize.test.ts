@@ -1,29 +1,14 @@
-import { BatchGetFlowAssociationCommand, ConnectClient } from '@aws-sdk/client-connect';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
+import { BatchGetFlowAssociationCommand } from '@aws-sdk/client-connect';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import 'aws-sdk-client-mock-jest';
 import { Outcome } from '../../../lambda/core/outcome';
 import { handler } from '../../../lambda/finalize';
 import {
-  awsError, BEFORE_CUTOVER, CHANGE_ID, cutoverRecord, FLOWS, givenAssociations, INSTANCE_ID, NUMBERS, ON_TARGET, pinClock, published,
+  awsError, BEFORE_CUTOVER, CHANGE_ID, cutoverRecord, FLOWS, givenAssociations, INSTANCE_ID, mockAws, NUMBERS, ON_TARGET, published,
   readiness, state, TOPIC_ARN, verifyState,
 } from './fixtures';
 
-const connect = mockClient(ConnectClient);
-const sns = mockClient(SNSClient);
-const dynamodb = mockClient(DynamoDBClient);
-let restoreClock: () => void;
-
-beforeEach(() => {
-  connect.reset();
-  sns.reset();
-  dynamodb.reset();
-  dynamodb.onAnyCommand().resolves({});
-  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-  restoreClock = pinClock();
-});
-afterEach(() => restoreClock());
+const { connect, sns, dynamodb } = mockAws();
 
 const APPROVAL = { decision: 'approve', approver: 'cab-chair', attestations: ['uat', 'training', 'bau', 'support'], at: '2025-06-01T21:50:00.000Z' };
 const LIVE_REASON = 'observation window complete (1800 s of 1800 s): 240 contacts since cutover, every check passed, none failing';

@@ -4,6 +4,8 @@
  */
 import { BatchGetFlowAssociationCommand, ConnectClient } from '@aws-sdk/client-connect';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { DEFAULT_REQUIRED_ATTESTATIONS, DEFAULT_VERIFICATION, DEFAULT_VERIFICATION_BOUNDS } from '../../../lambda/core/defaults';
 import { ReadinessReport, ResolvedNumber, RunbookConfig, RunParameters, VerifyState } from '../../../lambda/core/types';
@@ -172,4 +174,27 @@ export function pinClock(at: Date = NOW): () => void {
 /** An SDK service error as the client throws it. */
 export function awsError(name: string, message = name): Error {
   return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
+}
+
+/**
+ * The SDK mocks every handler test starts from, reset before each test: Connect and SNS answer nothing unless
+ * told, SNS Publish succeeds, the control table (abort flag, go-live lock) answers empty, and the clock is pinned.
+ */
+export function mockAws() {
+  const mocks = {
+    connect: mockClient(ConnectClient),
+    sns: mockClient(SNSClient),
+    dynamodb: mockClient(DynamoDBClient),
+  };
+  let restoreClock: () => void;
+  beforeEach(() => {
+    mocks.connect.reset();
+    mocks.sns.reset();
+    mocks.dynamodb.reset();
+    mocks.dynamodb.onAnyCommand().resolves({});
+    mocks.sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    restoreClock = pinClock();
+  });
+  afterEach(() => restoreClock());
+  return mocks;
 }

@@ -1,26 +1,9 @@
-import { ConnectClient } from '@aws-sdk/client-connect';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../../../lambda/notify';
-import { awsError, CHANGE_ID, EXECUTION_ARN, pinClock, published, state, TOPIC_ARN, verifyState } from './fixtures';
+import { awsError, CHANGE_ID, EXECUTION_ARN, mockAws, published, state, TOPIC_ARN, verifyState } from './fixtures';
 
-const connect = mockClient(ConnectClient);
-const sns = mockClient(SNSClient);
-// The control table (abort flag, go-live lock) answers empty: nothing held, nothing requested.
-const dynamodb = mockClient(DynamoDBClient);
-let restoreClock: () => void;
-
-beforeEach(() => {
-  connect.reset();
-  sns.reset();
-  dynamodb.reset();
-  dynamodb.onAnyCommand().resolves({});
-  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-  restoreClock = pinClock();
-});
-afterEach(() => restoreClock());
+const { connect, sns } = mockAws();
 
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAeMc1X+token';
 

@@ -1,26 +1,10 @@
-import { ConnectClient } from '@aws-sdk/client-connect';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import 'aws-sdk-client-mock-jest';
 import { InputValidationError } from '../../../lambda/core/errors';
 import { handler } from '../../../lambda/validate-input';
-import { awsError, CHANGE_ID, config, pinClock, published, state, TOPIC_ARN } from './fixtures';
+import { awsError, CHANGE_ID, config, mockAws, published, state, TOPIC_ARN } from './fixtures';
 
-const connect = mockClient(ConnectClient);
-const sns = mockClient(SNSClient);
-const dynamodb = mockClient(DynamoDBClient);
-let restoreClock: () => void;
-
-beforeEach(() => {
-  connect.reset();
-  sns.reset();
-  dynamodb.reset();
-  dynamodb.onAnyCommand().resolves({});
-  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-  restoreClock = pinClock();
-});
-afterEach(() => restoreClock());
+const { connect, sns } = mockAws();
 
 const event = (input: unknown) => state({ input, run: undefined, readiness: undefined });
 

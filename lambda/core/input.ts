@@ -4,7 +4,7 @@
  * before it starts an execution. Every problem becomes an {@link InputValidationError} whose message begins
  * with the field path: `phoneNumbers[1]: "+1 555" is not an E.164 number …`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { VERIFICATION_KEYS, validateVerificationSettings } from './defaults';
 import { FieldProblem, InputValidationError } from './errors';
 import { describeValue } from './text';

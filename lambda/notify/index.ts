@@ -3,7 +3,7 @@
  * human must decide, with the task token the CLI (or an integration) answers with. The execution waits on the
  * token, not on this function.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatReadiness } from '../core/readiness';
 import { logger } from '../shared/logger';
 import { parseState } from '../shared/state';

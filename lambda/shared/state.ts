@@ -2,7 +2,7 @@
  * The state document every task receives (docs/internals.md), parsed with zod so a malformed event fails with
  * a message naming the field. Only the keys a handler reads are checked; the rest pass through.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ReadinessReport, RunbookConfig, RunParameters, VerifyState } from '../core/types';
 
 const planEntry = z.object({ phoneNumber: z.string(), targetFlow: z.string() });

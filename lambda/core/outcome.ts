@@ -12,6 +12,8 @@ export interface OutcomeFacts {
   readonly verifyReason?: string;
   readonly humanDecision?: string;
   readonly breachAtSeconds?: number | null;
+  /** ROLLBACK_FAILED: each number not confirmed on its snapshot flow, and the flow it must be put back on. */
+  readonly stranded?: ReadonlyArray<{ readonly phoneNumber: string; readonly restoreTo: string | null }>;
 }
 
 /** One sentence: why the execution ended as it did. */
@@ -24,8 +26,11 @@ export function explainOutcome(f: OutcomeFacts): string {
       return 'dry run: every check and the approval passed; no number was changed';
     case 'ROLLED_BACK':
       return `rolled back: ${err ?? (f.humanDecision ? `human decided ${f.humanDecision}` : f.verifyReason ?? 'verification failed')}`;
-    case 'ROLLBACK_FAILED':
-      return `ROLLBACK FAILED, numbers need manual restore: ${err ?? 'unknown error'}`;
+    case 'ROLLBACK_FAILED': {
+      const numbers = (f.stranded ?? []).map((n) => `${n.phoneNumber} → ${n.restoreTo ?? 'no flow (disassociate)'}`);
+      const list = numbers.length > 0 ? numbers.join(', ') : 'every number of the plan (their flows could not be read)';
+      return `ROLLBACK FAILED, put back by hand: ${list}; last error: ${err ?? 'unknown error'}`;
+    }
     case 'ABORTED':
       if (f.readinessFailures && f.readinessFailures.length > 0) return `not ready: ${f.readinessFailures.join('; ')}`;
       if (f.windowReason && !err) return f.windowReason;

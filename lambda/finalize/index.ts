@@ -3,6 +3,7 @@
  * changes the outcome the state machine marked.
  */
 import { explainOutcome, Outcome } from '../core/outcome';
+import { sameFlow } from '../core/rollback';
 import { instanceIdOf, readAssociations } from '../shared/connect';
 import { releaseLock } from '../shared/control';
 import { logger } from '../shared/logger';
@@ -26,14 +27,20 @@ export async function handler(event: unknown): Promise<FinalOutcome> {
   const outcome = state.outcome!.outcome as Outcome;
   logger.appendKeys({ changeId: state.run?.changeId, executionArn: state.executionArn });
   let finalAssociations: Record<string, string | null> = {};
-  if (state.readiness && state.readiness.numbers.length > 0) {
+  let read: Record<string, string | null> | undefined;
+  const numbers = state.readiness?.numbers ?? [];
+  if (numbers.length > 0) {
     try {
-      const read = await readAssociations(instanceIdOf(state.config.instanceArn), state.readiness.numbers);
-      finalAssociations = Object.fromEntries(state.readiness.numbers.map((n) => [n.phoneNumber, read[n.phoneNumberId] ?? null]));
+      read = await readAssociations(instanceIdOf(state.config.instanceArn), numbers);
+      finalAssociations = Object.fromEntries(numbers.map((n) => [n.phoneNumber, read![n.phoneNumberId] ?? null]));
     } catch (error) {
       logger.warn('final association read failed', { error: error as Error });
     }
   }
+  // Every number not confirmed on its snapshot flow (all of them when the read failed) must be put back by hand.
+  const stranded = outcome === 'ROLLBACK_FAILED'
+    ? numbers.filter((n) => !read || !sameFlow(read[n.phoneNumberId], n.snapshotFlowId)).map((n) => ({ phoneNumber: n.phoneNumber, restoreTo: n.snapshotFlowId }))
+    : undefined;
   const reason = explainOutcome({
     outcome,
     error: state.error,
@@ -41,6 +48,7 @@ export async function handler(event: unknown): Promise<FinalOutcome> {
     windowReason: state.window?.reason,
     verifyReason: state.verify?.reason,
     humanDecision: state.human?.decision,
+    stranded,
   });
   const summary = {
     outcome,

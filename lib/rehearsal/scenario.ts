@@ -43,8 +43,13 @@ export const FAULT_ERRORS = [
   'ResourceNotFoundException',
   'Timeout',
   'Crash',
+  /** A metric API answers 200 with nothing in it: no results (Connect), no datapoints (CloudWatch). */
+  'EmptyResult',
 ] as const;
 export type FaultError = (typeof FAULT_ERRORS)[number];
+
+/** The metric APIs: the only ones an `EmptyResult` fault applies to. */
+export const METRIC_APIS: readonly SimulatedApi[] = ['GetCurrentMetricData', 'GetMetricDataV2', 'GetMetricData'];
 
 export const OUTCOMES = ['LIVE', 'ROLLED_BACK', 'ABORTED', 'DRY_RUN_OK', 'ROLLBACK_FAILED'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -401,6 +406,12 @@ function checkFaults(faults: readonly ParsedFault[]): Problem | undefined {
   for (const [i, f] of faults.entries()) {
     if (f.onCall !== undefined && f.atMinute !== undefined) {
       return { path: `scenario.faults[${i}]`, message: 'give either onCall or atMinute, not both' };
+    }
+    if (f.error === 'EmptyResult' && !METRIC_APIS.includes(f.api)) {
+      return {
+        path: `scenario.faults[${i}].error`,
+        message: `EmptyResult applies to the metric APIs only (${METRIC_APIS.join(', ')}), got api ${JSON.stringify(f.api)}`,
+      };
     }
   }
   return undefined;

@@ -27,8 +27,17 @@ export interface RunbookDefinitionProps {
   readonly taskTimeout: Duration;
 }
 
-/** Error names the handlers throw for retryable API trouble (lambda/core/errors.ts). */
-const TRANSIENT_ERRORS = ['TransientError', 'States.Timeout'];
+/**
+ * Errors worth another try of the task: our own TransientError, a task timeout, and the names the AWS SDK gives
+ * throttling, 5xx answers and lost connections once its own retries are spent (a Lambda error's name is its
+ * errorType).
+ */
+const TRANSIENT_ERRORS = [
+  'TransientError', 'States.Timeout',
+  'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'ProvisionedThroughputExceededException',
+  'InternalServiceException', 'InternalFailure', 'InternalServerError', 'ServiceUnavailable', 'ServiceUnavailableException',
+  'TimeoutError', 'RequestTimeout', 'RequestTimeoutException',
+];
 
 /**
  * Builds the runbook's state chain. State names are a contract with the CLI and the rehearsal
@@ -37,7 +46,12 @@ const TRANSIENT_ERRORS = ['TransientError', 'States.Timeout'];
 export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitionProps): sfn.IChainable {
   const { functions: fn, config } = props;
 
-  const invoke = (id: string, handler: lambda.IFunction, resultPath: string, comment: string) => {
+  /**
+   * A Lambda task with a timeout. By default it retries transient errors 3 times with backoff; `retryAll` instead
+   * retries ANY error that many times (Step Functions applies only the first retrier that matches, so a task gets
+   * one or the other, never a smaller budget shadowing a larger one).
+   */
+  const invoke = (id: string, handler: lambda.IFunction, resultPath: string, comment: string, retryAll?: { maxAttempts: number; interval: Duration }) => {
     const task = new tasks.LambdaInvoke(scope, id, {
       stateName: id,
       comment,
@@ -47,7 +61,11 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
       taskTimeout: sfn.Timeout.duration(props.taskTimeout),
       retryOnServiceExceptions: true,
     });
-    task.addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3, maxDelay: Duration.seconds(20) });
+    if (retryAll) {
+      task.addRetry({ errors: ['States.ALL'], interval: retryAll.interval, backoffRate: 2, maxAttempts: retryAll.maxAttempts, maxDelay: Duration.seconds(60) });
+    } else {
+      task.addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3, maxDelay: Duration.seconds(20) });
+    }
     return task;
   };
 
@@ -84,7 +102,9 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   const rolledBack = fail('RolledBack', 'ROLLED_BACK');
   const rollbackFailed = fail('RollbackFailed', 'ROLLBACK_FAILED');
 
-  const finalize = invoke('Finalize', fn.finalize, '$.outcome', 'Read the final associations, publish the closing status, release the lock');
+  // Finalize releases the go-live lock: a crash is retried, so one bad run does not leave the lock held.
+  const finalize = invoke('Finalize', fn.finalize, '$.outcome', 'Read the final associations, publish the closing status, release the lock',
+    { maxAttempts: 3, interval: Duration.seconds(2) });
   // Finalize never decides the outcome; if it cannot run, the outcome marked before it stands.
   finalize.addCatch(new sfn.Pass(scope, 'FinalizeFailed', { stateName: 'FinalizeFailed', resultPath: '$.finalizeError' }).next(outcomeChoice()), {
     resultPath: '$.finalizeError',
@@ -111,8 +131,8 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
 
   // Rollback: restore every number to its snapshot flow, read it back, check metrics recover. Retried with
   // backoff for its whole budget before the execution admits ROLLBACK_FAILED.
-  const rollback = invoke('Rollback', fn.rollback, '$.rollback', 'Restore every number to its snapshot flow and read it back');
-  rollback.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 6, maxDelay: Duration.seconds(60) });
+  const rollback = invoke('Rollback', fn.rollback, '$.rollback', 'Restore every number to its snapshot flow and read it back',
+    { maxAttempts: 6, interval: Duration.seconds(5) });
   catchTo(rollback, markRollbackFailed);
   const rollbackChain: sfn.IChainable = config.cutoverMode === 'manualConfirmation'
     ? catchTo(
@@ -124,7 +144,9 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   rollback.next(markRolledBack);
 
   // Verify loop.
-  const verify = invoke('Verify', fn.verify, '$.verify', 'One poll: read metrics, judge each check, decide');
+  // A crashed poll is an error, not a failing metric: poll again before giving up and rolling back.
+  const verify = invoke('Verify', fn.verify, '$.verify', 'One poll: read metrics, judge each check, decide',
+    { maxAttempts: 2, interval: Duration.seconds(2) });
   catchTo(verify, rollbackChain);
   const waitForNextPoll = new sfn.Wait(scope, 'WaitForNextPoll', {
     stateName: 'WaitForNextPoll',

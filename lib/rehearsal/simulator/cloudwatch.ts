@@ -107,6 +107,12 @@ export class CloudWatchProtocol implements ProtocolModule {
     return jsonResponse(200, AWS_JSON_1_0, requestId, output);
   }
 
+  /** CloudWatch's answer for a window without datapoints: each query's result, with no Timestamps or Values. */
+  empty(_call: ParsedCall, output: unknown): unknown {
+    const out = output as { MetricDataResults: Array<Record<string, unknown>>; Messages: unknown[] };
+    return { ...out, MetricDataResults: out.MetricDataResults.map((r) => ({ ...r, Timestamps: [], Values: [] })) };
+  }
+
   error(err: ApiError, requestId: string): WireResponse {
     const e = ERRORS[err.kind];
     return jsonResponse(e.status, AWS_JSON_1_0, requestId, { __type: e.type, message: err.message }, {

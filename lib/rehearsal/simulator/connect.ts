@@ -182,6 +182,21 @@ export class ConnectProtocol implements ProtocolModule {
     return jsonResponse(200, 'application/json', requestId, output);
   }
 
+  /**
+   * Connect's answer when a metric request finds nothing: GetCurrentMetricData and GetMetricDataV2 document an
+   * empty MetricResults list for "the request cannot find any data".
+   */
+  empty(call: ParsedCall, output: unknown): unknown {
+    switch (call.operation) {
+      case 'GetCurrentMetricData':
+        return { ...(output as Record<string, unknown>), MetricResults: [], ApproximateTotalCount: 0 };
+      case 'GetMetricDataV2':
+        return { ...(output as Record<string, unknown>), MetricResults: [] };
+      default:
+        throw new Error(`EmptyResult does not apply to ${call.operation}`);
+    }
+  }
+
   error(err: ApiError, requestId: string): WireResponse {
     const wire = ERRORS[err.kind];
     return jsonResponse(wire.status, 'application/json', requestId, { Message: err.message, ...err.extra }, {

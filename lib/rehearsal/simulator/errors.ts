@@ -36,8 +36,8 @@ export interface WireError {
 
 export type ErrorTable = Readonly<Record<ErrorKind, WireError>>;
 
-/** The error an injected fault answers with (Timeout and Crash are not errors on the wire). */
-export function faultError(fault: Exclude<FaultError, 'Timeout' | 'Crash'>, operation: string): ApiError {
+/** The error an injected fault answers with (Timeout, Crash and EmptyResult are not errors on the wire). */
+export function faultError(fault: Exclude<FaultError, 'Timeout' | 'Crash' | 'EmptyResult'>, operation: string): ApiError {
   switch (fault) {
     case 'ThrottlingException':
       return new ApiError('Throttling', `Rate exceeded (injected fault on ${operation})`);

@@ -2,7 +2,7 @@
  * The scenario's injected faults. A fault with `onCall: n` hits calls n … n + times − 1 of its API (every call
  * counts, including throttled and faulted ones); a fault with `atMinute: m` hits the first `times` calls of its
  * API made at or after minute m of the simulated clock (never while the cutover is not marked). The first
- * matching fault in file order wins.
+ * matching fault in file order wins. `EmptyResult` (metric APIs only) is not an error: the call succeeds with no data.
  */
 import type { FaultError, ScenarioFault } from '../scenario';
 import type { SimulatedClock } from './clock';

@@ -36,6 +36,11 @@ export interface ProtocolModule {
   /** Runs the operation against the simulated state; throws an ApiError the way the service fails. */
   handle(call: ParsedCall): unknown;
   ok(call: ParsedCall, output: unknown, requestId: string): WireResponse;
+  /**
+   * The output of a metric operation with its data taken out (an `EmptyResult` fault): the answer a service gives
+   * when it has nothing for the request. Absent on modules without metric operations.
+   */
+  empty?(call: ParsedCall, output: unknown): unknown;
   error(err: ApiError, requestId: string): WireResponse;
 }
 

@@ -6,7 +6,8 @@
  * (CloudWatch, DynamoDB), a form-encoded body (SNS), else a Connect REST path.
  *
  * Per request, in order: count the call for its API, apply an injected fault, take a rate-limit token, run the
- * operation, log it, advance the simulated clock by the configured latency.
+ * operation (an EmptyResult fault then takes the data out of its answer), log it, advance the simulated clock by
+ * the configured latency.
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
@@ -288,7 +289,7 @@ class SimulatorServer implements Simulator {
 
     let wire: WireResponse;
     let message: string | undefined;
-    if (fault !== undefined && fault !== 'Timeout') {
+    if (fault !== undefined && fault !== 'Timeout' && fault !== 'EmptyResult') {
       const err = faultError(fault, call.operation);
       wire = module.error(err, requestId);
       message = err.message;
@@ -297,7 +298,8 @@ class SimulatorServer implements Simulator {
       wire = module.error(new ApiError('Throttling', message), requestId);
     } else {
       try {
-        wire = module.ok(call, module.handle(call), requestId);
+        const output = module.handle(call);
+        wire = module.ok(call, fault === 'EmptyResult' ? emptied(module, call, output) : output, requestId);
       } catch (err) {
         const e = asApiError(err);
         message = e.message;
@@ -351,6 +353,12 @@ class SimulatorServer implements Simulator {
     res.writeHead(wire.status, { ...wire.headers, 'content-length': String(Buffer.byteLength(wire.body)) });
     res.end(wire.body);
   }
+}
+
+/** The output with its data taken out (an EmptyResult fault); the scenario allows it on metric APIs only. */
+function emptied(module: ProtocolModule, call: ParsedCall, output: unknown): unknown {
+  if (!module.empty) throw new Error(`EmptyResult does not apply to ${call.operation}`);
+  return module.empty(call, output);
 }
 
 function asApiError(err: unknown): ApiError {

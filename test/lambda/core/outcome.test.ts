@@ -22,8 +22,11 @@ describe('explainOutcome', () => {
     ['ROLLED_BACK: the error wins over the verify reason', { outcome: 'ROLLED_BACK', error: { Error: 'States.Timeout' }, verifyReason: VERIFY_INCONCLUSIVE },
       'rolled back: States.Timeout'],
     ['ROLLBACK_FAILED', { outcome: 'ROLLBACK_FAILED', error: { Error: 'RollbackError', Cause: lambdaCause('RollbackError', 'rollback incomplete: +18005550100 must go back to flow-legacy') } },
-      'ROLLBACK FAILED, numbers need manual restore: RollbackError: rollback incomplete: +18005550100 must go back to flow-legacy'],
-    ['ROLLBACK_FAILED with no error', { outcome: 'ROLLBACK_FAILED' }, 'ROLLBACK FAILED, numbers need manual restore: unknown error'],
+      'ROLLBACK FAILED, put back by hand: every number of the plan (their flows could not be read); last error: RollbackError: rollback incomplete: +18005550100 must go back to flow-legacy'],
+    ['ROLLBACK_FAILED with no error', { outcome: 'ROLLBACK_FAILED' }, 'ROLLBACK FAILED, put back by hand: every number of the plan (their flows could not be read); last error: unknown error'],
+    ['ROLLBACK_FAILED names each stranded number and its flow',
+      { outcome: 'ROLLBACK_FAILED', stranded: [{ phoneNumber: '+18005550100', restoreTo: 'flow-legacy' }, { phoneNumber: '+18005550101', restoreTo: null }] },
+      'ROLLBACK FAILED, put back by hand: +18005550100 → flow-legacy, +18005550101 → no flow (disassociate); last error: unknown error'],
     ['ABORTED: not ready', { outcome: 'ABORTED', readinessFailures: ['flow-published Billing Inbound: status SAVED', 'queue-staffed Support: 1 online, 1 available; needs at least 2 online'] },
       'not ready: flow-published Billing Inbound: status SAVED; queue-staffed Support: 1 online, 1 available; needs at least 2 online'],
     ['ABORTED: window missed', { outcome: 'ABORTED', readinessFailures: [], windowReason: 'approved window 2025-06-01T21:00:00.000Z missed by 3600 s (allowed 900 s)' },
@@ -45,6 +48,6 @@ describe('explainOutcome', () => {
     ['a JSON number', '42'],
     ['text that is not JSON', 'Task timed out after 60.00 seconds'],
   ])('shows a Cause that is %s as it is', (_, cause) => {
-    expect(explainOutcome({ outcome: 'ROLLBACK_FAILED', error: { Error: 'Lambda.Unknown', Cause: cause } })).toBe(`ROLLBACK FAILED, numbers need manual restore: Lambda.Unknown: ${cause}`);
+    expect(explainOutcome({ outcome: 'ROLLBACK_FAILED', error: { Error: 'Lambda.Unknown', Cause: cause } })).toBe(`ROLLBACK FAILED, put back by hand: every number of the plan (their flows could not be read); last error: Lambda.Unknown: ${cause}`);
   });
 });

@@ -122,14 +122,15 @@ describe('finalize handler', () => {
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { Subject: '[go-live] Finalize: ABORTED' });
   });
 
-  it('survives a failing BatchGetFlowAssociation: the outcome stands with no associations', async () => {
+  it('survives a failing BatchGetFlowAssociation: the outcome stands, and every unconfirmed number is named with its snapshot flow', async () => {
     connect.on(BatchGetFlowAssociationCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
 
     const result = await handler(finalState('ROLLBACK_FAILED', { error: { Error: 'RollbackError', Cause: 'rollback incomplete: +18005550100 must go back to flow-legacy' } }));
 
     expect(result).toMatchObject({
       outcome: 'ROLLBACK_FAILED',
-      reason: 'ROLLBACK FAILED, numbers need manual restore: RollbackError: rollback incomplete: +18005550100 must go back to flow-legacy',
+      reason: 'ROLLBACK FAILED, put back by hand: +18005550100 → flow-legacy, +18005550101 → no flow (disassociate), +18005550102 → flow-legacy; '
+        + 'last error: RollbackError: rollback incomplete: +18005550100 must go back to flow-legacy',
       finalAssociations: {},
     });
     expect(sns).toHaveReceivedCommand(PublishCommand);

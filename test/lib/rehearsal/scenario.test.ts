@@ -75,7 +75,12 @@ describe('parseScenario', () => {
     [
       'a bad fault error',
       (s: any) => (s.faults = [{ api: 'AssociatePhoneNumberContactFlow', onCall: 1, error: 'Boom' }]),
-      'scenario.faults[0].error: must be one of ThrottlingException, InternalServiceException, ResourceNotFoundException, Timeout, Crash, got "Boom"',
+      'scenario.faults[0].error: must be one of ThrottlingException, InternalServiceException, ResourceNotFoundException, Timeout, Crash, EmptyResult, got "Boom"',
+    ],
+    [
+      'an EmptyResult fault on an API that is not a metric API',
+      (s: any) => (s.faults = [{ api: 'AssociatePhoneNumberContactFlow', onCall: 1, error: 'EmptyResult' }]),
+      'scenario.faults[0].error: EmptyResult applies to the metric APIs only (GetCurrentMetricData, GetMetricDataV2, GetMetricData), got api "AssociatePhoneNumberContactFlow"',
     ],
     [
       'an unknown fault api',

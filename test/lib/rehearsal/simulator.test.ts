@@ -336,6 +336,85 @@ describe('injected faults', () => {
   });
 });
 
+describe('EmptyResult faults on the metric APIs', () => {
+  // Minute 3 of the base timeline: every source has data (calls handled, a contact waiting, flow errors).
+  const reads: Record<string, () => Promise<unknown>> = {
+    GetCurrentMetricData: () =>
+      connect.send(
+        new GetCurrentMetricDataCommand({
+          InstanceId: INSTANCE_ID,
+          Filters: { Queues: [SUPPORT], Channels: ['VOICE'] },
+          Groupings: ['QUEUE'],
+          CurrentMetrics: [{ Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' }, { Name: 'AGENTS_AVAILABLE', Unit: 'COUNT' }],
+        }),
+      ),
+    GetMetricDataV2: () =>
+      connect.send(
+        new GetMetricDataV2Command({
+          ResourceArn: INSTANCE_ARN,
+          StartTime: new Date(sim.clock.nowMillis() - 60_000),
+          EndTime: sim.clock.now(),
+          Interval: { IntervalPeriod: 'TOTAL' },
+          Filters: [{ FilterKey: 'QUEUE', FilterValues: [SUPPORT] }],
+          Metrics: [{ Name: 'ABANDONMENT_RATE' }, { Name: 'CONTACTS_HANDLED' }],
+        }),
+      ),
+    GetMetricData: () =>
+      client(CloudWatchClient).send(
+        new GetMetricDataCommand({
+          StartTime: new Date(sim.clock.nowMillis() - 10 * 60_000),
+          EndTime: sim.clock.now(),
+          MetricDataQueries: [
+            {
+              Id: 'errors',
+              Expression: `SUM(SEARCH('{AWS/Connect,InstanceId,MetricGroup,ContactFlowName} MetricName="ContactFlowErrors"', 'Sum', 60))`,
+            },
+          ],
+        }),
+      ),
+  };
+  /** What the answer holds: Connect's metric values, CloudWatch's datapoints. */
+  const data = (out: any): unknown[] =>
+    out.MetricResults
+      ? out.MetricResults.flatMap((r: any) => (r.Collections ?? []).map((c: any) => c.Value))
+      : out.MetricDataResults.flatMap((r: any) => r.Values ?? []);
+
+  test.each(Object.keys(reads))('%s answers 200 with no data while the fault lasts, then data again', async (api) => {
+    await start({}, baseScenario({ faults: [{ api, atMinute: 3, times: 2, error: 'EmptyResult' }] }));
+    atMinute(3);
+
+    const first = await reads[api]();
+    const second = await reads[api]();
+    const third = await reads[api]();
+
+    expect(data(first)).toEqual([]);
+    expect(data(second)).toEqual([]);
+    expect(data(third).length).toBeGreaterThan(0);
+    expect(sim.callLog.map((c) => [c.operation, c.status, c.fault])).toEqual([
+      [api, 200, 'EmptyResult'],
+      [api, 200, 'EmptyResult'],
+      [api, 200, undefined],
+    ]);
+  });
+
+  test('CloudWatch keeps one result per query, with no Timestamps or Values', async () => {
+    await start({}, baseScenario({ faults: [{ api: 'GetMetricData', onCall: 1, error: 'EmptyResult' }] }));
+    atMinute(3);
+
+    const out = (await reads.GetMetricData()) as { MetricDataResults?: unknown[] };
+
+    expect(out.MetricDataResults).toEqual([{ Id: 'errors', Label: 'SUM', Timestamps: [], Values: [], StatusCode: 'Complete' }]);
+  });
+
+  test('a malformed request is still rejected: the fault empties answers, it does not skip validation', async () => {
+    await start({}, baseScenario({ faults: [{ api: 'GetCurrentMetricData', onCall: 1, error: 'EmptyResult' }] }));
+
+    await expect(
+      connect.send(new GetCurrentMetricDataCommand({ InstanceId: INSTANCE_ID, Filters: { Channels: ['VOICE'] }, CurrentMetrics: [] })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+  });
+});
+
 describe('real-time metrics (GetCurrentMetricData)', () => {
   beforeEach(() => start());
 

@@ -74,6 +74,12 @@ describe('GoLiveRunbook', () => {
     for (const name of ['ValidateInput', 'AcquireLock', 'DeployCheck', 'ApprovalGate', 'CheckWindow']) expect(catchTarget(name)).toEqual(['MarkAborted']);
     expect(catchTarget('Rollback')).toEqual(['MarkRollbackFailed']);
     expect(states.Rollback.Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 6, BackoffRate: 2 })]));
+    // Only the first matching retrier applies: no smaller transient budget may stand before the rollback's.
+    const ownRetriers = (name: string) => states[name].Retry.filter((r: any) => !r.ErrorEquals.some((e: string) => e.startsWith('Lambda.')));
+    expect(ownRetriers('Rollback').map((r: any) => r.ErrorEquals)).toEqual([['States.ALL']]);
+    expect(ownRetriers('Cutover')[0].ErrorEquals).toEqual(expect.arrayContaining(['TransientError', 'States.Timeout', 'ThrottlingException', 'InternalServiceException', 'TimeoutError']));
+    expect(ownRetriers('Verify').map((r: any) => [r.ErrorEquals, r.MaxAttempts])).toEqual([[['States.ALL'], 2]]);
+    expect(ownRetriers('Finalize').map((r: any) => [r.ErrorEquals, r.MaxAttempts])).toEqual([[['States.ALL'], 3]]);
   });
 
   test('the approval gate and the human decision wait for a task token, with their timeouts', () => {

@@ -280,6 +280,9 @@ export class ConnectInstance extends ConnectInstanceBase {
 }
 
 function validateProps(props: ConnectInstanceProps, type: IdentityManagementType, storagePrefix: string): void {
+  if (!Token.isUnresolved(type) && !(Object.values(IdentityManagementType) as string[]).includes(type)) {
+    throw new Error(`identityManagementType must be one of ${Object.values(IdentityManagementType).join(', ')}, got: ${type}`);
+  }
   const alias = props.instanceAlias;
   if (alias !== undefined && !Token.isUnresolved(alias) && !ALIAS_PATTERN.test(alias)) {
     throw new Error(
@@ -294,6 +297,10 @@ function validateProps(props: ConnectInstanceProps, type: IdentityManagementType
   }
   if (type !== IdentityManagementType.EXISTING_DIRECTORY && props.directoryId !== undefined) {
     throw new Error(`directoryId is only valid with EXISTING_DIRECTORY, got: ${props.directoryId} with ${type}`);
+  }
+  // Directory Service ids are `d-` and ten hex digits.
+  if (props.directoryId !== undefined && !Token.isUnresolved(props.directoryId) && !/^d-[0-9a-f]{10}$/.test(props.directoryId)) {
+    throw new Error(`directoryId must be a Directory Service id like d-1234567890, got: ${props.directoryId}`);
   }
   if (!Token.isUnresolved(storagePrefix) && !PREFIX_PATTERN.test(storagePrefix)) {
     throw new Error(`storagePrefix must be 1-128 characters safe in an S3 key, got: ${storagePrefix}`);

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps, Token } from 'aws-cdk-lib';
 import * as connect from 'aws-cdk-lib/aws-connect';
 import { Construct } from 'constructs';
 import { ConnectInstance } from './connect-instance';
@@ -70,6 +70,9 @@ export class ContactCenterStack extends Stack {
   constructor(scope: Construct, id: string, props: ContactCenterStackProps = {}) {
     super(scope, id, props);
     const queueName = props.queueName ?? 'Support';
+    if (!Token.isUnresolved(queueName) && !/^[^\x00-\x1f]{1,127}$/.test(queueName)) {
+      throw new Error(`queueName must be 1-127 characters without control characters, got: ${queueName}`);
+    }
 
     this.instance = new ConnectInstance(this, 'Instance', {
       instanceAlias: props.instanceAlias ?? 'golive-contact-center',

@@ -37,6 +37,11 @@ export function registerDecisions(program: Command, deps: CliDeps): void {
         if (missing.length) {
           throw usageError(`this runbook requires the attestations ${required.join(',')}; missing: ${missing.join(', ')} (pass --attest ${required.join(',')})`);
         }
+        // An attestation the runbook does not ask for would be recorded as if it meant something.
+        const unknown = attestations.filter((name) => !required.some((r) => r.toLowerCase() === name));
+        if (unknown.length) {
+          throw usageError(`--attest takes only the attestations this runbook requires (${required.join(',')}), got: ${unknown.map((u) => JSON.stringify(u)).join(', ')}`);
+        }
         await sfn.send(new SendTaskSuccessCommand({ taskToken: pending.taskToken, output: JSON.stringify({ decision: 'approve', approver, attestations, at }) }));
         deps.stdout.write(`approved at ${pending.stateName} by ${approver}${attestations.length ? ` (attested: ${attestations.join(', ')})` : ''}\n`);
         return;

@@ -261,13 +261,19 @@ function toFieldProblems(issues: readonly z.core.$ZodIssue[]): FieldProblem[] {
   return problems;
 }
 
-/** `['phoneNumbers', 1]` → `phoneNumbers[1]`; odd keys are quoted so the path stays one safe line. */
+const MAX_KEY_SHOWN = 40;
+
+/** `['phoneNumbers', 1]` → `phoneNumbers[1]`; odd keys are quoted and long ones cut so the path stays one safe line. */
 export function fieldPath(path: readonly PropertyKey[]): string {
   return path
     .map((segment, index) => {
       if (typeof segment === 'number') return `[${segment}]`;
       const key = String(segment);
-      if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)) return index === 0 ? key : `.${key}`;
+      // A key is echoed into the error, the status topic and the history: long ones are cut.
+      if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)) {
+        const shown = key.length > MAX_KEY_SHOWN ? `${key.slice(0, MAX_KEY_SHOWN)}…` : key;
+        return index === 0 ? shown : `.${shown}`;
+      }
       return `[${describeValue(key)}]`;
     })
     .join('');

@@ -398,6 +398,10 @@ function checkTimeline(s: Parsed): Problem | undefined {
         message: `queue ${JSON.stringify(row.queue)} is not defined in contactCenter.queues`,
       };
     }
+    // A row that sets both must be consistent; a row setting one carries the other forward from earlier rows.
+    if (row.agentsOnline !== undefined && row.agentsAvailable !== undefined && row.agentsAvailable > row.agentsOnline) {
+      return { path: `scenario.timeline[${i}].agentsAvailable`, message: `must be ≤ agentsOnline (${row.agentsOnline}), got ${row.agentsAvailable}` };
+    }
   }
   return undefined;
 }

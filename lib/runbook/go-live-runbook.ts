@@ -354,18 +354,28 @@ function validateProps(props: GoLiveRunbookProps, r: ResolvedProps): void {
   if (props.plan.length === 0) throw new Error('plan must list at least one phone number, got: []');
   if (props.plan.length > 500) throw new Error(`plan must list at most 500 phone numbers, got: ${props.plan.length}`);
   const seen = new Set<string>();
-  props.plan.forEach((entry, i) => {
-    const n = entry.phoneNumber;
-    if (!Token.isUnresolved(n) && !E164.test(n) && !PHONE_ARN.test(n)) {
-      throw new Error(`plan[${i}].phoneNumber must be an E.164 number like +18005550100 or a phone number ARN, got: ${n}`);
+  props.plan.forEach((entry: unknown, i) => {
+    // Plans often come from JSON (cdk.json context): check the shape, not just the values.
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      throw new Error(`plan[${i}] must be an object { phoneNumber, targetFlow }, got: ${JSON.stringify(entry)}`);
+    }
+    const { phoneNumber: n, targetFlow } = entry as Record<string, unknown>;
+    if (typeof n !== 'string' || (!Token.isUnresolved(n) && !E164.test(n) && !PHONE_ARN.test(n))) {
+      throw new Error(`plan[${i}].phoneNumber must be an E.164 number like +18005550100 or a phone number ARN, got: ${typeof n === 'string' ? n : JSON.stringify(n)}`);
     }
     if (seen.has(n)) throw new Error(`plan[${i}].phoneNumber is listed twice, got: ${n}`);
     seen.add(n);
-    if (!Token.isUnresolved(entry.targetFlow) && !/^[^\s].{0,511}$/.test(entry.targetFlow)) {
-      throw new Error(`plan[${i}].targetFlow must be a flow ARN, id or name, got: ${JSON.stringify(entry.targetFlow)}`);
+    if (typeof targetFlow !== 'string' || (!Token.isUnresolved(targetFlow) && !/^[^\s\x00-\x1f][^\x00-\x1f]{0,511}$/.test(targetFlow))) {
+      throw new Error(`plan[${i}].targetFlow must be a flow ARN, id or name, got: ${JSON.stringify(targetFlow)}`);
     }
   });
   if (props.queues.length === 0) throw new Error('queues must list at least one queue to watch, got: []');
+  props.queues.forEach((q: unknown, i) => {
+    if (typeof q !== 'string' || (!Token.isUnresolved(q) && !/^[^\s\x00-\x1f][^\x00-\x1f]{0,511}$/.test(q))) {
+      throw new Error(`queues[${i}] must be a queue ARN, id or name, got: ${JSON.stringify(q)}`);
+    }
+    if (props.queues.indexOf(q) !== i) throw new Error(`queues[${i}] is listed twice, got: ${JSON.stringify(q)}`);
+  });
   if (!['repoint', 'carrierHook', 'manualConfirmation'].includes(r.cutoverMode)) {
     throw new Error(`cutoverMode must be one of repoint, carrierHook, manualConfirmation, got: ${r.cutoverMode}`);
   }
@@ -395,6 +405,8 @@ function validateProps(props: GoLiveRunbookProps, r: ResolvedProps): void {
     ['approvalTimeout', props.approvalTimeout, 7 * 86400],
     ['humanDecisionTimeout', props.humanDecisionTimeout, 86400],
     ['allowedLateness', props.allowedLateness, 86400],
+    // Two of them (cutover, rollback) must fit in the state machine's timeout with the schedule.
+    ['carrierConfirmationTimeout', props.carrierConfirmationTimeout, 86400],
   ] as const) {
     if (d !== undefined && !Token.isUnresolved(d.toSeconds()) && (d.toSeconds() < 60 || d.toSeconds() > maxSeconds)) {
       throw new Error(`${name} must be between 1 minute and ${maxSeconds / 3600} hours, got: ${d.toHumanString()}`);

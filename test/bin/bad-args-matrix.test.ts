@@ -121,9 +121,8 @@ describe('bad arguments for the pending decision: one line, exit 2, read-only ca
     expect(dynamodb.calls()).toHaveLength(0);
   });
 
-  // GAP (bin/cli/decide.ts, approve): only missing attestations are refused; an attestation the runbook does not
-  // require is sent in SendTaskSuccess as if it meant something.
-  test.failing('rejects --attest with an item the runbook does not require', async () => {
+  // Found by this matrix: an attestation the runbook does not require used to be sent as if it meant something.
+  test('rejects --attest with an item the runbook does not require', async () => {
     givenExecution(sfn, pendingApproval());
     const h = harness();
 

@@ -181,59 +181,60 @@ describe('bad construct props and app context throw at synth, naming the prop an
 });
 
 /**
- * Accepted at synth today though they cannot work: each should throw, naming the prop and the value. They fail
- * later instead (CloudFormation at deploy, or the runbook at run time), or silently.
+ * Found by this matrix: each was accepted at synth though it cannot work, and failed later (CloudFormation at
+ * deploy, the runbook at run time) or silently. Each now throws, naming the prop and the value; the comments say
+ * what the old code did.
  */
-describe('validation gaps (accepted today; each test states the message it should throw)', () => {
+describe('validation gaps found by the matrix, now closed', () => {
   // go-live-runbook.ts validateProps: `/^[^\s].{0,511}$/.test(entry.targetFlow)` coerces undefined to "undefined".
-  test.failing('GoLiveRunbook: throws at synth when a plan entry has no targetFlow', () => {
+  test('GoLiveRunbook: throws at synth when a plan entry has no targetFlow', () => {
     expect(() => runbook({ plan: [{ phoneNumber: '+18005550100' }] })).toThrow(/^plan\[0\]\.targetFlow .*got: undefined/);
   });
 
-  test.failing('default app: throws at synth when a connect-golive:plan entry has no targetFlow', () => {
+  test('default app: throws at synth when a connect-golive:plan entry has no targetFlow', () => {
     expect(() => defaultApp({ 'connect-golive:plan': '[{"phoneNumber":"+18005550100"}]' })).toThrow(/^plan\[0\]\.targetFlow .*got: undefined/);
   });
 
   // Same regex: 42 is coerced to "42".
-  test.failing('GoLiveRunbook: throws at synth when a targetFlow is a number', () => {
+  test('GoLiveRunbook: throws at synth when a targetFlow is a number', () => {
     expect(() => runbook({ plan: [{ phoneNumber: '+18005550100', targetFlow: 42 }] })).toThrow(/^plan\[0\]\.targetFlow .*got: 42/);
   });
 
   // validateProps reads entry.phoneNumber of null: "TypeError: Cannot read properties of null".
-  test.failing('default app: throws at synth, naming plan[0], when a connect-golive:plan entry is null', () => {
+  test('default app: throws at synth, naming plan[0], when a connect-golive:plan entry is null', () => {
     expect(() => defaultApp({ 'connect-golive:plan': '[null]' })).toThrow(/^plan\[0\].*got: null/);
   });
 
   // Throws "plan[0].phoneNumber … got: undefined": the value received was the string.
-  test.failing('default app: throws at synth, quoting the value, when a connect-golive:plan entry is a bare string', () => {
+  test('default app: throws at synth, quoting the value, when a connect-golive:plan entry is a bare string', () => {
     expect(() => defaultApp({ 'connect-golive:plan': '["+18005550100"]' })).toThrow(/^plan\[0\].*got: "?\+18005550100"?$/);
   });
 
   // validateProps checks approvalTimeout, humanDecisionTimeout and allowedLateness, not carrierConfirmationTimeout;
   // 30 days is beyond the state machine's own timeout (MAX_SCHEDULE_DAYS + 2 = 16 days).
-  test.failing('GoLiveRunbook: throws at synth when carrierConfirmationTimeout is 30 days', () => {
+  test('GoLiveRunbook: throws at synth when carrierConfirmationTimeout is 30 days', () => {
     expect(() => runbook({ cutoverMode: 'manualConfirmation', carrierConfirmationTimeout: Duration.days(30) }))
       .toThrow(/^carrierConfirmationTimeout must be between .*got: 30 days/);
   });
 
   // Only `queues.length === 0` is checked: DeployCheck would look for a queue named "" at run time.
-  test.failing('GoLiveRunbook: throws at synth when a queue is an empty name', () => {
+  test('GoLiveRunbook: throws at synth when a queue is an empty name', () => {
     expect(() => runbook({ queues: ['Support', ''] })).toThrow(/^queues\[1\] .*got: ""/);
   });
 
   // connect-instance.ts validateProps compares with EXISTING_DIRECTORY only; any other string reaches CloudFormation.
-  test.failing('ConnectInstance: throws at synth when identityManagementType is not one of the enum', () => {
+  test('ConnectInstance: throws at synth when identityManagementType is not one of the enum', () => {
     expect(() => connectInstance({ instanceAlias: 'acme', identityManagementType: 'LDAP' })).toThrow(/^identityManagementType .*got: LDAP/);
   });
 
   // Only `directoryId === undefined` is checked.
-  test.failing('ConnectInstance: throws at synth when directoryId is empty for EXISTING_DIRECTORY', () => {
+  test('ConnectInstance: throws at synth when directoryId is empty for EXISTING_DIRECTORY', () => {
     expect(() => connectInstance({ identityManagementType: IdentityManagementType.EXISTING_DIRECTORY, directoryId: '' }))
       .toThrow(/^directoryId .*got: $/);
   });
 
   // contact-center-stack.ts passes queueName to CfnQueue unchecked (Connect: 1–127 characters).
-  test.failing('ContactCenterStack: throws at synth when queueName is empty', () => {
+  test('ContactCenterStack: throws at synth when queueName is empty', () => {
     expect(() => contactCenterStack({ queueName: '' })).toThrow(/^queueName .*got: $/);
   });
 });

@@ -118,9 +118,8 @@ describe('bad scenario files: rejected with one line naming the field path', () 
     expect(message).not.toMatch(/[\n\r]/);
   });
 
-  // GAP (lib/rehearsal/scenario.ts checkStaffing): agentsAvailable ≤ agentsOnline is checked on queues only; a
-  // timeline row may set more agents available than online, and the simulator then reports them.
-  test.failing('rejects a timeline row with more agents available than online', () => {
+  // Found by this matrix: agentsAvailable ≤ agentsOnline was checked on queues only, not on timeline rows.
+  test('rejects a timeline row with more agents available than online', () => {
     const scenario = full();
     scenario.timeline[1] = { atMinute: 6, queue: 'Support', agentsOnline: 2, agentsAvailable: 5 };
     expect(messageOf(scenario)).toBe('scenario.timeline[1].agentsAvailable: must be ≤ agentsOnline (2), got 5');

@@ -72,6 +72,9 @@ export function toCliError(error: unknown): CliError {
       return fail(`not found: ${message}`);
     case 'ThrottlingException':
       return fail(`AWS throttled the request; retry shortly: ${message}`);
+    case 'ScenarioError':
+      // A bad scenario file is bad input, like a bad argument: its message already names the file and field.
+      return fail(message, ExitCode.USAGE);
     default:
       break;
   }

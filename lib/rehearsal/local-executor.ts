@@ -82,6 +82,18 @@ export interface LocalRunResult {
   readonly transitions: number;
 }
 
+// Building a StateMachine validates the definition (asl-validator compiles its schemas each time, ~200 ms):
+// once per definition is enough, and a machine runs any number of executions.
+const machines = new WeakMap<object, StateMachine>();
+function machineFor(definition: Record<string, any>): StateMachine {
+  let machine = machines.get(definition);
+  if (!machine) {
+    machine = new StateMachine(definition as any, { validationOptions: { checkArn: false } });
+    machines.set(definition, machine);
+  }
+  return machine;
+}
+
 /** Executes the definition to its end. */
 export async function runLocally(options: LocalRunOptions): Promise<LocalRunResult> {
   const { definition, clock } = options;
@@ -95,7 +107,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     if (state.Type === 'Task') overrides[name] = withTaskFaults(name, taskOverride(name, state, options), options.taskFaults ?? []);
   }
 
-  const machine = new StateMachine(definition as any, { validationOptions: { checkArn: false } });
+  const machine = machineFor(definition);
   const execution = machine.run(options.input as any, {
     overrides: { taskResourceLocalHandlers: overrides as any, waitTimeOverrides, retryIntervalOverrides },
     context: {

@@ -151,7 +151,8 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
       const result = await runLocally({
         definition: runbook.definition,
         handlers,
-        input: opts.input ?? scenario.input,
+        // `'input' in opts`, not `??`: an explicit null input is a (malformed) input to run, not a missing one.
+        input: 'input' in opts ? opts.input : scenario.input,
         executionArn,
         clock: sim.clock,
         taskFaults: opts.taskFaults,

@@ -156,7 +156,7 @@ describe('connect-golive rehearse --scenario <bad file>', () => {
     const code = await h.run('rehearse', '--scenario', path);
 
     // THEN one line naming the file and the field; nothing was rehearsed
-    expect(code).not.toBe(0);
+    expect(code).toBe(2); // bad input, like a bad argument
     expectOneErrorLine(h, new RegExp(`${escape(path)}: ${escape(line)}`));
     expect(h.stdout()).toBe('');
   });
@@ -167,7 +167,7 @@ describe('connect-golive rehearse --scenario <bad file>', () => {
 
     const code = await h.run('rehearse', '--scenario', missing, '--json');
 
-    expect(code).not.toBe(0);
+    expect(code).toBe(2);
     expectOneErrorLine(h, new RegExp(`${escape(missing)}: cannot read the scenario file`));
     expect(h.stdout()).toBe('');
   });

@@ -8,23 +8,6 @@
  * The rules themselves are unit-tested in test/lambda/core/input.test.ts; this file proves the runbook applies
  * them before it reads or changes anything.
  */
-// Speed only: the local executor builds a StateMachine per execution, and aws-local-stepfunctions' own copy of
-// asl-validator recompiles its JSON schemas every time (~200 ms, most of this file's run time). Every execution
-// here runs the same definition object: it is validated for real the first time and that verdict is reused.
-jest.mock(
-  require.resolve('asl-validator', { paths: [require('path').dirname(require.resolve('aws-local-stepfunctions'))] }),
-  () => {
-    const validate = jest.requireActual(
-      require.resolve('asl-validator', { paths: [require('path').dirname(require.resolve('aws-local-stepfunctions'))] }),
-    );
-    const verdicts = new WeakMap<object, unknown>();
-    return (definition: object, options: unknown) => {
-      if (!verdicts.has(definition)) verdicts.set(definition, validate(definition, options));
-      return verdicts.get(definition);
-    };
-  },
-);
-
 import type { CallRecord } from '../../../lib/rehearsal/simulator';
 import type { LocalRunResult } from '../../../lib/rehearsal/local-executor';
 import { openRehearsal, OpenRehearsal, REHEARSAL_START, synthesizeForScenario } from '../../../lib/rehearsal/runner';

@@ -8,4 +8,6 @@ module.exports = {
   snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.js'],
   setupFiles: ['<rootDir>/test/support/setup-env.js'],
   testTimeout: 30000,
+  // Two cores here: jest's default (cores - 1) would run every suite in one worker.
+  maxWorkers: 2,
 };

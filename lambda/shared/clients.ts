@@ -7,10 +7,12 @@ import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { CONNECT_RATES, Pacer } from './pacing';
 
 interface ClientOptions {
   maxAttempts: number;
+  retryStrategy?: ConfiguredRetryStrategy;
   requestHandler: { requestTimeout: number; throwOnRequestTimeout: boolean };
   endpoint?: string;
   region?: string;
@@ -49,9 +51,21 @@ export let lambda = new LambdaClient(defaults());
  * a client's endpoint on its first request, so one process that rehearses several scenarios (each with its own
  * simulator) needs fresh clients per scenario.
  */
-export function useEndpoint(endpoint: string, options: { requestTimeoutMs?: number; maxAttempts?: number } = {}): void {
+export function useEndpoint(
+  endpoint: string,
+  options: { requestTimeoutMs?: number; maxAttempts?: number; onBackoff?: (ms: number) => void } = {},
+): void {
+  const maxAttempts = options.maxAttempts ?? defaults().maxAttempts;
   const config: ClientOptions = {
     ...defaults(),
+    // The SDK's retry backoff would sleep in real time; a rehearsal spends it on its simulated clock instead
+    // (onBackoff) and waits 0 real ms, so retries take simulated time, as they would in AWS, and no real time.
+    ...(options.onBackoff ? {
+      retryStrategy: new ConfiguredRetryStrategy(maxAttempts, (attempt: number) => {
+        options.onBackoff!(standardBackoffMs(attempt));
+        return 0;
+      }),
+    } : {}),
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'rehearsal', secretAccessKey: 'rehearsal' },
@@ -63,4 +77,9 @@ export function useEndpoint(endpoint: string, options: { requestTimeoutMs?: numb
   sns = new SNSClient(config);
   dynamodb = new DynamoDBClient(config);
   lambda = new LambdaClient(config);
+}
+
+/** The SDK's standard backoff without jitter: 100 ms doubling per attempt, at most 20 s. */
+export function standardBackoffMs(attempt: number): number {
+  return Math.min(20_000, 100 * 2 ** Math.max(0, attempt - 1));
 }

@@ -129,9 +129,11 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
 
   // The handlers' structured logs go to CloudWatch in AWS; in a rehearsal the progress lines tell the story.
   logger.setLogLevel(process.env.CONNECT_GOLIVE_HANDLER_LOGS === '1' ? 'DEBUG' : 'SILENT');
-  const sim = await startSimulator(scenario, { startAt: REHEARSAL_START });
+  // A Timeout fault holds its answer twice as long as the SDK waits: the SDK gives up first, as on a lost answer.
+  const requestTimeoutMs = options.requestTimeoutMs ?? 1000;
+  const sim = await startSimulator(scenario, { startAt: REHEARSAL_START, timeoutDelayMs: 2 * requestTimeoutMs });
   const startedAt = sim.clock.now();
-  useEndpoint(sim.endpoint, { requestTimeoutMs: options.requestTimeoutMs ?? 1000 });
+  useEndpoint(sim.endpoint, { requestTimeoutMs, onBackoff: (ms) => sim.clock.advance(ms / 1000) });
   // A wait moves the clock to its end time (not by its length): two handlers waiting side by side take as long
   // as the longer of them, as they would in real time.
   useClock(() => sim.clock.now(), async (ms) => {

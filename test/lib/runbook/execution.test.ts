@@ -32,6 +32,8 @@ beforeAll(() => {
   template = synthesizeForScenario(scenario());
 });
 const run = (s: Scenario): Promise<RehearsalRun> => rehearseScenario(s, { template });
+// Where the window's length does not matter, a 5-minute window keeps the test fast (the happy path runs 30).
+const SHORT = { changeId: 'CHG-42', verification: { observationWindowSeconds: 300 } };
 const onAll = (flow: string) => Object.fromEntries(NUMBERS.map((n) => [n, flow]));
 const associateCalls = (r: RehearsalRun) => r.writeCalls.filter((w) => w.operation === 'AssociatePhoneNumberContactFlow');
 
@@ -86,6 +88,7 @@ describe('runbook execution (synthesized definition, real handlers, simulated co
 
   test('one failing poll between passing ones does not roll back (no flapping)', async () => {
     const r = await run(scenario({
+      input: { changeId: 'CHG-42', verification: { observationWindowSeconds: 600 } },
       timeline: [STEADY, { atMinute: 5, queue: 'Support', contactsInQueue: 60 }, { atMinute: 5.2, queue: 'Support', contactsInQueue: 3 }],
     }));
     expect(r.verdicts.some((v) => v.reason.includes('contactsInQueue 60 (1 of 2)'))).toBe(true);
@@ -102,7 +105,7 @@ describe('runbook execution (synthesized definition, real handlers, simulated co
 
   test('low volume: inconclusive, the human declares LIVE', async () => {
     const quiet = [{ ...STEADY, contactsHandled: 0.4, contactsInQueue: 0, oldestContactAgeSeconds: 0 }];
-    const r = await run(scenario({ timeline: quiet, inconclusiveDecision: 'live' }));
+    const r = await run(scenario({ input: SHORT, timeline: quiet, inconclusiveDecision: 'live' }));
     expect(r.verdicts.at(-1)?.decision).toBe('INCONCLUSIVE');
     expect(r.verdicts.at(-1)?.reason).toContain('low volume');
     expect(r.steps.map((s) => s.name)).toContain('HumanDecision');
@@ -112,7 +115,7 @@ describe('runbook execution (synthesized definition, real handlers, simulated co
 
   test.each([['rollback'], ['timeout']] as const)('low volume: inconclusive, the human answers %s: ROLLED_BACK', async (decision) => {
     const quiet = [{ ...STEADY, contactsHandled: 0.4, contactsInQueue: 0, oldestContactAgeSeconds: 0 }];
-    const r = await run(scenario({ timeline: quiet, inconclusiveDecision: decision }));
+    const r = await run(scenario({ input: SHORT, timeline: quiet, inconclusiveDecision: decision }));
     expect(r.outcome).toBe('ROLLED_BACK');
     expect(r.finalAssociations).toEqual(onAll('LegacyBridge'));
   });
@@ -134,7 +137,7 @@ describe('runbook execution (synthesized definition, real handlers, simulated co
   });
 
   test('a scheduled cutover waits for its window on the simulated clock', async () => {
-    const r = await run(scenario({ input: { changeId: 'CHG-42', cutoverAt: '2030-01-15T06:00:00Z' } }));
+    const r = await run(scenario({ input: { ...SHORT, cutoverAt: '2030-01-15T06:00:00Z' } }));
     expect(r.outcome).toBe('LIVE');
     const cutover = r.steps.find((s) => s.name === 'Cutover')!;
     expect(cutover.at).toBe('2030-01-15T06:00:00.000Z');

@@ -114,7 +114,8 @@ describe('fault matrix: every execution ends with every number on a known-good f
   // Sequential on purpose: the handlers' SDK clients and clock are module-level, one rehearsal at a time.
   describe.each(CASES.map((c) => [caseName(c), c] as const))('%s', (_name, c) => {
     (c.productBug ? test.failing : test)('keeps the promise', async () => {
-      const rehearsal = await openRehearsal(scenario(c), { template });
+      // A short SDK timeout keeps the real seconds a Timeout fault costs low; the simulated behaviour is the same.
+      const rehearsal = await openRehearsal(scenario(c), { template, requestTimeoutMs: 250 });
       try {
         const input = c.dryRun ? { ...INPUT, dryRun: true } : INPUT;
         const { result } = await rehearsal.execute({ name: 'fault-matrix', input, taskFaults: c.taskFaults });

@@ -8,6 +8,7 @@ import {
   describeFlow, describeInstanceStatus, describeNumberStatus, findFlow, findNumber, findQueue, instanceIdOf,
   listFlows, listNumbers, listQueues, readAssociations,
 } from '../shared/connect';
+import { mapLimit } from '../shared/concurrency';
 import { logger } from '../shared/logger';
 import { readCurrent } from '../shared/metrics';
 import { parseState } from '../shared/state';
@@ -36,7 +37,8 @@ export async function handler(event: unknown): Promise<DeployCheckResult> {
     const d = await describeFlow(instanceId, flow);
     flowFacts.set(flow, { status: d.status ?? 'UNKNOWN', state: d.state ?? 'UNKNOWN' });
   }
-  const numberFacts = await Promise.all(found.map(async ({ entry, number, flow }) => {
+  // Two at a time, like the cutover: paced calls must not leave all at once.
+  const numberFacts = await mapLimit(found, config.cutoverConcurrency, async ({ entry, number, flow }) => {
     const described = number ? await describeNumberStatus(number.id) : undefined;
     return {
       entry,
@@ -52,7 +54,7 @@ export async function handler(event: unknown): Promise<DeployCheckResult> {
       } : null,
       targetFlow: flow ? { flowId: flow.id, name: flow.name, ...flowFacts.get(flow.id)! } : null,
     };
-  }));
+  });
 
   const resolvedQueues = config.queues.map((ref) => ({ ref, queue: findQueue(queues, ref) }));
   const queueIds = resolvedQueues.flatMap((q) => (q.queue ? [q.queue.id] : []));

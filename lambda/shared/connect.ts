@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-connect';
 import { flowIdOf } from '../core/rollback';
 import { connect } from './clients';
+import { mapLimit } from './concurrency';
 
 export interface FlowRef { readonly id: string; readonly arn: string; readonly name: string }
 export interface QueueRef { readonly id: string; readonly arn: string; readonly name: string }
@@ -143,24 +144,16 @@ export async function associateAll(
   moves: ReadonlyArray<{ phoneNumberId: string; phoneNumber: string; flowId: string | null }>,
   concurrency: number,
 ): Promise<AssociationResult[]> {
-  const results: AssociationResult[] = new Array(moves.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < moves.length) {
-      const i = next++;
-      const m = moves[i];
-      try {
-        if (m.flowId === null) {
-          await connect.send(new DisassociatePhoneNumberContactFlowCommand({ InstanceId: instanceId, PhoneNumberId: m.phoneNumberId }));
-        } else {
-          await connect.send(new AssociatePhoneNumberContactFlowCommand({ InstanceId: instanceId, PhoneNumberId: m.phoneNumberId, ContactFlowId: m.flowId }));
-        }
-        results[i] = { ...m, ok: true };
-      } catch (error) {
-        results[i] = { ...m, ok: false, error: `${(error as Error).name}: ${(error as Error).message}` };
+  return mapLimit(moves, concurrency, async (m): Promise<AssociationResult> => {
+    try {
+      if (m.flowId === null) {
+        await connect.send(new DisassociatePhoneNumberContactFlowCommand({ InstanceId: instanceId, PhoneNumberId: m.phoneNumberId }));
+      } else {
+        await connect.send(new AssociatePhoneNumberContactFlowCommand({ InstanceId: instanceId, PhoneNumberId: m.phoneNumberId, ContactFlowId: m.flowId }));
       }
+      return { ...m, ok: true };
+    } catch (error) {
+      return { ...m, ok: false, error: `${(error as Error).name}: ${(error as Error).message}` };
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, moves.length) }, worker));
-  return results;
+  });
 }

@@ -192,9 +192,12 @@ export class GoLiveRunbook extends Construct {
       carrierHookFunctionArn: props.carrierHook?.functionArn,
     };
 
-    const taskTimeout = Duration.seconds(60);
+    // At Connect's 2 calls/s, DeployCheck, Cutover and Rollback take about N / 2 seconds for N numbers: 5 minutes
+    // holds the largest plan (400 numbers) with room; the task times out only after the function would.
+    const functionTimeout = Duration.minutes(5);
+    const taskTimeout = Duration.minutes(5).plus(Duration.seconds(30));
     this.functions = Object.fromEntries(
-      HANDLERS.map((name) => [name, this.handler(name, taskTimeout, logRetention)]),
+      HANDLERS.map((name) => [name, this.handler(name, functionTimeout, logRetention)]),
     ) as Record<HandlerName, nodejs.NodejsFunction>;
     this.grantHandlers(props);
 
@@ -352,7 +355,9 @@ interface ResolvedProps {
 
 function validateProps(props: GoLiveRunbookProps, r: ResolvedProps): void {
   if (props.plan.length === 0) throw new Error('plan must list at least one phone number, got: []');
-  if (props.plan.length > 500) throw new Error(`plan must list at most 500 phone numbers, got: ${props.plan.length}`);
+  // 400 numbers at Connect's 2 calls/s is about 200 s per DeployCheck, Cutover or Rollback run: within the
+  // 5-minute function timeout. Split a larger migration into waves.
+  if (props.plan.length > 400) throw new Error(`plan must list at most 400 phone numbers (one wave), got: ${props.plan.length}`);
   const seen = new Set<string>();
   props.plan.forEach((entry: unknown, i) => {
     // Plans often come from JSON (cdk.json context): check the shape, not just the values.

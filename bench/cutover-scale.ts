@@ -10,7 +10,7 @@ import { DEFAULT_VERIFICATION_BOUNDS } from '../lambda/core/defaults';
 import { useEndpoint } from '../lambda/shared/clients';
 import { useClock } from '../lambda/shared/clock';
 import { HANDLERS } from '../lib/rehearsal/handlers';
-import { openRehearsal, REHEARSAL_EXECUTION_PREFIX, REHEARSAL_START, synthesizeForScenario } from '../lib/rehearsal/runner';
+import { executeOnce, openRehearsal, outcomeOf, REHEARSAL_EXECUTION_PREFIX, REHEARSAL_START, synthesizeForScenario } from '../lib/rehearsal/runner';
 import { parseScenario, Scenario } from '../lib/rehearsal/scenario';
 import { CallRecord, DEFAULT_RATE_LIMITS, INSTANCE_ARN, startSimulator } from '../lib/rehearsal/simulator';
 import { runbookFromTemplate, Template } from '../lib/rehearsal/template';
@@ -111,15 +111,9 @@ export async function benchCutoverScale(print: Print, rollback: RollbackTiming):
 
 /** The full rehearsal: every state of the synthesized runbook against the rate-limited simulator. */
 async function rehearseCutover(scenario: Scenario, template: Template): Promise<RehearsedCutover> {
-  const rehearsal = await openRehearsal(scenario, { template });
-  let execution: Awaited<ReturnType<typeof rehearsal.execute>>;
-  try {
-    execution = await rehearsal.execute();
-  } finally {
-    await rehearsal.close();
-  }
-  const { result } = execution;
-  const outcome = result.status === 'SUCCEEDED' ? String(result.output?.outcome) : result.error ?? 'UNKNOWN';
+  const rehearsal = await executeOnce(scenario, { template });
+  const { result } = rehearsal;
+  const outcome = outcomeOf(result);
   const cutover = result.steps.find((s) => s.name === 'Cutover');
   if (!cutover?.exitedAt) {
     const stop = result.steps.find((s) => s.status === 'CAUGHT' || s.status === 'FAILED');

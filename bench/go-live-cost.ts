@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { DEFAULT_VERIFICATION, DEFAULT_VERIFICATION_BOUNDS } from '../lambda/core/defaults';
-import { openRehearsal, SCENARIOS_DIR, synthesizeForScenario } from '../lib/rehearsal/runner';
+import { executeOnce, outcomeOf, SCENARIOS_DIR, synthesizeForScenario } from '../lib/rehearsal/runner';
 import { loadScenario } from '../lib/rehearsal/scenario';
 import { runbookFromTemplate } from '../lib/rehearsal/template';
 import { Figure, Print, SectionResult, table } from './format';
@@ -26,15 +26,9 @@ export async function benchGoLiveCost(print: Print): Promise<SectionResult> {
     .filter(([, s]) => s.Type === 'Task' && /^arn:aws:(lambda:|states:::lambda:invoke)/.test(s.Resource ?? ''))
     .map(([name]) => name));
 
-  const rehearsal = await openRehearsal(scenario, { template });
-  let execution: Awaited<ReturnType<typeof rehearsal.execute>>;
-  try {
-    execution = await rehearsal.execute();
-  } finally {
-    await rehearsal.close();
-  }
-  const { result } = execution;
-  const outcome = result.status === 'SUCCEEDED' ? String(result.output?.outcome) : result.error ?? 'UNKNOWN';
+  const rehearsal = await executeOnce(scenario, { template });
+  const { result } = rehearsal;
+  const outcome = outcomeOf(result);
   const steps = result.steps;
   const transitions = result.transitions;
   const polls = steps.filter((s) => s.name === 'Verify');

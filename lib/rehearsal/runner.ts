@@ -170,17 +170,25 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
   };
 }
 
-/** Rehearses one scenario: one execution on a fresh simulator. */
-export async function rehearseScenario(scenario: Scenario, options: RehearseOptions = {}): Promise<RehearsalRun> {
+/**
+ * One execution on a fresh simulator, closed afterwards: the simulator's state (associations, call log) stays
+ * readable in the answer.
+ */
+export async function executeOnce(
+  scenario: Scenario,
+  options: Pick<RehearseOptions, 'template' | 'requestTimeoutMs'> & ExecuteOptions = {},
+): Promise<Awaited<ReturnType<OpenRehearsal['execute']>> & Pick<OpenRehearsal, 'sim' | 'startedAt'>> {
   const rehearsal = await openRehearsal(scenario, options);
-  const { sim, startedAt } = rehearsal;
-  let execution: Awaited<ReturnType<OpenRehearsal['execute']>>;
   try {
-    execution = await rehearsal.execute({ onStep: options.onStep });
+    return { ...(await rehearsal.execute(options)), sim: rehearsal.sim, startedAt: rehearsal.startedAt };
   } finally {
     await rehearsal.close();
   }
-  const { result, approver } = execution;
+}
+
+/** Rehearses one scenario: one execution on a fresh simulator. */
+export async function rehearseScenario(scenario: Scenario, options: RehearseOptions = {}): Promise<RehearsalRun> {
+  const { result, approver, sim, startedAt } = await executeOnce(scenario, options);
 
   const at = (iso: string) => Math.round((new Date(iso).getTime() - startedAt.getTime()) / 1000);
   const steps = result.steps.map((s) => ({ name: s.name, status: s.status, at: s.enteredAt, atSeconds: at(s.enteredAt), ...(s.error ? { error: s.error } : {}) }));
@@ -252,7 +260,8 @@ function named(name: string, message: string): Error {
   return e;
 }
 
-function outcomeOf(result: LocalRunResult): string {
+/** LIVE / DRY_RUN_OK from a Succeed output, or the Fail state's error. */
+export function outcomeOf(result: LocalRunResult): string {
   if (result.status === 'SUCCEEDED') return String(result.output?.outcome ?? 'UNKNOWN');
   return result.error ?? 'UNKNOWN';
 }

@@ -10,3 +10,14 @@ export const LOCK_KEY = 'LOCK';
 export function abortKey(executionArn: string): string {
   return `ABORT#${executionArn}`;
 }
+
+/**
+ * One batch of an execution's resolved numbers and their rollback snapshot, written by DeployCheck and read by
+ * Cutover, Rollback and Finalize: per-number data lives here, not in the state document.
+ */
+export function snapshotKey(executionArn: string, batch: number): string {
+  return `SNAPSHOT#${executionArn}#${batch}`;
+}
+
+/** Snapshot items outlive the longest execution by 30 days, so a late report or a hand rollback can still read them. */
+export const SNAPSHOT_RETENTION_DAYS_BEYOND_EXECUTION = 30;

@@ -17,6 +17,7 @@ export const ERROR_NAMES = {
   transient: 'TransientError',
   abortRequested: 'AbortRequestedError',
   goLiveInProgress: 'GoLiveInProgressError',
+  snapshotMissing: 'SnapshotMissingError',
   approvalRejected: 'ApprovalRejected',
   operatorAbort: 'OperatorAbort',
 } as const;
@@ -111,5 +112,16 @@ export class GoLiveInProgressError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = ERROR_NAMES.goLiveInProgress;
+  }
+}
+
+/**
+ * A batch of the rollback snapshot is not in the control table. Never guessed around: without the snapshot a
+ * rollback cannot know where a number must go back to, so the execution says so (ROLLBACK_FAILED) instead.
+ */
+export class SnapshotMissingError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = ERROR_NAMES.snapshotMissing;
   }
 }

@@ -5,6 +5,7 @@
  * with the field path: `phoneNumbers[1]: "+1 555" is not an E.164 number …`.
  */
 import * as z from 'zod';
+import { MAX_WAVE_SIZE, selectPlan } from './batches';
 import { VERIFICATION_KEYS, validateVerificationSettings } from './defaults';
 import { FieldProblem, InputValidationError } from './errors';
 import { describeValue } from './text';
@@ -22,7 +23,7 @@ const MAX_TIMESTAMP_LENGTH = 30;
 /** `+` and at most 15 digits. */
 const MAX_E164_LENGTH = 16;
 /** A selection longer than this is rejected before each entry is checked, unless the plan itself is longer. */
-const MAX_SELECTED_NUMBERS = 1000;
+const MAX_SELECTED_NUMBERS = MAX_WAVE_SIZE;
 const DAY_MS = 86_400_000;
 
 /** C0 and C1 control characters and the Unicode line/paragraph separators: none belongs in any field. */
@@ -42,7 +43,7 @@ export interface ExecutionInput {
 
 /**
  * Parses the raw execution input against the construct's configuration and merges it into the run's
- * parameters: the selected plan (the `phoneNumbers` subset, in plan order, else the whole plan), `dryRun`
+ * parameters: the selection (the `phoneNumbers` subset, else the whole plan; see selectPlan) and its size, `dryRun`
  * (default false), `cutoverAt` normalised to `YYYY-MM-DDTHH:MM:SSZ` (fractions kept when non-zero), and the
  * verification settings (config defaults overridden field by field).
  *
@@ -55,12 +56,13 @@ export function parseExecutionInput(raw: unknown, config: RunbookConfig, now: Da
     throw new InputValidationError(toFieldProblems(result.error.issues), { cause: result.error });
   }
   const input: ExecutionInput = result.data;
-  const selected = input.phoneNumbers ? new Set(input.phoneNumbers) : undefined;
+  const selection = input.phoneNumbers ? [...new Set(input.phoneNumbers)] : undefined;
   return {
     changeId: input.changeId,
     ...(input.cutoverAt !== undefined ? { cutoverAt: normaliseTimestamp(input.cutoverAt) } : {}),
     dryRun: input.dryRun ?? false,
-    plan: selected ? config.plan.filter((entry) => selected.has(entry.phoneNumber)) : [...config.plan],
+    planSize: selectPlan(config.plan, selection).length,
+    ...(selection ? { selection } : {}),
     verification: { ...config.verification, ...input.verification },
   };
 }

@@ -16,6 +16,13 @@ export interface OutcomeFacts {
   readonly stranded?: ReadonlyArray<{ readonly phoneNumber: string; readonly restoreTo: string | null }>;
 }
 
+/**
+ * Stranded numbers named in the sentence. The sentence becomes the Fail state's Cause, which Step Functions caps at
+ * 32,768 characters (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ExecutionFailedEventDetails.html):
+ * 50 numbers at ~60 characters each leave room for the rest.
+ */
+export const MAX_STRANDED_LISTED = 50;
+
 /** One sentence: why the execution ended as it did. */
 export function explainOutcome(f: OutcomeFacts): string {
   const err = f.error?.Error ? `${f.error.Error}${f.error.Cause ? `: ${causeMessage(f.error.Cause)}` : ''}` : undefined;
@@ -27,7 +34,11 @@ export function explainOutcome(f: OutcomeFacts): string {
     case 'ROLLED_BACK':
       return `rolled back: ${err ?? (f.humanDecision ? `human decided ${f.humanDecision}` : f.verifyReason ?? 'verification failed')}`;
     case 'ROLLBACK_FAILED': {
-      const numbers = (f.stranded ?? []).map((n) => `${n.phoneNumber} → ${n.restoreTo ?? 'no flow (disassociate)'}`);
+      const stranded = f.stranded ?? [];
+      const numbers = stranded.slice(0, MAX_STRANDED_LISTED).map((n) => `${n.phoneNumber} → ${n.restoreTo ?? 'no flow (disassociate)'}`);
+      if (stranded.length > MAX_STRANDED_LISTED) {
+        numbers.push(`… and ${stranded.length - MAX_STRANDED_LISTED} more (${stranded.length} in all; the control table's SNAPSHOT items hold every number's flow)`);
+      }
       const list = numbers.length > 0 ? numbers.join(', ') : 'every number of the plan (their flows could not be read)';
       return `ROLLBACK FAILED, put back by hand: ${list}; last error: ${err ?? 'unknown error'}`;
     }

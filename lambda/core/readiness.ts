@@ -4,7 +4,7 @@
  * the rules and builds the report, including the rollback snapshot. Every rule yields an item, passing or not,
  * so the report the approver reads is also the evidence of what was checked.
  */
-import { PlanEntry, ReadinessItem, ReadinessReport, ResolvedNumber } from './types';
+import { PlanEntry, ReadinessItem, ReadinessReport, ReadinessState, ResolvedNumber } from './types';
 
 /** The `check` names of readiness items (stable: the CLI and the status topic show them). */
 export const READINESS_CHECKS = {
@@ -19,6 +19,8 @@ export const READINESS_CHECKS = {
   queueFound: 'queue-found',
   queueStaffed: 'queue-staffed',
   uatNumber: 'uat-number',
+  /** The summary of a batched wave: how many numbers passed every number check. */
+  numbersReady: 'numbers-ready',
 } as const;
 
 /** What DeployCheck found on the instance. Plain data: the handler fills it, the core judges it. */
@@ -104,6 +106,28 @@ export interface UatNumberFacts {
  * fails, so one missing number is one item, not three. `ready` is true only when every item is ok.
  */
 export function assessReadiness(facts: DeploymentFacts): ReadinessReport {
+  const global = assessGlobal(facts);
+  const numbers = assessNumbers(facts.numbers);
+  // The order the approver reads: instance, plan, numbers, flows, queues, UAT number.
+  const items = [...global.items.slice(0, 1), planItem(facts.numbers.length), ...numbers.items, ...global.items.slice(1)];
+  return { ready: items.every((item) => item.ok), items, numbers: numbers.numbers, queueIds: global.queueIds, snapshot: numbers.snapshot };
+}
+
+/** The `plan-not-empty` item. */
+export function planItem(count: number): ReadinessItem {
+  return {
+    check: READINESS_CHECKS.planNotEmpty,
+    subject: 'plan',
+    ok: count > 0,
+    detail: count > 0 ? `${count} number(s) to cut over` : 'no numbers to cut over',
+  };
+}
+
+/**
+ * The rules that do not depend on the numbers: instance ACTIVE, every queue found and staffed, the UAT number
+ * found, CLAIMED and on this instance. A batched DeployCheck applies them once, on its first batch.
+ */
+export function assessGlobal(facts: Omit<DeploymentFacts, 'numbers'>): { items: ReadinessItem[]; queueIds: string[] } {
   const items: ReadinessItem[] = [];
   const add = (check: string, subject: string, ok: boolean, detail: string): void => {
     items.push({ check, subject, ok, detail });
@@ -117,16 +141,52 @@ export function assessReadiness(facts: DeploymentFacts): ReadinessReport {
     instance.status === null ? 'instance not found' : `status ${instance.status}`,
   );
 
-  add(
-    READINESS_CHECKS.planNotEmpty,
-    'plan',
-    facts.numbers.length > 0,
-    facts.numbers.length > 0 ? `${facts.numbers.length} number(s) to cut over` : 'no numbers to cut over',
-  );
+  const queueIds: string[] = [];
+  if (facts.queues.length === 0) {
+    add(READINESS_CHECKS.queueFound, 'queues', false, 'no queues to watch: verification would have no data');
+  }
+  for (const queue of facts.queues) {
+    if (queue.queueId === null) {
+      add(READINESS_CHECKS.queueFound, queue.ref, false, 'queue not found on this instance');
+      continue;
+    }
+    queueIds.push(queue.queueId);
+    const subject = queue.name ?? queue.ref;
+    add(READINESS_CHECKS.queueFound, subject, true, `found (${queue.queueId})`);
+    const staffing = staffingOf(queue, facts.minAgentsOnline);
+    add(READINESS_CHECKS.queueStaffed, subject, staffing.ok, staffing.detail);
+  }
 
+  const uat = facts.uatNumber;
+  if (uat) {
+    const problem = !uat.found
+      ? 'not found in this account'
+      : uat.status !== undefined && uat.status !== 'CLAIMED'
+        ? `status ${uat.status}`
+        : uat.onThisInstance === false
+          ? 'claimed to another target'
+          : undefined;
+    add(READINESS_CHECKS.uatNumber, uat.phoneNumber, problem === undefined, problem ?? 'found on this instance');
+  }
+  return { items, queueIds };
+}
+
+/**
+ * The per-number rules (found, CLAIMED, on this instance) and the target flows' (found, PUBLISHED, ACTIVE, once per
+ * distinct flow), with the resolved numbers and their rollback snapshot. Applied batch by batch in a large wave.
+ */
+export function assessNumbers(facts: readonly PhoneNumberFacts[]): {
+  items: ReadinessItem[];
+  numbers: ResolvedNumber[];
+  snapshot: Record<string, string | null>;
+} {
+  const items: ReadinessItem[] = [];
+  const add = (check: string, subject: string, ok: boolean, detail: string): void => {
+    items.push({ check, subject, ok, detail });
+  };
   const numbers: ResolvedNumber[] = [];
   const snapshot: Record<string, string | null> = {};
-  for (const { entry, number, targetFlow } of facts.numbers) {
+  for (const { entry, number, targetFlow } of facts) {
     const subject = entry.phoneNumber;
     if (number === null) {
       add(READINESS_CHECKS.numberFound, subject, false, 'not found in this account');
@@ -158,7 +218,7 @@ export function assessReadiness(facts: DeploymentFacts): ReadinessReport {
 
   // Several numbers may share a target flow: judge each flow once.
   const seenFlows = new Set<string>();
-  for (const { entry, targetFlow } of facts.numbers) {
+  for (const { entry, targetFlow } of facts) {
     const key = targetFlow?.flowId ?? `ref:${entry.targetFlow}`;
     if (seenFlows.has(key)) continue;
     seenFlows.add(key);
@@ -171,36 +231,7 @@ export function assessReadiness(facts: DeploymentFacts): ReadinessReport {
     add(READINESS_CHECKS.flowPublished, subject, targetFlow.status === 'PUBLISHED', `status ${targetFlow.status}`);
     add(READINESS_CHECKS.flowActive, subject, targetFlow.state === 'ACTIVE', `state ${targetFlow.state}`);
   }
-
-  const queueIds: string[] = [];
-  if (facts.queues.length === 0) {
-    add(READINESS_CHECKS.queueFound, 'queues', false, 'no queues to watch: verification would have no data');
-  }
-  for (const queue of facts.queues) {
-    if (queue.queueId === null) {
-      add(READINESS_CHECKS.queueFound, queue.ref, false, 'queue not found on this instance');
-      continue;
-    }
-    queueIds.push(queue.queueId);
-    const subject = queue.name ?? queue.ref;
-    add(READINESS_CHECKS.queueFound, subject, true, `found (${queue.queueId})`);
-    const staffing = staffingOf(queue, facts.minAgentsOnline);
-    add(READINESS_CHECKS.queueStaffed, subject, staffing.ok, staffing.detail);
-  }
-
-  const uat = facts.uatNumber;
-  if (uat) {
-    const problem = !uat.found
-      ? 'not found in this account'
-      : uat.status !== undefined && uat.status !== 'CLAIMED'
-        ? `status ${uat.status}`
-        : uat.onThisInstance === false
-          ? 'claimed to another target'
-          : undefined;
-    add(READINESS_CHECKS.uatNumber, uat.phoneNumber, problem === undefined, problem ?? 'found on this instance');
-  }
-
-  return { ready: items.every((item) => item.ok), items, numbers, queueIds, snapshot };
+  return { items, numbers, snapshot };
 }
 
 function currentFlowDetail(number: FoundPhoneNumber, targetFlow: FoundFlow | null): string {
@@ -236,7 +267,7 @@ function staffingOf(queue: QueueFacts, minAgentsOnline: number): { ok: boolean; 
 const MAX_LINES = 15;
 
 /** Short text for the status topic: a verdict line, then the failing items (or a summary when ready). */
-export function formatReadiness(report: ReadinessReport): string {
+export function formatReadiness(report: Pick<ReadinessReport, 'ready' | 'items' | 'queueIds'> & { numbers: { length: number } }): string {
   const total = report.items.length;
   const failing = report.items.filter((item) => !item.ok);
   if (report.ready) {
@@ -245,4 +276,9 @@ export function formatReadiness(report: ReadinessReport): string {
   const lines = failing.slice(0, MAX_LINES).map((item) => `- ${item.check} ${item.subject}: ${item.detail}`);
   if (failing.length > MAX_LINES) lines.push(`- … and ${failing.length - MAX_LINES} more`);
   return [`NOT READY: ${failing.length} of ${total} checks failed`, ...lines].join('\n');
+}
+
+/** The same text for the report as the state carries it (counts instead of the resolved numbers). */
+export function formatReadinessState(state: ReadinessState): string {
+  return formatReadiness({ ready: state.ready, items: state.items, numbers: { length: state.numberCounts.resolved }, queueIds: state.queueIds });
 }

@@ -72,16 +72,24 @@ export interface RunbookConfig {
   readonly carrierHookFunctionArn?: string;
 }
 
-/** The validated execution input, merged with the config (the `run` key). */
+/**
+ * The validated execution input, merged with the config (the `run` key). The plan itself never travels in the
+ * state (a 1,000-number wave would not fit Step Functions' 256 KiB): only its size and the selection.
+ */
 export interface RunParameters {
   readonly changeId: string;
   /** ISO-8601 UTC, absent = cut over as soon as approved. */
   readonly cutoverAt?: string;
   readonly dryRun: boolean;
-  /** The plan entries selected for this execution (all, or the `phoneNumbers` subset). */
-  readonly plan: readonly PlanEntry[];
+  /** Numbers this execution moves (the whole plan, or the `phoneNumbers` subset). */
+  readonly planSize: number;
+  /** The execution input's `phoneNumbers` subset (E.164); absent = the whole plan. */
+  readonly selection?: readonly string[];
   readonly verification: VerificationSettings;
 }
+
+/** The configuration as the state document carries it: everything but the plan. */
+export type StateConfig = Omit<RunbookConfig, 'plan'>;
 
 /** A phone number as found on the instance. */
 export interface ResolvedNumber {
@@ -103,6 +111,7 @@ export interface ReadinessItem {
   readonly detail: string;
 }
 
+/** DeployCheck's full judgement of one batch (or of a whole small wave): the core's answer. */
 export interface ReadinessReport {
   readonly ready: boolean;
   readonly items: readonly ReadinessItem[];
@@ -111,6 +120,36 @@ export interface ReadinessReport {
   readonly queueIds: readonly string[];
   /** phoneNumberId → flow id before cutover. */
   readonly snapshot: Readonly<Record<string, string | null>>;
+}
+
+/**
+ * DeployCheck's report as the state document carries it (the `readiness` key): items, counts and a cursor; the
+ * resolved numbers and their rollback snapshot are in the control table, one item per batch.
+ */
+export interface ReadinessState {
+  readonly ready: boolean;
+  /**
+   * The global items (instance, queues, UAT number, flows), the failing number items (at most
+   * MAX_NUMBER_ITEMS_IN_STATE) and one `numbers-ready` summary item.
+   */
+  readonly items: readonly ReadinessItem[];
+  readonly queueIds: readonly string[];
+  /** Names of the target flows (CloudWatch reports ContactFlowErrors per flow name). */
+  readonly targetFlowNames: readonly string[];
+  /** Numbers in the wave, numbers resolved and stored in the snapshot, numbers failing a check. */
+  readonly numberCounts: { readonly total: number; readonly resolved: number; readonly failing: number };
+  readonly cursor: BatchCursor;
+}
+
+/** Where a batched loop (DeployCheck, Cutover, Rollback) stands: what the state carries instead of per-number arrays. */
+export interface BatchCursor {
+  /** Index of the next batch to run. */
+  readonly nextBatch: number;
+  readonly batches: number;
+  /** Numbers in the wave. */
+  readonly total: number;
+  /** Whether every batch has run. */
+  readonly done: boolean;
 }
 
 /**

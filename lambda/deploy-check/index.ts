@@ -1,35 +1,55 @@
 /**
  * DeployCheck: gathers the facts (instance, numbers, flows, queues, staffing, UAT number) and lets the core judge
- * readiness. The numbers' current flows become the rollback snapshot.
+ * readiness, one batch of numbers per invocation (the state machine loops until `cursor.done`). The first batch
+ * also judges the instance, the queues and the UAT number. Each batch's resolved numbers and their current flows
+ * (the rollback snapshot) go to the control table; the state carries counts and the failing items only.
  */
-import { assessReadiness, DeploymentFacts, formatReadiness } from '../core/readiness';
-import { ReadinessReport } from '../core/types';
+import { batchRange, cursorAfter, selectPlan } from '../core/batches';
+import { SNAPSHOT_RETENTION_DAYS_BEYOND_EXECUTION } from '../core/control';
+import { assessGlobal, assessNumbers, formatReadinessState, planItem, READINESS_CHECKS } from '../core/readiness';
+import { ReadinessItem, ReadinessState } from '../core/types';
+import { now } from '../shared/clock';
+import { mapLimit } from '../shared/concurrency';
 import {
   describeFlow, describeInstanceStatus, describeNumberStatus, findFlow, findNumber, findQueue, instanceIdOf,
   listFlows, listNumbers, listQueues, readAssociations,
 } from '../shared/connect';
-import { mapLimit } from '../shared/concurrency';
+import { putSnapshotBatch } from '../shared/control';
 import { logger } from '../shared/logger';
 import { readCurrent } from '../shared/metrics';
-import { parseState } from '../shared/state';
+import { parsePlanEvent, parseState } from '../shared/state';
 import { publishStatus } from '../shared/status';
 
-export interface DeployCheckResult extends ReadinessReport {
-  /** Names of the target flows (ContactFlowErrors is reported per flow name). */
-  readonly targetFlowNames: string[];
-}
+/** Failing per-number items the state keeps (the rest are counted; each batch's are on the status topic). */
+export const MAX_NUMBER_ITEMS_IN_STATE = 20;
 
-export async function handler(event: unknown): Promise<DeployCheckResult> {
-  const { config, run, executionArn } = parseState(event, 'config', 'run');
+/** Event: `{ state, plan }` (the plan from the definition's task parameters, docs/internals.md). */
+export async function handler(event: unknown): Promise<ReadinessState> {
+  const { state: doc, plan } = parsePlanEvent(event);
+  const { config, run, executionArn, readiness: previous } = parseState(doc, 'config', 'run', 'executionArn');
   logger.appendKeys({ changeId: run.changeId, executionArn });
   const instanceId = instanceIdOf(config.instanceArn);
+  const wave = selectPlan(plan, run.selection);
+  const batch = previous?.cursor.nextBatch ?? 0;
+  const { start, end } = batchRange(batch, wave.length);
 
-  const status = (await describeInstanceStatus(instanceId).catch(notFoundAsNull)) ?? null;
-  const [flows, queues, numbers] = status === null
-    ? [[], [], []]
-    : await Promise.all([listFlows(instanceId), listQueues(instanceId), listNumbers(config.instanceArn)]);
+  let base: Pick<ReadinessState, 'items' | 'queueIds'>;
+  if (batch === 0) {
+    const first = await firstBatchFacts(instanceId, config, wave.length);
+    if (!first.instanceFound || !first.items.every((i) => i.ok)) {
+      // Nothing about the numbers is worth reading when the instance, a queue or the UAT number is not ready.
+      const state = finish({ items: first.items, queueIds: first.queueIds, targetFlowNames: [], counts: { total: wave.length, resolved: 0, failing: 0 }, batch, total: wave.length, stop: true });
+      await publishStatus(config.statusTopicArn, { step: 'DeployCheck', changeId: run.changeId, status: 'NOT_READY', summary: formatReadinessState(state) });
+      return state;
+    }
+    base = first;
+  } else {
+    base = previous!;
+  }
 
-  const found = run.plan.map((entry) => ({ entry, number: findNumber(numbers, entry.phoneNumber), flow: findFlow(flows, entry.targetFlow) }));
+  const [flows, numbers] = await Promise.all([listFlows(instanceId), listNumbers(config.instanceArn)]);
+  const entries = wave.slice(start, end);
+  const found = entries.map((entry) => ({ entry, number: findNumber(numbers, entry.phoneNumber), flow: findFlow(flows, entry.targetFlow) }));
   const present = found.flatMap((f) => (f.number ? [{ phoneNumberId: f.number.id, phoneNumberArn: f.number.arn }] : []));
   const current = present.length > 0 ? await readAssociations(instanceId, present) : {};
   const flowFacts = new Map<string, { status: string; state: string }>();
@@ -55,16 +75,53 @@ export async function handler(event: unknown): Promise<DeployCheckResult> {
       targetFlow: flow ? { flowId: flow.id, name: flow.name, ...flowFacts.get(flow.id)! } : null,
     };
   });
+  const assessed = assessNumbers(numberFacts);
+  const at = now();
+  const retentionDays = config.maxScheduleDays + 2 + SNAPSHOT_RETENTION_DAYS_BEYOND_EXECUTION;
+  await putSnapshotBatch(config.controlTableName, executionArn, batch, assessed.numbers, new Date(at.getTime() + retentionDays * 86_400_000));
 
-  const resolvedQueues = config.queues.map((ref) => ({ ref, queue: findQueue(queues, ref) }));
+  const failingInBatch = new Set(assessed.items.filter((i) => !i.ok && isNumberCheck(i.check)).map((i) => i.subject));
+  const counts = {
+    total: wave.length,
+    resolved: (previous?.numberCounts.resolved ?? 0) + assessed.numbers.length,
+    failing: (previous?.numberCounts.failing ?? 0) + failingInBatch.size,
+  };
+  const state = finish({
+    items: mergeItems(base.items, assessed.items),
+    queueIds: base.queueIds,
+    targetFlowNames: [...new Set([...(previous?.targetFlowNames ?? []), ...found.flatMap((f) => (f.flow ? [f.flow.name] : []))])],
+    counts,
+    batch,
+    total: wave.length,
+    stop: false,
+  });
+  const failingItems = assessed.items.filter((i) => !i.ok);
+  await publishStatus(config.statusTopicArn, {
+    step: 'DeployCheck', changeId: run.changeId,
+    status: state.cursor.done ? (state.ready ? 'READY' : 'NOT_READY') : 'CHECKING',
+    summary: state.cursor.done
+      ? formatReadinessState(state)
+      : `batch ${batch + 1} of ${state.cursor.batches}: ${end - start - failingInBatch.size} of ${end - start} number(s) ready`,
+    ...(failingItems.length > 0 ? { detail: failingItems } : {}),
+  });
+  return state;
+}
+
+/** Instance, queues with their staffing, and the UAT number: judged once, on the first batch. */
+async function firstBatchFacts(
+  instanceId: string,
+  config: ReturnType<typeof parseState<'config'>>['config'],
+  waveSize: number,
+): Promise<{ items: ReadinessItem[]; queueIds: string[]; instanceFound: boolean }> {
+  const status = (await describeInstanceStatus(instanceId).catch(notFoundAsNull)) ?? null;
+  const [queues, numbers] = status === null ? [[], []] : await Promise.all([listQueues(instanceId), listNumbers(config.instanceArn)]);
+  const resolvedQueues = config.queues.map((ref) => ({ ref, queue: status === null ? undefined : findQueue(queues, ref) }));
   const queueIds = resolvedQueues.flatMap((q) => (q.queue ? [q.queue.id] : []));
   const staffing = queueIds.length > 0 ? await readStaffing(instanceId, queueIds) : {};
   const uat = config.uatPhoneNumber ? findNumber(numbers, config.uatPhoneNumber) : undefined;
   const uatStatus = uat ? await describeNumberStatus(uat.id) : undefined;
-
-  const facts: DeploymentFacts = {
+  const global = assessGlobal({
     instance: { instanceId, status },
-    numbers: numberFacts,
     queues: resolvedQueues.map(({ ref, queue }) => ({
       ref,
       queueId: queue?.id ?? null,
@@ -79,12 +136,59 @@ export async function handler(event: unknown): Promise<DeployCheckResult> {
       onThisInstance: uatStatus ? uatStatus.targetArn === config.instanceArn : undefined,
     } : undefined,
     minAgentsOnline: config.minAgentsOnline,
-  };
-  const report = assessReadiness(facts);
-  await publishStatus(config.statusTopicArn, {
-    step: 'DeployCheck', changeId: run.changeId, status: report.ready ? 'READY' : 'NOT_READY', summary: formatReadiness(report),
   });
-  return { ...report, targetFlowNames: [...new Set(found.flatMap((f) => (f.flow ? [f.flow.name] : [])))] };
+  // The order the approver reads: instance, plan, then the rest.
+  const items = [global.items[0], planItem(waveSize), ...global.items.slice(1)];
+  return { items, queueIds: global.queueIds, instanceFound: status !== null };
+}
+
+const NUMBER_CHECKS: ReadonlySet<string> = new Set([READINESS_CHECKS.numberFound, READINESS_CHECKS.numberClaimed, READINESS_CHECKS.numberOnInstance]);
+const isNumberCheck = (check: string): boolean => NUMBER_CHECKS.has(check);
+
+/**
+ * The items the state keeps: every non-number item once (a flow judged in several batches keeps its first
+ * verdict unless a later batch fails it), and the failing number items up to MAX_NUMBER_ITEMS_IN_STATE.
+ */
+function mergeItems(kept: readonly ReadinessItem[], batch: readonly ReadinessItem[]): ReadinessItem[] {
+  const items = [...kept.filter((i) => i.check !== READINESS_CHECKS.numbersReady)];
+  let numberFailures = items.filter((i) => isNumberCheck(i.check)).length;
+  for (const item of batch) {
+    if (isNumberCheck(item.check)) {
+      if (!item.ok && numberFailures < MAX_NUMBER_ITEMS_IN_STATE) {
+        items.push(item);
+        numberFailures++;
+      }
+      continue;
+    }
+    const same = items.findIndex((i) => i.check === item.check && i.subject === item.subject);
+    if (same === -1) items.push(item);
+    else if (items[same].ok && !item.ok) items[same] = item;
+  }
+  return items;
+}
+
+function finish(parts: {
+  items: ReadinessItem[]; queueIds: readonly string[]; targetFlowNames: string[];
+  counts: ReadinessState['numberCounts']; batch: number; total: number; stop: boolean;
+}): ReadinessState {
+  const cursor = parts.stop ? { ...cursorAfter(parts.batch, parts.total), done: true } : cursorAfter(parts.batch, parts.total);
+  const { total, failing, resolved } = parts.counts;
+  const items = cursor.done && !parts.stop
+    ? [...parts.items, {
+      check: READINESS_CHECKS.numbersReady,
+      subject: 'wave',
+      ok: failing === 0 && resolved === total,
+      detail: `${total - failing} of ${total} number(s) ready${failing > MAX_NUMBER_ITEMS_IN_STATE ? ` (the first ${MAX_NUMBER_ITEMS_IN_STATE} failures are listed)` : ''}`,
+    }]
+    : parts.items;
+  return {
+    ready: cursor.done && items.every((i) => i.ok),
+    items,
+    queueIds: parts.queueIds,
+    targetFlowNames: parts.targetFlowNames,
+    numberCounts: parts.counts,
+    cursor,
+  };
 }
 
 /** Staffing per queue; no data (API error) stays null, because no data is not success. */

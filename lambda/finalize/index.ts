@@ -1,24 +1,34 @@
 /**
  * Finalize: reads where every number ended up, explains the outcome and publishes the closing status. It never
- * changes the outcome the state machine marked.
+ * changes the outcome the state machine marked. Its output stays small whatever the wave: per-number associations
+ * only for small waves, counts per flow always, and the stranded numbers (ROLLBACK_FAILED) capped in the sentence.
  */
 import { explainOutcome, Outcome } from '../core/outcome';
 import { sameFlow } from '../core/rollback';
+import { ResolvedNumber } from '../core/types';
 import { instanceIdOf, readAssociations } from '../shared/connect';
-import { releaseLock } from '../shared/control';
+import { getSnapshot, releaseLock } from '../shared/control';
 import { logger } from '../shared/logger';
 import { parseState } from '../shared/state';
 import { publishStatus } from '../shared/status';
+
+/** Waves up to this size list every number's final flow in the output; larger ones give counts per flow. */
+export const MAX_ASSOCIATIONS_IN_OUTPUT = 100;
 
 export interface FinalOutcome {
   readonly outcome: Outcome;
   readonly reason: string;
   readonly changeId: string | null;
-  /** E.164 → flow id the number is on now (null = none); empty when the plan was never resolved. */
+  /**
+   * E.164 → flow id the number is on now (null = none); empty when the plan was never resolved, or when the wave
+   * has more than MAX_ASSOCIATIONS_IN_OUTPUT numbers (then see `finalFlows`).
+   */
   readonly finalAssociations: Record<string, string | null>;
+  /** Flow id (or `none`) → how many of the wave's numbers are on it now. */
+  readonly finalFlows: Record<string, number>;
   readonly breachAtSeconds: number | null;
   readonly approver: string | null;
-  /** The whole summary as JSON: the Fail state's Cause for ROLLED_BACK, ABORTED and ROLLBACK_FAILED. */
+  /** The summary as JSON (without the per-number map): the Fail state's Cause for every Fail outcome. */
   readonly cause: string;
 }
 
@@ -26,17 +36,25 @@ export async function handler(event: unknown): Promise<FinalOutcome> {
   const state = parseState(event, 'config', 'outcome');
   const outcome = state.outcome!.outcome as Outcome;
   logger.appendKeys({ changeId: state.run?.changeId, executionArn: state.executionArn });
-  let finalAssociations: Record<string, string | null> = {};
+  let numbers: ResolvedNumber[] = [];
   let read: Record<string, string | null> | undefined;
-  const numbers = state.readiness?.numbers ?? [];
-  if (numbers.length > 0) {
+  const batches = state.readiness && state.readiness.numberCounts.resolved > 0 ? state.readiness.cursor.nextBatch : 0;
+  if (batches > 0 && state.executionArn) {
     try {
+      numbers = await getSnapshot(state.config.controlTableName, state.executionArn, batches);
       read = await readAssociations(instanceIdOf(state.config.instanceArn), numbers);
-      finalAssociations = Object.fromEntries(numbers.map((n) => [n.phoneNumber, read![n.phoneNumberId] ?? null]));
     } catch (error) {
       logger.warn('final association read failed', { error: error as Error });
     }
   }
+  const finalFlows: Record<string, number> = {};
+  for (const n of numbers) {
+    const flow = read ? read[n.phoneNumberId] ?? 'none' : 'unknown';
+    finalFlows[flow] = (finalFlows[flow] ?? 0) + 1;
+  }
+  const finalAssociations = read && numbers.length <= MAX_ASSOCIATIONS_IN_OUTPUT
+    ? Object.fromEntries(numbers.map((n) => [n.phoneNumber, read![n.phoneNumberId] ?? null]))
+    : {};
   // Every number not confirmed on its snapshot flow (all of them when the read failed) must be put back by hand.
   const stranded = outcome === 'ROLLBACK_FAILED'
     ? numbers.filter((n) => !read || !sameFlow(read[n.phoneNumberId], n.snapshotFlowId)).map((n) => ({ phoneNumber: n.phoneNumber, restoreTo: n.snapshotFlowId }))
@@ -54,16 +72,19 @@ export async function handler(event: unknown): Promise<FinalOutcome> {
     outcome,
     reason,
     changeId: state.run?.changeId ?? null,
-    finalAssociations,
+    finalFlows,
     breachAtSeconds: state.verify?.breachAtSeconds ?? null,
     approver: state.approval?.approver ?? null,
   };
-  const result: FinalOutcome = { ...summary, cause: JSON.stringify(summary) };
+  const result: FinalOutcome = { ...summary, finalAssociations, cause: JSON.stringify(summary) };
   if (state.executionArn) {
     // Only the holder releases; an execution that lost the race leaves the holder's lock alone.
     await releaseLock(state.config.controlTableName, state.executionArn)
       .catch((error) => logger.warn('lock release failed; it expires on its own', { error: error as Error }));
   }
-  await publishStatus(state.config.statusTopicArn, { step: 'Finalize', changeId: result.changeId ?? undefined, status: outcome, summary: reason, detail: finalAssociations });
+  await publishStatus(state.config.statusTopicArn, {
+    step: 'Finalize', changeId: result.changeId ?? undefined, status: outcome, summary: reason,
+    detail: numbers.length <= MAX_ASSOCIATIONS_IN_OUTPUT ? finalAssociations : finalFlows,
+  });
   return result;
 }

@@ -4,7 +4,7 @@
  * token, not on this function.
  */
 import * as z from 'zod';
-import { formatReadiness } from '../core/readiness';
+import { formatReadinessState } from '../core/readiness';
 import { logger } from '../shared/logger';
 import { parseState } from '../shared/state';
 import { publishStatus } from '../shared/status';
@@ -32,7 +32,7 @@ export async function handler(event: unknown): Promise<{ notified: true }> {
   const state = parseState(parsed.data.state, 'config', 'run');
   logger.appendKeys({ changeId: state.run.changeId, executionArn: state.executionArn });
   const summary = kind === 'approval' && state.readiness
-    ? `${ASK[kind]}\n${formatReadiness(state.readiness)}`
+    ? `${ASK[kind]}\n${formatReadinessState(state.readiness)}`
     : kind === 'inconclusive' && state.verify ? `${ASK[kind]}\n${state.verify.reason}` : ASK[kind];
   await publishStatus(state.config.statusTopicArn, {
     step: kind, changeId: state.run.changeId, status: 'WAITING_FOR_HUMAN', summary,

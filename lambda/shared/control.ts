@@ -1,5 +1,7 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { abortKey, LOCK_KEY } from '../core/control';
+import { abortKey, LOCK_KEY, snapshotKey } from '../core/control';
+import { ResolvedNumber } from '../core/types';
+import { SnapshotMissingError } from '../core/errors';
 import { dynamodb } from './clients';
 
 /** Whether an operator asked to abort this execution. */
@@ -65,4 +67,40 @@ export async function releaseLock(tableName: string, executionArn: string): Prom
     if ((error as Error).name === 'ConditionalCheckFailedException') return false;
     throw error;
   }
+}
+
+/**
+ * Stores one batch of resolved numbers (with their rollback snapshot). Written before the approval gate, read after
+ * the cutover: the one place the snapshot is kept (a DynamoDB item holds up to 400 KB; 100 numbers take ~25 KB).
+ */
+export async function putSnapshotBatch(
+  tableName: string, executionArn: string, batch: number, numbers: readonly ResolvedNumber[], expiresAt: Date,
+): Promise<void> {
+  await dynamodb.send(new PutItemCommand({
+    TableName: tableName,
+    Item: {
+      pk: { S: snapshotKey(executionArn, batch) },
+      numbers: { S: JSON.stringify(numbers) },
+      expiresAt: { N: String(Math.floor(expiresAt.getTime() / 1000)) },
+    },
+  }));
+}
+
+/** One batch of resolved numbers; a missing batch is an error (the snapshot must never be guessed). */
+export async function getSnapshotBatch(tableName: string, executionArn: string, batch: number): Promise<ResolvedNumber[]> {
+  const out = await dynamodb.send(new GetItemCommand({
+    TableName: tableName,
+    Key: { pk: { S: snapshotKey(executionArn, batch) } },
+    ConsistentRead: true,
+  }));
+  const json = out.Item?.numbers?.S;
+  if (json === undefined) throw new SnapshotMissingError(`snapshot batch ${batch} of ${executionArn} is missing from ${tableName}`);
+  return JSON.parse(json) as ResolvedNumber[];
+}
+
+/** Every batch of resolved numbers, in plan order. */
+export async function getSnapshot(tableName: string, executionArn: string, batches: number): Promise<ResolvedNumber[]> {
+  const all: ResolvedNumber[] = [];
+  for (let batch = 0; batch < batches; batch++) all.push(...(await getSnapshotBatch(tableName, executionArn, batch)));
+  return all;
 }

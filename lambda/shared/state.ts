@@ -1,14 +1,17 @@
 /**
  * The state document every task receives (docs/internals.md), parsed with zod so a malformed event fails with
  * a message naming the field. Only the keys a handler reads are checked; the rest pass through.
+ *
+ * The document stays small whatever the wave: the plan arrives only in the task parameters of ValidateInput and
+ * DeployCheck (`{ state, plan }`), per-number data lives in the control table, and loops carry a cursor.
  */
 import * as z from 'zod';
-import { ReadinessReport, RunbookConfig, RunParameters, VerifyState } from '../core/types';
+import { BatchCursor, PlanEntry, ReadinessState, RunParameters, StateConfig, VerifyState } from '../core/types';
 
-const planEntry = z.object({ phoneNumber: z.string(), targetFlow: z.string() });
+const planEntry = z.object({ phoneNumber: z.string(), targetFlow: z.string() }).loose();
+const cursor = z.object({ nextBatch: z.number().int().min(0), batches: z.number().int().min(0), total: z.number().int().min(0), done: z.boolean() });
 const config = z.object({
   instanceArn: z.string().startsWith('arn:'),
-  plan: z.array(planEntry).min(1),
   queues: z.array(z.string()).min(1),
   cutoverMode: z.enum(['repoint', 'carrierHook', 'manualConfirmation']),
   statusTopicArn: z.string(),
@@ -22,8 +25,10 @@ export function parseState<K extends keyof StateDocument>(event: unknown, ...req
     executionArn: z.string().optional(),
     input: z.unknown().optional(),
     config,
-    run: z.object({ changeId: z.string(), dryRun: z.boolean(), plan: z.array(planEntry) }).loose().optional(),
-    readiness: z.object({ ready: z.boolean(), numbers: z.array(z.object({ phoneNumberId: z.string() }).loose()) }).loose().optional(),
+    run: z.object({ changeId: z.string(), dryRun: z.boolean(), planSize: z.number().int().min(0), selection: z.array(z.string()).optional() }).loose().optional(),
+    readiness: z.object({ ready: z.boolean(), cursor, queueIds: z.array(z.string()) }).loose().optional(),
+    cutover: z.object({ cursor }).loose().optional(),
+    rollback: z.object({ cursor }).loose().optional(),
     verify: z.object({ decision: z.string() }).loose().optional(),
   }).loose();
   const parsed = shape.safeParse(event);
@@ -38,26 +43,56 @@ export function parseState<K extends keyof StateDocument>(event: unknown, ...req
   return doc as Pick<StateDocument, K> & Partial<StateDocument>;
 }
 
+/**
+ * The event of a task that needs the plan (ValidateInput, DeployCheck): `{ state: <document>, plan: [...] }`.
+ * The plan comes from the definition's task parameters, never from the state.
+ */
+export function parsePlanEvent(event: unknown): { state: unknown; plan: PlanEntry[] } {
+  const parsed = z.object({ state: z.unknown(), plan: z.array(planEntry) }).safeParse(event);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TypeError(`event.${issue.path.join('.')}: ${issue.message}`);
+  }
+  return { state: parsed.data.state, plan: parsed.data.plan as PlanEntry[] };
+}
+
 /** The state document (docs/internals.md). */
 export interface StateDocument {
   readonly executionArn: string;
   readonly input: unknown;
-  readonly config: RunbookConfig;
+  readonly config: StateConfig;
   readonly run: RunParameters;
-  readonly readiness: ReadinessReport;
+  readonly readiness: ReadinessState;
   readonly approval?: { decision?: string; approver?: string; attestations?: string[]; at?: string };
   readonly window?: { action: string; waitUntil: string; reason: string };
   readonly cutover?: CutoverRecord;
   readonly verify?: VerifyState;
   readonly human?: { decision?: string; approver?: string };
-  readonly rollback?: unknown;
+  readonly rollback?: RollbackProgress;
   readonly error?: { Error?: string; Cause?: string };
   readonly outcome?: { outcome: string };
 }
 
+/** Where the batched cutover stands (the `cutover` key); per-number results go to the status topic and logs. */
 export interface CutoverRecord {
   readonly startedAt: string;
-  readonly completedAt: string;
+  /** When the last batch finished (set once `cursor.done`). */
+  readonly completedAt?: string;
   readonly mode: string;
-  readonly moved: ReadonlyArray<{ phoneNumber: string; flowId: string | null; ok: boolean; error?: string }>;
+  readonly cursor: BatchCursor;
+  /** Numbers moved by this execution so far. */
+  readonly moved: number;
+  /** Numbers found already on their target (a retried batch, or a number that was there before). */
+  readonly alreadyOnTarget: number;
+}
+
+/** Where the batched rollback stands (the `rollback` key). */
+export interface RollbackProgress {
+  readonly startedAt: string;
+  readonly completedAt?: string;
+  readonly cursor: BatchCursor;
+  /** Numbers put back on their snapshot flow by this execution so far. */
+  readonly restored: number;
+  /** Metrics read right after the last batch, to show they recover. */
+  readonly afterRollback?: unknown;
 }

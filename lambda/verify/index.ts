@@ -31,9 +31,9 @@ export async function handler(event: unknown): Promise<VerifyState> {
   const sample = await readSample({
     instanceId: instanceIdOf(config.instanceArn),
     instanceArn: config.instanceArn,
-    queueIds: readiness.queueIds,
-    flowNames: (readiness as { targetFlowNames?: string[] }).targetFlowNames ?? [],
-    cutoverAt: new Date(cutover!.completedAt),
+    queueIds: [...readiness.queueIds],
+    flowNames: [...readiness.targetFlowNames],
+    cutoverAt: new Date(cutover!.completedAt ?? cutover!.startedAt),
     now: now(),
     metricWindowSeconds: run.verification.metricWindowSeconds,
   });

@@ -51,11 +51,15 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
    * retries ANY error that many times (Step Functions applies only the first retrier that matches, so a task gets
    * one or the other, never a smaller budget shadowing a larger one).
    */
-  const invoke = (id: string, handler: lambda.IFunction, resultPath: string, comment: string, retryAll?: { maxAttempts: number; interval: Duration }) => {
+  const invoke = (
+    id: string, handler: lambda.IFunction, resultPath: string, comment: string,
+    retryAll?: { maxAttempts: number; interval: Duration }, payload?: sfn.TaskInput,
+  ) => {
     const task = new tasks.LambdaInvoke(scope, id, {
       stateName: id,
       comment,
       lambdaFunction: handler,
+      ...(payload ? { payload } : {}),
       payloadResponseOnly: true,
       resultPath,
       taskTimeout: sfn.Timeout.duration(props.taskTimeout),
@@ -69,6 +73,16 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
     return task;
   };
 
+  // The plan travels only here: in the parameters of the two tasks that read it, never in the state document
+  // (a 1,000-number wave would not fit Step Functions' 256 KiB state limit; docs/internals.md).
+  const withPlan = sfn.TaskInput.fromObject({ 'state.$': '$', plan: config.plan });
+  const { plan: _plan, ...stateConfig } = config;
+
+  // A human step gets what it shows the human, not the whole state (which would count twice against the limit).
+  const humanKeys: Record<string, string[]> = {
+    approval: ['readiness'],
+    inconclusive: ['verify'],
+  };
   const waitForHuman = (id: string, kind: string, timeout: Duration, resultPath: string, comment: string) =>
     new tasks.LambdaInvoke(scope, id, {
       stateName: id,
@@ -78,7 +92,7 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
       payload: sfn.TaskInput.fromObject({
         kind,
         taskToken: sfn.JsonPath.taskToken,
-        'state.$': '$',
+        state: Object.fromEntries(['executionArn', 'config', 'run', ...(humanKeys[kind] ?? [])].map((k) => [`${k}.$`, `$.${k}`])),
       }),
       resultPath,
       taskTimeout: sfn.Timeout.duration(timeout),
@@ -106,7 +120,9 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   const finalize = invoke('Finalize', fn.finalize, '$.outcome', 'Read the final associations, publish the closing status, release the lock',
     { maxAttempts: 3, interval: Duration.seconds(2) });
   // Finalize never decides the outcome; if it cannot run, the outcome marked before it stands.
-  finalize.addCatch(new sfn.Pass(scope, 'FinalizeFailed', { stateName: 'FinalizeFailed', resultPath: '$.finalizeError' }).next(outcomeChoice()), {
+  // The Catch already wrote the error to $.finalizeError; the Pass discards its result (a Pass with a ResultPath
+  // and no Result would copy the whole state into itself, doubling it).
+  finalize.addCatch(new sfn.Pass(scope, 'FinalizeFailed', { stateName: 'FinalizeFailed', resultPath: sfn.JsonPath.DISCARD }).next(outcomeChoice()), {
     resultPath: '$.finalizeError',
   });
   finalize.next(outcomeChoice());
@@ -141,7 +157,10 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
       rollback,
     ).next(rollback)
     : rollback;
-  rollback.next(markRolledBack);
+  // One batch per run of the task (lambda/core/batches.ts): loop until every batch is back.
+  rollback.next(new sfn.Choice(scope, 'RollbackProgress', { stateName: 'RollbackProgress' })
+    .when(sfn.Condition.booleanEquals('$.rollback.cursor.done', false), rollback)
+    .otherwise(markRolledBack));
 
   // Verify loop.
   // A crashed poll is an error, not a failing metric: poll again before giving up and rolling back.
@@ -169,7 +188,9 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   // Cutover.
   const cutover = invoke('Cutover', fn.cutover, '$.cutover', cutoverComment(config.cutoverMode));
   catchTo(cutover, rollbackChain);
-  cutover.next(verify);
+  cutover.next(new sfn.Choice(scope, 'CutoverProgress', { stateName: 'CutoverProgress' })
+    .when(sfn.Condition.booleanEquals('$.cutover.cursor.done', false), cutover)
+    .otherwise(verify));
   const cutoverChain: sfn.IChainable = config.cutoverMode === 'manualConfirmation'
     ? catchTo(
       waitForHuman('ConfirmCarrierCutover', 'carrier-cutover', props.carrierConfirmationTimeout, '$.carrierCutover',
@@ -199,24 +220,28 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
     markAborted,
   ).next(checkWindow);
   const deployCheck = catchTo(
-    invoke('DeployCheck', fn.deployCheck, '$.readiness', 'Instance, flows, numbers, queues, staffing, UAT number; record the rollback snapshot'),
+    invoke('DeployCheck', fn.deployCheck, '$.readiness',
+      'Instance, flows, numbers, queues, staffing, UAT number; record the rollback snapshot (one batch per run)', undefined, withPlan),
     markAborted,
-  ).next(new sfn.Choice(scope, 'IsReady', { stateName: 'IsReady' })
-    .when(sfn.Condition.booleanEquals('$.readiness.ready', true), approvalGate)
-    .otherwise(markAborted));
+  );
+  deployCheck.next(new sfn.Choice(scope, 'DeployCheckProgress', { stateName: 'DeployCheckProgress' })
+    .when(sfn.Condition.booleanEquals('$.readiness.cursor.done', false), deployCheck)
+    .otherwise(new sfn.Choice(scope, 'IsReady', { stateName: 'IsReady' })
+      .when(sfn.Condition.booleanEquals('$.readiness.ready', true), approvalGate)
+      .otherwise(markAborted)));
   const acquireLock = catchTo(
     invoke('AcquireLock', fn.acquireLock, '$.lock', 'One go-live at a time per runbook: a conditional write on the control table'),
     markAborted,
   ).next(deployCheck);
   const validateInput = catchTo(
-    invoke('ValidateInput', fn.validateInput, '$.run', 'Reject malformed input before anything is read or changed'),
+    invoke('ValidateInput', fn.validateInput, '$.run', 'Reject malformed input before anything is read or changed', undefined, withPlan),
     markAborted,
   ).next(acquireLock);
 
   return new sfn.Pass(scope, 'Configure', {
     stateName: 'Configure',
     comment: 'The construct configuration travels in the definition (docs/internals.md)',
-    parameters: { 'input.$': '$$.Execution.Input', 'executionArn.$': '$$.Execution.Id', config },
+    parameters: { 'input.$': '$$.Execution.Input', 'executionArn.$': '$$.Execution.Id', config: stateConfig },
   }).next(validateInput);
 }
 

@@ -18,6 +18,7 @@ import {
   validateVerificationBounds,
   validateVerificationSettings,
 } from '../../lambda/core/defaults';
+import { MAX_WAVE_SIZE } from '../../lambda/core/batches';
 import { CutoverMode, PlanEntry, RunbookConfig, VerificationBounds, VerificationSettings } from '../../lambda/core/types';
 import { IConnectInstance } from '../connect-instance';
 import { acknowledgeWildcards } from '../private/acknowledge';
@@ -113,6 +114,8 @@ export interface GoLiveRunbookProps {
 }
 
 const E164 = /^\+[1-9]\d{1,14}$/;
+/** The largest plan, serialized, that the task parameters carry (half of Step Functions' 256 KiB). */
+const MAX_PLAN_BYTES = 131_072;
 const PHONE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:phone-number\/[A-Za-z0-9-]+$/;
 const HANDLERS = ['validate-input', 'acquire-lock', 'deploy-check', 'notify', 'check-window', 'cutover', 'verify', 'rollback', 'finalize'] as const;
 type HandlerName = (typeof HANDLERS)[number];
@@ -193,7 +196,7 @@ export class GoLiveRunbook extends Construct {
     };
 
     // At Connect's 2 calls/s, DeployCheck, Cutover and Rollback take about N / 2 seconds for N numbers: 5 minutes
-    // holds the largest plan (400 numbers) with room; the task times out only after the function would.
+    // holds a batch of 100 numbers (about 50 s at 2 calls/s) six times over; the task times out only after the function would.
     const functionTimeout = Duration.minutes(5);
     const taskTimeout = Duration.minutes(5).plus(Duration.seconds(30));
     this.functions = Object.fromEntries(
@@ -321,7 +324,9 @@ export class GoLiveRunbook extends Construct {
         resources: ['*'],
       }));
     }
-    for (const fn of [f.cutover, f.verify]) this.controlTable.grant(fn, 'dynamodb:GetItem');
+    for (const fn of [f.cutover, f.verify, f.rollback, f.finalize]) this.controlTable.grant(fn, 'dynamodb:GetItem');
+    // DeployCheck writes the rollback snapshot (one item per batch of numbers).
+    this.controlTable.grant(f['deploy-check'], 'dynamodb:PutItem');
     this.controlTable.grant(f['acquire-lock'], 'dynamodb:PutItem');
     this.controlTable.grant(f.finalize, 'dynamodb:DeleteItem');
     if (props.carrierHook) {
@@ -355,9 +360,10 @@ interface ResolvedProps {
 
 function validateProps(props: GoLiveRunbookProps, r: ResolvedProps): void {
   if (props.plan.length === 0) throw new Error('plan must list at least one phone number, got: []');
-  // 400 numbers at Connect's 2 calls/s is about 200 s per DeployCheck, Cutover or Rollback run: within the
-  // 5-minute function timeout. Split a larger migration into waves.
-  if (props.plan.length > 400) throw new Error(`plan must list at most 400 phone numbers (one wave), got: ${props.plan.length}`);
+  // DeployCheck, Cutover and Rollback work in batches of 100 driven by the state machine, and the state carries
+  // counts, not numbers (lambda/core/batches.ts): the wave size is bounded by what a go-live team can watch and
+  // by the plan's size in the task parameters, not by a Lambda timeout. Split a larger migration into waves.
+  if (props.plan.length > MAX_WAVE_SIZE) throw new Error(`plan must list at most ${MAX_WAVE_SIZE} phone numbers (one wave), got: ${props.plan.length}`);
   const seen = new Set<string>();
   props.plan.forEach((entry: unknown, i) => {
     // Plans often come from JSON (cdk.json context): check the shape, not just the values.
@@ -374,6 +380,13 @@ function validateProps(props: GoLiveRunbookProps, r: ResolvedProps): void {
       throw new Error(`plan[${i}].targetFlow must be a flow ARN, id or name, got: ${JSON.stringify(targetFlow)}`);
     }
   });
+  // The plan travels in ValidateInput's and DeployCheck's task parameters, which Step Functions caps at 256 KiB
+  // with the state (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html); keep half for the state.
+  const planBytes = Buffer.byteLength(JSON.stringify(props.plan), 'utf8');
+  if (planBytes > MAX_PLAN_BYTES) {
+    throw new Error(`plan must serialize to at most ${MAX_PLAN_BYTES} bytes (Step Functions' 256 KiB task input), got: ${planBytes} bytes`
+      + ' for ' + props.plan.length + ' entries (use flow ids or names rather than long ARNs, or split the wave)');
+  }
   if (props.queues.length === 0) throw new Error('queues must list at least one queue to watch, got: []');
   props.queues.forEach((q: unknown, i) => {
     if (typeof q !== 'string' || (!Token.isUnresolved(q) && !/^[^\s\x00-\x1f][^\x00-\x1f]{0,511}$/.test(q))) {

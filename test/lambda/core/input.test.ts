@@ -1,3 +1,4 @@
+import { selectPlan } from '../../../lambda/core/batches';
 import {
   DEFAULT_VERIFICATION,
   DEFAULT_VERIFICATION_BOUNDS,
@@ -267,7 +268,8 @@ describe('parseExecutionInput', () => {
 
     it('selects the phoneNumbers subset in plan order', () => {
       const run = parse({ ...ok, phoneNumbers: ['+442071234567', '+18005550100'] });
-      expect(run.plan).toEqual([
+      expect(run.planSize).toBe(2);
+      expect(selectPlan(CONFIG.plan, run.selection)).toEqual([
         { phoneNumber: '+18005550100', targetFlow: 'Main' },
         { phoneNumber: '+442071234567', targetFlow: 'Main' },
       ]);

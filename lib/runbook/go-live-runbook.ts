@@ -195,7 +195,7 @@ export class GoLiveRunbook extends Construct {
       carrierHookFunctionArn: props.carrierHook?.functionArn,
     };
 
-    // At Connect's 2 calls/s, DeployCheck, Cutover and Rollback take about N / 2 seconds for N numbers: 5 minutes
+    // DeployCheck, Cutover and Rollback run one batch of 100 numbers per invocation (about 50 s at Connect's 2 calls/s): 5 minutes
     // holds a batch of 100 numbers (about 50 s at 2 calls/s) six times over; the task times out only after the function would.
     const functionTimeout = Duration.minutes(5);
     const taskTimeout = Duration.minutes(5).plus(Duration.seconds(30));

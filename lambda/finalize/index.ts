@@ -24,6 +24,8 @@ export interface FinalOutcome {
    * has more than MAX_ASSOCIATIONS_IN_OUTPUT numbers (then see `finalFlows`).
    */
   readonly finalAssociations: Record<string, string | null>;
+  /** E.164 → flow id before the cutover (the rollback snapshot), for the same small waves; else empty. */
+  readonly snapshot: Record<string, string | null>;
   /** Flow id (or `none`) → how many of the wave's numbers are on it now. */
   readonly finalFlows: Record<string, number>;
   readonly breachAtSeconds: number | null;
@@ -52,9 +54,9 @@ export async function handler(event: unknown): Promise<FinalOutcome> {
     const flow = read ? read[n.phoneNumberId] ?? 'none' : 'unknown';
     finalFlows[flow] = (finalFlows[flow] ?? 0) + 1;
   }
-  const finalAssociations = read && numbers.length <= MAX_ASSOCIATIONS_IN_OUTPUT
-    ? Object.fromEntries(numbers.map((n) => [n.phoneNumber, read![n.phoneNumberId] ?? null]))
-    : {};
+  const small = numbers.length <= MAX_ASSOCIATIONS_IN_OUTPUT;
+  const finalAssociations = read && small ? Object.fromEntries(numbers.map((n) => [n.phoneNumber, read![n.phoneNumberId] ?? null])) : {};
+  const snapshot = small ? Object.fromEntries(numbers.map((n) => [n.phoneNumber, n.snapshotFlowId])) : {};
   // Every number not confirmed on its snapshot flow (all of them when the read failed) must be put back by hand.
   const stranded = outcome === 'ROLLBACK_FAILED'
     ? numbers.filter((n) => !read || !sameFlow(read[n.phoneNumberId], n.snapshotFlowId)).map((n) => ({ phoneNumber: n.phoneNumber, restoreTo: n.snapshotFlowId }))
@@ -76,7 +78,7 @@ export async function handler(event: unknown): Promise<FinalOutcome> {
     breachAtSeconds: state.verify?.breachAtSeconds ?? null,
     approver: state.approval?.approver ?? null,
   };
-  const result: FinalOutcome = { ...summary, finalAssociations, cause: JSON.stringify(summary) };
+  const result: FinalOutcome = { ...summary, finalAssociations, snapshot, cause: JSON.stringify(summary) };
   if (state.executionArn) {
     // Only the holder releases; an execution that lost the race leaves the holder's lock alone.
     await releaseLock(state.config.controlTableName, state.executionArn)

@@ -6,6 +6,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { CONNECT_RATES, Pacer } from './pacing';
@@ -45,6 +46,7 @@ export let cloudwatch = new CloudWatchClient(defaults());
 export let sns = new SNSClient(defaults());
 export let dynamodb = new DynamoDBClient(defaults());
 export let lambda = new LambdaClient(defaults());
+export let sfn = new SFNClient(defaults());
 
 /**
  * For the rehearsal only: re-creates every client against a local endpoint with fake credentials. The SDK fixes
@@ -77,6 +79,7 @@ export function useEndpoint(
   sns = new SNSClient(config);
   dynamodb = new DynamoDBClient(config);
   lambda = new LambdaClient(config);
+  sfn = new SFNClient(config);
 }
 
 /** The SDK's standard backoff without jitter: 100 ms doubling per attempt, at most 20 s. */

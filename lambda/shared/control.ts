@@ -53,6 +53,35 @@ export async function acquireLock(tableName: string, owner: { executionArn: stri
   }
 }
 
+/**
+ * Takes the lock over from `holder`, an execution that is no longer running (it died in a way no Catch sees, e.g.
+ * States.DataLimitExceeded, or was stopped). Conditional on the holder still holding it, so two executions that
+ * both find the holder dead cannot both take it. True when this execution now holds the lock.
+ */
+export async function takeOverLock(
+  tableName: string, owner: { executionArn: string; changeId: string }, holder: string, now: Date, expiresAt: Date,
+): Promise<boolean> {
+  try {
+    await dynamodb.send(new PutItemCommand({
+      TableName: tableName,
+      Item: {
+        pk: { S: LOCK_KEY },
+        executionArn: { S: owner.executionArn },
+        changeId: { S: owner.changeId },
+        acquiredAt: { S: now.toISOString() },
+        expiresAt: { N: String(Math.floor(expiresAt.getTime() / 1000)) },
+        takenOverFrom: { S: holder },
+      },
+      ConditionExpression: 'executionArn = :holder',
+      ExpressionAttributeValues: { ':holder': { S: holder } },
+    }));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
 /** Releases the lock if this execution holds it; true when it did. */
 export async function releaseLock(tableName: string, executionArn: string): Promise<boolean> {
   try {

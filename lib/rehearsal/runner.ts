@@ -150,6 +150,8 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
     async execute(opts: ExecuteOptions = {}) {
       const executionArn = `${REHEARSAL_EXECUTION_PREFIX}${opts.name ?? `rehearsal-${slug(scenario.name)}`}`;
       let approver: string | null = null;
+      // DescribeExecution (AcquireLock asks it of the lock's holder) knows this execution while it runs and after.
+      sim.executions.set(executionArn, { status: 'RUNNING', startedAtMs: sim.clock.nowMillis() });
       const result = await runLocally({
         definition: runbook.definition,
         handlers,
@@ -164,6 +166,7 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
           opts.onStep?.(step, event, { startedAt, now: sim.clock.now() });
         },
       });
+      sim.executions.set(executionArn, { ...sim.executions.get(executionArn)!, status: result.status, stoppedAtMs: sim.clock.nowMillis() });
       return { result, executionArn, approver };
     },
     close: () => sim.close(),

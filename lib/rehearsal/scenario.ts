@@ -34,6 +34,8 @@ export const SIMULATED_APIS = [
   'GetItem',
   'UpdateItem',
   'DeleteItem',
+  // AWS Step Functions (awsJson1_0)
+  'DescribeExecution',
 ] as const;
 export type SimulatedApi = (typeof SIMULATED_APIS)[number];
 

@@ -80,10 +80,14 @@ export function evidenceFromHistory(events: readonly HistoryEvent[], describe: E
     return visit.name === VERIFY_STATE && visit.exitedAt && verify ? [{ at: visit.exitedAt, verify }] : [];
   });
 
-  const snapshot: EvidenceSnapshotEntry[] = Object.entries(readiness?.snapshot ?? {}).map(([id, flow]) => ({
-    phoneNumber: numberById.get(id) ?? id,
-    flow: flow ?? null,
-  }));
+  // Finalize's output (the `outcome` key) holds the snapshot and the final flows of waves of up to 100 numbers;
+  // executions of runbooks before the compact state kept them under `readiness` instead.
+  const final = asRecord([...documents].reverse().find((d) => asRecord(d?.outcome)?.snapshot !== undefined)?.outcome);
+  const finalSnapshot = asRecord(final?.snapshot) as Record<string, string | null> | undefined;
+  const snapshot: EvidenceSnapshotEntry[] = finalSnapshot
+    ? Object.entries(finalSnapshot).map(([phoneNumber, flow]) => ({ phoneNumber, flow: flow ?? null }))
+    : Object.entries(readiness?.snapshot ?? {}).map(([id, flow]) => ({ phoneNumber: numberById.get(id) ?? id, flow: flow ?? null }));
+  const finalRead = asRecord(final?.finalAssociations) as Record<string, string | null> | undefined;
 
   return {
     title: `Amazon Connect go-live ${changeId}`,
@@ -94,7 +98,7 @@ export function evidenceFromHistory(events: readonly HistoryEvent[], describe: E
     steps: visits.map((visit, i) => stepOf(visit, documents[i], outcome.status, describe)),
     approval: approvalOf(history),
     snapshot,
-    finalAssociations: finalAssociations({
+    finalAssociations: finalRead && Object.keys(finalRead).length > 0 ? { ...finalRead } : finalAssociations({
       snapshot,
       numbers,
       cutoverEntered: cutoverVisit !== undefined,

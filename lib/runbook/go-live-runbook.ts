@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -236,6 +236,20 @@ export class GoLiveRunbook extends Construct {
       // Longest path: approval wait + up to 14 days to the window + verification + decisions + rollback budget.
       timeout: Duration.days(MAX_SCHEDULE_DAYS + 2),
     });
+    // AcquireLock asks whether the lock's holder still runs. A separate policy (not the role's default one, which
+    // the function depends on) breaks the cycle function → policy → state machine → function.
+    const executionsOfThisRunbook = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.stateMachine.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const describeHolder = new iam.Policy(this, 'AcquireLockDescribeExecution', {
+      roles: [this.functions['acquire-lock'].role!],
+      statements: [new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executionsOfThisRunbook] })],
+    });
+    acknowledgeWildcards(describeHolder, { resources: [executionsOfThisRunbook] },
+      'Executions of this runbook only (execution:<this state machine>:*): the lock holder is any one of them.');
     acknowledgeWildcards(this.stateMachine.role, {
       resources: ['*', ...Object.values(this.functions).map((fn) => `${fn.functionArn}:*`)],
     }, 'X-Ray tracing and CloudWatch Logs delivery accept only "*"; <function>:* lets the state machine invoke'

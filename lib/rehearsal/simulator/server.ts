@@ -31,6 +31,7 @@ import {
 } from './protocol';
 import { DEFAULT_RATE_LIMITS, type RateLimit, RateLimiter } from './rate-limit';
 import { type SnsMessage, SnsProtocol } from './sns';
+import { StepFunctionsProtocol } from './stepfunctions';
 import { ContactCenterState } from './state';
 
 export interface SimulatorOptions {
@@ -129,6 +130,8 @@ export interface Simulator {
   readonly snsMessages: readonly SnsMessage[];
   /** The items of a DynamoDB table (copies, AttributeValue-typed). */
   dynamoItems(table: string): Item[];
+  /** Step Functions executions DescribeExecution knows: the runner registers its own (executionArn → status). */
+  readonly executions: StepFunctionsProtocol['executions'];
   /** Stops the server, dropping held answers and open connections. */
   close(): Promise<void>;
 }
@@ -155,6 +158,8 @@ class SimulatorServer implements Simulator {
   private readonly cloudwatch: CloudWatchProtocol;
   private readonly sns: SnsProtocol;
   private readonly dynamo: DynamoProtocol;
+  private readonly stepfunctions = new StepFunctionsProtocol();
+  readonly executions = this.stepfunctions.executions;
   private readonly faults: FaultInjector;
   private readonly limiter: RateLimiter;
   private readonly callCounts = new Map<string, number>();
@@ -241,6 +246,7 @@ class SimulatorServer implements Simulator {
   private route(req: SimRequest): ProtocolModule | undefined {
     if (CloudWatchProtocol.accepts(req)) return this.cloudwatch;
     if (DynamoProtocol.accepts(req)) return this.dynamo;
+    if (StepFunctionsProtocol.accepts(req)) return this.stepfunctions;
     if (req.headers['x-amz-target'] !== undefined) return undefined;
     if (SnsProtocol.accepts(req)) return this.sns;
     return this.connect;

@@ -40,7 +40,10 @@ async function abortExecution(deps: CliDeps, sfn: SFNClient, region: string, arn
   const out = (line: string): void => void deps.stdout.write(`${line}\n`);
   const outcome = outcomeOf(await describeExecution(sfn, arn.arn));
   if (outcome.ended) {
-    out(`the execution has already ended (${outcome.label}); nothing to abort`);
+    // An execution that died where no Catch runs (States.DataLimitExceeded, a timeout) never reached Finalize:
+    // release the go-live lock if it still holds it, so the next go-live is not blocked.
+    const released = await releaseLock(deps, sfn, region, arn.arn).catch((error) => `not released (${toCliError(error).message})`);
+    out(`the execution has already ended (${outcome.label}); nothing to abort; lock ${released}`);
     return;
   }
   const events = await fetchHistory(sfn, arn.arn);

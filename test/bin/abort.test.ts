@@ -144,13 +144,28 @@ describe('abort', () => {
     expect(dynamodb).not.toHaveReceivedCommand(PutItemCommand);
   });
 
-  test('says an ended execution has ended, exit 0, and calls nothing more', async () => {
+  test('says an ended execution has ended, exit 0, changes nothing but a lock it still holds', async () => {
     givenExecution(sfn, live());
+    dynamodb.on(DeleteItemCommand).rejects(Object.assign(new Error('held by another'), { name: 'ConditionalCheckFailedException' }));
     const h = harness();
     expect(await h.run('abort', EXECUTION_ARN)).toBe(0);
-    expect(h.stdout()).toBe('the execution has already ended (LIVE); nothing to abort\n');
-    expect(sfn.calls()).toHaveLength(1);
-    expect(dynamodb.calls()).toHaveLength(0);
+    expect(h.stdout()).toBe('the execution has already ended (LIVE); nothing to abort; lock not held by this execution\n');
+    expect(sfn.commandCalls(StopExecutionCommand)).toHaveLength(0);
+    expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
+    expect(dynamodb.commandCalls(PutItemCommand)).toHaveLength(0);
+  });
+
+  test('an ended execution that died holding the go-live lock (no Finalize ran): abort releases it', async () => {
+    givenExecution(sfn, live());
+    dynamodb.on(DeleteItemCommand).resolves({});
+    const h = harness();
+    expect(await h.run('abort', EXECUTION_ARN)).toBe(0);
+    expect(h.stdout()).toBe('the execution has already ended (LIVE); nothing to abort; lock released\n');
+    expect(dynamodb.commandCalls(DeleteItemCommand)[0].args[0].input).toMatchObject({
+      Key: { pk: { S: 'LOCK' } },
+      ConditionExpression: 'executionArn = :me',
+      ExpressionAttributeValues: { ':me': { S: EXECUTION_ARN } },
+    });
   });
 
   test('rejects a bad execution ARN with one line, exit 2 and no AWS call', async () => {

@@ -3,7 +3,7 @@
  * simulated contact center (issue: reliability and security).
  */
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { abortKey } from '../../../lambda/core/control';
+import { abortKey, snapshotKey } from '../../../lambda/core/control';
 import { dynamodb } from '../../../lambda/shared/clients';
 import { openRehearsal, OpenRehearsal, synthesizeForScenario } from '../../../lib/rehearsal/runner';
 import { parseScenario, Scenario } from '../../../lib/rehearsal/scenario';
@@ -68,6 +68,45 @@ describe('one go-live at a time', () => {
     const second = await rehearsal.execute({ name: 'second', input: { ...INPUT, changeId: 'CHG-78' } });
     expect(names(second)).toContain('Cutover');
     expect(rehearsal.sim.dynamoItems(rehearsal.config.controlTableName).filter((i) => i.pk.S === 'LOCK')).toEqual([]);
+  });
+});
+
+describe('the lock never outlives its holder', () => {
+  const DEAD = 'arn:aws:states:us-east-1:123456789012:execution:GoLiveRunbook:died-uncatchably';
+  const holdLock = (executionArn: string) => dynamodb.send(new PutItemCommand({
+    TableName: rehearsal.config.controlTableName,
+    Item: {
+      pk: { S: 'LOCK' }, executionArn: { S: executionArn }, changeId: { S: 'CHG-OLD' },
+      acquiredAt: { S: '2030-01-15T01:00:00.000Z' }, expiresAt: { N: String(Math.floor(Date.UTC(2030, 1, 1) / 1000)) },
+    },
+  }));
+  const lockOutput = (r: { result: { steps: Array<{ name: string; output?: unknown }> } }) =>
+    (r.result.steps.find((s) => s.name === 'AcquireLock')?.output as { lock?: Record<string, unknown> } | undefined)?.lock;
+
+  test('a holder that ended without releasing it (e.g. States.DataLimitExceeded): the next go-live takes it over', async () => {
+    rehearsal.sim.executions.set(DEAD, { status: 'FAILED', startedAtMs: 0, stoppedAtMs: 1 });
+    await holdLock(DEAD);
+    const next = await rehearsal.execute({ name: 'next' });
+    expect(next.result.output.outcome).toBe('LIVE');
+    expect(lockOutput(next)).toMatchObject({ takenOverFrom: DEAD });
+    expect(rehearsal.sim.callLog.filter((c) => c.operation === 'DescribeExecution')).toHaveLength(1);
+  });
+
+  test('a holder Step Functions does not know (ExecutionDoesNotExist) is taken over too', async () => {
+    await holdLock(DEAD);
+    const next = await rehearsal.execute({ name: 'next' });
+    expect(next.result.output.outcome).toBe('LIVE');
+    expect(lockOutput(next)).toMatchObject({ takenOverFrom: DEAD });
+  });
+
+  test('a holder that still runs keeps it: the newcomer ends ABORTED before reading the instance', async () => {
+    rehearsal.sim.executions.set(DEAD, { status: 'RUNNING', startedAtMs: 0 });
+    await holdLock(DEAD);
+    const next = await rehearsal.execute({ name: 'next' });
+    expect(next.result.error).toBe('ABORTED');
+    expect(next.result.cause).toContain('another go-live is running on this runbook: CHG-OLD');
+    expect(names(next)).not.toContain('DeployCheck');
+    expect(rehearsal.sim.dynamoItems(rehearsal.config.controlTableName).find((i) => i.pk.S === 'LOCK')?.executionArn.S).toBe(DEAD);
   });
 });
 
@@ -144,9 +183,12 @@ describe('abort', () => {
     rehearsal.sim.clock.cutoverAt = null;
     const second = await rehearsal.execute({ name: 'rerun-2' });
     expect(second.result.output.outcome).toBe('LIVE');
-    const snapshot = second.result.steps.find((s) => s.name === 'DeployCheck')!.output as { readiness: { numbers: Array<{ snapshotFlowId: string | null }> } };
-    const legacy = first.result.steps.find((s) => s.name === 'DeployCheck')!.output as typeof snapshot;
-    expect(snapshot.readiness.numbers.map((n) => n.snapshotFlowId)).toEqual(legacy.readiness.numbers.map((n) => n.snapshotFlowId));
+    // The snapshot lives in the control table, one item per execution and batch: the re-run recorded the same flows.
+    const snapshotOf = (executionArn: string) => JSON.parse(rehearsal.sim.dynamoItems(rehearsal.config.controlTableName)
+      .find((i) => i.pk.S === snapshotKey(executionArn, 0))!.numbers.S!) as Array<{ snapshotFlowId: string | null }>;
+    const second1 = snapshotOf(second.executionArn).map((n) => n.snapshotFlowId);
+    expect(second1).toEqual(snapshotOf(first.executionArn).map((n) => n.snapshotFlowId));
+    expect(new Set(second1).size).toBe(1);
     expect(flows()).toEqual(Object.fromEntries(NUMBERS.map((n) => [n, 'Main'])));
   });
 });

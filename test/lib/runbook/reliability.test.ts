@@ -184,8 +184,8 @@ describe('abort', () => {
     const second = await rehearsal.execute({ name: 'rerun-2' });
     expect(second.result.output.outcome).toBe('LIVE');
     // The snapshot lives in the control table, one item per execution and batch: the re-run recorded the same flows.
-    const snapshotOf = (executionArn: string) => JSON.parse(rehearsal.sim.dynamoItems(rehearsal.config.controlTableName)
-      .find((i) => i.pk.S === snapshotKey(executionArn, 0))!.numbers.S!) as Array<{ snapshotFlowId: string | null }>;
+    const snapshotOf = (executionArn: string) => JSON.parse(String(rehearsal.sim.dynamoItems(rehearsal.config.controlTableName)
+      .find((i) => i.pk.S === snapshotKey(executionArn, 0))!.numbers.S)) as Array<{ snapshotFlowId: string | null }>;
     const second1 = snapshotOf(second.executionArn).map((n) => n.snapshotFlowId);
     expect(second1).toEqual(snapshotOf(first.executionArn).map((n) => n.snapshotFlowId));
     expect(new Set(second1).size).toBe(1);

@@ -6,7 +6,9 @@
  * see planEvent), `run` carries planSize/selection, `readiness` counts and a cursor, and each batch of resolved
  * numbers is a control table item `SNAPSHOT#<executionArn>#<batch>` (see givenSnapshot).
  */
-import { BatchGetFlowAssociationCommand, ConnectClient } from '@aws-sdk/client-connect';
+import {
+  AssociatePhoneNumberContactFlowCommand, BatchGetFlowAssociationCommand, ConnectClient, DisassociatePhoneNumberContactFlowCommand,
+} from '@aws-sdk/client-connect';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -226,6 +228,30 @@ export function givenAssociations(connect: AwsClientStub<ConnectClient>, ...answ
   const stub = connect.on(BatchGetFlowAssociationCommand);
   answers.slice(0, -1).forEach((a) => stub.resolvesOnce(associations(a)));
   stub.resolves(associations(answers[answers.length - 1]));
+}
+
+/**
+ * A stateful Connect for association calls: BatchGetFlowAssociation answers from `flows` (phoneNumberId → flow id),
+ * Associate/Disassociate change it, except for the ids in `failing` (they reject with ThrottlingException and stay
+ * put). `moves` counts the association calls per number, to prove no number is moved twice.
+ */
+export function associationWorld(connect: AwsClientStub<ConnectClient>, initial: Record<string, string | null>) {
+  const world = { flows: { ...initial }, failing: new Set<string>(), moves: {} as Record<string, number> };
+  const idOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+  const move = (id: string, flowId: string | null) => {
+    world.moves[id] = (world.moves[id] ?? 0) + 1;
+    if (world.failing.has(id)) throw awsError('ThrottlingException', 'Rate exceeded');
+    world.flows[id] = flowId;
+    return {};
+  };
+  connect.on(BatchGetFlowAssociationCommand).callsFake((input: { ResourceIds: string[] }) => ({
+    FlowAssociationSummaryList: input.ResourceIds
+      .filter((arn) => (world.flows[idOf(arn)] ?? null) !== null)
+      .map((arn) => ({ ResourceId: arn, FlowId: flowArn(world.flows[idOf(arn)]!), ResourceType: 'VOICE_PHONE_NUMBER' as const })),
+  }));
+  connect.on(AssociatePhoneNumberContactFlowCommand).callsFake((input: { PhoneNumberId: string; ContactFlowId: string }) => move(input.PhoneNumberId, input.ContactFlowId));
+  connect.on(DisassociatePhoneNumberContactFlowCommand).callsFake((input: { PhoneNumberId: string }) => move(input.PhoneNumberId, null));
+  return world;
 }
 
 export const BEFORE_CUTOVER: Record<string, string | null> = { 'pn-0': FLOWS.legacy.id, 'pn-1': null, 'pn-2': FLOWS.legacy.id };

@@ -149,7 +149,7 @@ describe('deploy-check handler', () => {
   });
 
   it('checks only the numbers the execution selected', async () => {
-    const report = await handler(first({ run: run({ planSize: 1, selection: ['+18005550102'] }) }));
+    const report = await handler(first({ run: run({ selection: ['+18005550102'] }) }));
 
     expect(snapshotWrites()[0].numbers.map((n) => n.phoneNumberId)).toEqual(['pn-2']);
     expect(report.numberCounts).toEqual({ total: 1, resolved: 1, failing: 0 });
@@ -404,6 +404,17 @@ describe('deploy-check handler (batches)', () => {
     // The global items of the first batch are kept, once each.
     expect(report.items.filter((i) => i.check === 'instance-active')).toHaveLength(1);
     expect(report.items.filter((i) => i.check === 'flow-published' && i.subject === FLOWS.main.name)).toHaveLength(1);
+  });
+
+  it('re-runs the same batch on a retried invocation: same item overwritten, nothing counted twice', async () => {
+    const afterFirst = await handler(batch(undefined));
+
+    const once = await handler(batch(afterFirst));
+    const again = await handler(batch(afterFirst));
+
+    expect(again).toEqual(once);
+    expect(again.numberCounts).toEqual({ total: 250, resolved: 200, failing: 0 });
+    expect(snapshotWrites().map((w) => w.pk)).toEqual([0, 1, 1].map((b) => `SNAPSHOT#${EXECUTION_ARN}#${b}`));
   });
 
   it('sets done and the numbers-ready item on the last batch (50 numbers), and is ready', async () => {

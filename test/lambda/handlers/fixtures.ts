@@ -14,7 +14,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { DEFAULT_REQUIRED_ATTESTATIONS, DEFAULT_VERIFICATION, DEFAULT_VERIFICATION_BOUNDS } from '../../../lambda/core/defaults';
-import { batchCount, cursorAfter } from '../../../lambda/core/batches';
+import { batchCount, cursorAfter, selectPlan } from '../../../lambda/core/batches';
 import { snapshotKey } from '../../../lambda/core/control';
 import {
   BatchCursor, PlanEntry, ReadinessState, ResolvedNumber, RunbookConfig, RunParameters, StateConfig, VerifyState,
@@ -95,13 +95,13 @@ export function runbookConfig(overrides: Partial<RunbookConfig> = {}): RunbookCo
   return { ...config(), plan: PLAN, ...overrides };
 }
 
-/** `run`: the whole plan unless `selection` says otherwise (then give the matching planSize too). */
+/** `run`: the whole PLAN, or the `selection` of it (planSize follows the selection unless given). */
 export function run(overrides: Partial<RunParameters> = {}): RunParameters {
   return {
     changeId: CHANGE_ID,
     cutoverAt: '2025-06-01T22:00:00.000Z',
     dryRun: false,
-    planSize: PLAN.length,
+    planSize: selectPlan(PLAN, overrides.selection).length,
     verification: DEFAULT_VERIFICATION,
     ...overrides,
   };

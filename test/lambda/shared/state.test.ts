@@ -25,6 +25,18 @@ describe('parseState', () => {
     expect(() => parseState(state(overrides), 'config')).toThrow(new RegExp(`^${prefix.replace(/\./g, '\\.')}`));
   });
 
+  // Bug (reported, not fixed here): lambda/shared/state.ts parseState checks readiness for ready, cursor and
+  // queueIds only, but Cutover, Rollback and Finalize read readiness.numberCounts.resolved and Verify spreads
+  // readiness.targetFlowNames. A document without them passes parseState and the handler then fails with
+  // "Cannot read properties of undefined (reading 'resolved')" / "readiness.targetFlowNames is not iterable"
+  // instead of a TypeError naming the field (the module's own contract: "Only the keys a handler reads are checked").
+  it.each<[string, Record<string, unknown>, string]>([
+    ['rejects readiness without numberCounts', { readiness: { ...readiness(), numberCounts: undefined } }, 'state.readiness.numberCounts: '],
+    ['rejects readiness without targetFlowNames', { readiness: { ...readiness(), targetFlowNames: undefined } }, 'state.readiness.targetFlowNames: '],
+  ])('%s, naming the field (the handlers read it)', (_, overrides, prefix) => {
+    expect(() => parseState(state(overrides), 'config')).toThrow(new RegExp(`^${prefix.replace(/\./g, '\\.')}`));
+  });
+
   it('accepts a run with a selection, and a state with no readiness yet', () => {
     const doc = state({ run: run({ planSize: 1, selection: ['+18005550102'] }), readiness: undefined });
 

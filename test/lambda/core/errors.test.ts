@@ -5,6 +5,7 @@ import {
   InputValidationError,
   NotReadyError,
   RollbackError,
+  SnapshotMissingError,
   TransientError,
 } from '../../../lambda/core';
 
@@ -15,6 +16,7 @@ describe('error classes', () => {
     [RollbackError, ERROR_NAMES.rollback, 'RollbackError'],
     [TransientError, ERROR_NAMES.transient, 'TransientError'],
     [AbortRequestedError, ERROR_NAMES.abortRequested, 'AbortRequestedError'],
+    [SnapshotMissingError, ERROR_NAMES.snapshotMissing, 'SnapshotMissingError'],
   ])('%p sets the name the state machine matches on and keeps the cause', (ErrorClass, name, literal) => {
     // GIVEN
     const cause = new Error('ThrottlingException');

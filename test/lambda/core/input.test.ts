@@ -240,10 +240,13 @@ describe('parseExecutionInput', () => {
       expect(run).toEqual({
         changeId: 'CHG-1',
         dryRun: false,
-        plan: CONFIG.plan,
+        planSize: CONFIG.plan.length,
         verification: DEFAULT_VERIFICATION,
       });
       expect(run).not.toHaveProperty('cutoverAt');
+      // No selection: the execution works on the whole plan.
+      expect(run).not.toHaveProperty('selection');
+      expect(selectPlan(CONFIG.plan, run.selection)).toEqual(CONFIG.plan);
     });
 
     it.each(['C', 'CHG-2025.06_01', 'a'.repeat(64)])('accepts changeId %p', (changeId) => {
@@ -305,9 +308,11 @@ describe('parseExecutionInput', () => {
         changeId: 'CHG-42',
         cutoverAt: '2025-06-03T22:00:00Z',
         dryRun: true,
-        plan: [{ phoneNumber: '+18005550101', targetFlow: 'Sales' }],
+        planSize: 1,
+        selection: ['+18005550101'],
         verification: { ...DEFAULT_VERIFICATION, minContactsForVerdict: 50 },
       });
+      expect(selectPlan(CONFIG.plan, run.selection)).toEqual([{ phoneNumber: '+18005550101', targetFlow: 'Sales' }]);
     });
 
     it('honours the config schedule limit', () => {

@@ -1,4 +1,4 @@
-import { explainOutcome, OutcomeFacts } from '../../../lambda/core';
+import { explainOutcome, MAX_STRANDED_LISTED, OutcomeFacts } from '../../../lambda/core';
 
 const lambdaCause = (errorType: string, errorMessage: string) => JSON.stringify({ errorType, errorMessage, trace: ['at handler (index.js:1:1)'] });
 const VERIFY_LIVE = 'observation window complete (1800 s of 1800 s): 240 contacts since cutover, every check passed, none failing';
@@ -51,3 +51,24 @@ describe('explainOutcome', () => {
     expect(explainOutcome({ outcome: 'ROLLBACK_FAILED', error: { Error: 'Lambda.Unknown', Cause: cause } })).toBe(`ROLLBACK FAILED, put back by hand: every number of the plan (their flows could not be read); last error: Lambda.Unknown: ${cause}`);
   });
 });
+
+describe('explainOutcome: stranded numbers in a large wave', () => {
+  const stranded = (count: number) => Array.from({ length: count }, (_, i) => ({ phoneNumber: `+1800777${String(i).padStart(4, '0')}`, restoreTo: 'flow-legacy' }));
+  const listed = (count: number) => stranded(count).map((n) => `${n.phoneNumber} → flow-legacy`).join(', ');
+
+  it.each<[string, number, string]>([
+    ['names every number up to the cap', MAX_STRANDED_LISTED, listed(MAX_STRANDED_LISTED)],
+    ['names the first 50 and counts the rest beyond it', MAX_STRANDED_LISTED + 1,
+      `${listed(MAX_STRANDED_LISTED)}, … and 1 more (51 in all; the control table's SNAPSHOT items hold every number's flow)`],
+    ['caps a 1,000-number wave', 1000,
+      `${listed(MAX_STRANDED_LISTED)}, … and 950 more (1000 in all; the control table's SNAPSHOT items hold every number's flow)`],
+  ])('%s', (_, count, list) => {
+    expect(explainOutcome({ outcome: 'ROLLBACK_FAILED', stranded: stranded(count) })).toBe(`ROLLBACK FAILED, put back by hand: ${list}; last error: unknown error`);
+  });
+
+  it('stays well inside the 32,768-character Fail Cause for 1,000 stranded numbers', () => {
+    // https://docs.aws.amazon.com/step-functions/latest/apireference/API_ExecutionFailedEventDetails.html
+    expect(explainOutcome({ outcome: 'ROLLBACK_FAILED', stranded: stranded(1000) }).length).toBeLessThan(8_000);
+  });
+});
+

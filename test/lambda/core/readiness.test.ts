@@ -3,8 +3,13 @@ import {
   PhoneNumberFacts,
   QueueFacts,
   READINESS_CHECKS,
+  assessGlobal,
+  assessNumbers,
   assessReadiness,
   formatReadiness,
+  formatReadinessState,
+  planItem,
+  ReadinessState,
 } from '../../../lambda/core';
 
 const INSTANCE_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
@@ -252,3 +257,75 @@ describe('formatReadiness', () => {
     expect(text).toMatch(/- … and 15 more$/);
   });
 });
+
+describe('assessReadiness split for batches: assessGlobal + planItem + assessNumbers', () => {
+  it.each<[string, Partial<DeploymentFacts>]>([
+    ['a ready instance', {}],
+    ['a missing number', { numbers: [numberFacts(0), { ...numberFacts(1), number: null }] }],
+    ['an unstaffed queue', { queues: [queue({ agentsOnline: 0 })] }],
+    ['a number on another instance', { numbers: [numberFacts(0, { onThisInstance: false })] }],
+    ['no queues', { queues: [] }],
+    ['an empty plan', { numbers: [] }],
+  ])('gives the same items, in the same order, as assessReadiness for %s', (_, overrides) => {
+    const f = facts(overrides);
+    const global = assessGlobal(f);
+    const numbers = assessNumbers(f.numbers);
+    const whole = assessReadiness(f);
+
+    expect([global.items[0], planItem(f.numbers.length), ...numbers.items, ...global.items.slice(1)]).toEqual(whole.items);
+    expect(numbers.numbers).toEqual(whole.numbers);
+    expect(numbers.snapshot).toEqual(whole.snapshot);
+    expect(global.queueIds).toEqual(whole.queueIds);
+  });
+
+  it('assessGlobal judges no number: only instance, queues and the UAT number', () => {
+    expect(new Set(assessGlobal(facts()).items.map((i) => i.check))).toEqual(new Set([
+      READINESS_CHECKS.instanceActive, READINESS_CHECKS.queueFound, READINESS_CHECKS.queueStaffed, READINESS_CHECKS.uatNumber,
+    ]));
+  });
+
+  it.each([
+    [0, false, 'no numbers to cut over'],
+    [1, true, '1 number(s) to cut over'],
+    [1000, true, '1000 number(s) to cut over'],
+  ])('planItem(%p) is ok=%p: %p', (count, ok, detail) => {
+    expect(planItem(count)).toEqual({ check: READINESS_CHECKS.planNotEmpty, subject: 'plan', ok, detail });
+  });
+});
+
+describe('formatReadinessState', () => {
+  const state = (overrides: Partial<ReadinessState> = {}): ReadinessState => ({
+    ready: true,
+    items: [
+      { check: READINESS_CHECKS.instanceActive, subject: INSTANCE_ID, ok: true, detail: 'status ACTIVE' },
+      { check: READINESS_CHECKS.numbersReady, subject: 'wave', ok: true, detail: '250 of 250 number(s) ready' },
+    ],
+    queueIds: ['q-support', 'q-billing'],
+    targetFlowNames: ['Main'],
+    numberCounts: { total: 250, resolved: 250, failing: 0 },
+    cursor: { nextBatch: 3, batches: 3, total: 250, done: true },
+    ...overrides,
+  });
+
+  it('counts the resolved numbers, not the items, when ready', () => {
+    expect(formatReadinessState(state())).toBe('READY: all 2 checks passed (250 number(s), 2 queue(s))');
+  });
+
+  it('lists the failing items when not ready', () => {
+    const notReady = state({
+      ready: false,
+      items: [
+        { check: READINESS_CHECKS.numberFound, subject: '+18007770001', ok: false, detail: 'not found in this account' },
+        { check: READINESS_CHECKS.numbersReady, subject: 'wave', ok: false, detail: '249 of 250 number(s) ready' },
+      ],
+      numberCounts: { total: 250, resolved: 249, failing: 1 },
+    });
+
+    expect(formatReadinessState(notReady)).toBe([
+      'NOT READY: 2 of 2 checks failed',
+      '- number-found +18007770001: not found in this account',
+      '- numbers-ready wave: 249 of 250 number(s) ready',
+    ].join('\n'));
+  });
+});
+

@@ -1,14 +1,16 @@
 import { BatchGetFlowAssociationCommand } from '@aws-sdk/client-connect';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import 'aws-sdk-client-mock-jest';
-import { Outcome } from '../../../lambda/core/outcome';
-import { handler } from '../../../lambda/finalize';
+import { MAX_STRANDED_LISTED, Outcome } from '../../../lambda/core/outcome';
+import { handler, MAX_ASSOCIATIONS_IN_OUTPUT } from '../../../lambda/finalize';
 import {
-  awsError, BEFORE_CUTOVER, CHANGE_ID, cutoverRecord, FLOWS, givenAssociations, INSTANCE_ID, mockAws, NUMBERS, ON_TARGET, published,
-  readiness, state, TOPIC_ARN, verifyState,
+  associationWorld, awsError, BEFORE_CUTOVER, CHANGE_ID, cursor, cutoverRecord, EXECUTION_ARN, FLOWS, givenAssociations, givenSnapshot,
+  INSTANCE_ID, manyNumbers, mockAws, NUMBERS, ON_TARGET, published, readiness, snapshotReads, state, TOPIC_ARN, verifyState,
 } from './fixtures';
 
 const { connect, sns, dynamodb } = mockAws();
+// Runs after mockAws' reset: every test starts with NUMBERS in snapshot batch 0.
+beforeEach(() => givenSnapshot(dynamodb));
 
 const APPROVAL = { decision: 'approve', approver: 'cab-chair', attestations: ['uat', 'training', 'bau', 'support'], at: '2025-06-01T21:50:00.000Z' };
 const LIVE_REASON = 'observation window complete (1800 s of 1800 s): 240 contacts since cutover, every check passed, none failing';
@@ -31,11 +33,14 @@ describe('finalize handler', () => {
       reason: `verification passed: ${LIVE_REASON}`,
       changeId: CHANGE_ID,
       finalAssociations: { '+18005550100': FLOWS.main.id, '+18005550101': FLOWS.main.id, '+18005550102': FLOWS.billing.id },
+      finalFlows: { [FLOWS.main.id]: 2, [FLOWS.billing.id]: 1 },
       breachAtSeconds: null,
       approver: 'cab-chair',
     });
-    // The Fail states' Cause: the same summary as JSON.
-    expect(JSON.parse(cause)).toEqual(summary);
+    // The Fail states' Cause: the same summary as JSON, without the per-number map.
+    const { finalAssociations: _perNumber, ...withoutMap } = summary;
+    expect(JSON.parse(cause)).toEqual(withoutMap);
+    expect(snapshotReads(dynamodb)).toEqual([`SNAPSHOT#${EXECUTION_ARN}#0`]);
   });
 
   it('publishes the closing status with the final associations', async () => {
@@ -115,10 +120,13 @@ describe('finalize handler', () => {
       reason: 'aborted before any change: InputValidationError: changeId: is required',
       changeId: null,
       finalAssociations: {},
+      finalFlows: {},
       breachAtSeconds: null,
       approver: null,
     });
-    expect(JSON.parse(cause)).toEqual(summary);
+    const { finalAssociations: _perNumber, ...withoutMap } = summary;
+    expect(JSON.parse(cause)).toEqual(withoutMap);
+    expect(snapshotReads(dynamodb)).toEqual([]);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { Subject: '[go-live] Finalize: ABORTED' });
   });
 
@@ -132,8 +140,19 @@ describe('finalize handler', () => {
       reason: 'ROLLBACK FAILED, put back by hand: +18005550100 → flow-legacy, +18005550101 → no flow (disassociate), +18005550102 → flow-legacy; '
         + 'last error: RollbackError: rollback incomplete: +18005550100 must go back to flow-legacy',
       finalAssociations: {},
+      finalFlows: { unknown: 3 },
     });
     expect(sns).toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('says every number must be checked by hand when the snapshot cannot be read on ROLLBACK_FAILED', async () => {
+    dynamodb.reset();
+    dynamodb.onAnyCommand().resolves({});
+
+    const result = await handler(finalState('ROLLBACK_FAILED', { error: { Error: 'SnapshotMissingError', Cause: 'snapshot batch 0 is missing' } }));
+
+    expect(result.reason).toBe('ROLLBACK FAILED, put back by hand: every number of the plan (their flows could not be read); last error: SnapshotMissingError: snapshot batch 0 is missing');
+    expect(connect).not.toHaveReceivedAnyCommand();
   });
 
   it('survives a failing SNS Publish: status publishing never throws', async () => {
@@ -153,5 +172,107 @@ describe('finalize handler', () => {
 
   it('rejects a state document without outcome', async () => {
     await expect(handler(state())).rejects.toThrow('state.outcome: is required by this step');
+  });
+});
+
+describe('finalize handler (large waves)', () => {
+  const waveState = (count: number, outcome: Outcome, overrides: Record<string, unknown> = {}) => state({
+    readiness: readiness({ numberCounts: { total: count, resolved: count, failing: 0 }, cursor: cursor(Math.ceil(count / 100) - 1, count) }),
+    cutover: cutoverRecord({ cursor: cursor(Math.ceil(count / 100) - 1, count), moved: count }),
+    outcome: { outcome },
+    ...overrides,
+  });
+  const givenWave = (count: number) => {
+    const wave = manyNumbers(count);
+    const batches: Record<number, typeof wave> = {};
+    for (let b = 0; b * 100 < count; b++) batches[b] = wave.slice(b * 100, b * 100 + 100);
+    givenSnapshot(dynamodb, batches);
+    return wave;
+  };
+
+  it(`lists every number's final flow for a wave of ${MAX_ASSOCIATIONS_IN_OUTPUT} numbers`, async () => {
+    const wave = givenWave(100);
+    associationWorld(connect, Object.fromEntries(wave.map((n) => [n.phoneNumberId, FLOWS.main.id])));
+
+    const result = await handler(waveState(100, 'LIVE'));
+
+    expect(Object.keys(result.finalAssociations)).toHaveLength(100);
+    expect(result.finalAssociations[wave[99].phoneNumber]).toBe(FLOWS.main.id);
+    expect(result.finalFlows).toEqual({ [FLOWS.main.id]: 100 });
+    expect(published(sns)[0].message.detail).toEqual(result.finalAssociations);
+  });
+
+  it('gives counts per flow only, reading every batch, for a wave of more than 100 numbers', async () => {
+    const wave = givenWave(250);
+    const world = associationWorld(connect, Object.fromEntries(wave.map((n) => [n.phoneNumberId, FLOWS.main.id])));
+    world.flows[wave[7].phoneNumberId] = null;
+    world.flows[wave[201].phoneNumberId] = FLOWS.legacy.id;
+
+    const result = await handler(waveState(250, 'LIVE'));
+
+    expect(snapshotReads(dynamodb)).toEqual([0, 1, 2].map((b) => `SNAPSHOT#${EXECUTION_ARN}#${b}`));
+    expect(result.finalAssociations).toEqual({});
+    expect(result.finalFlows).toEqual({ [FLOWS.main.id]: 248, none: 1, [FLOWS.legacy.id]: 1 });
+    expect(published(sns)[0].message.detail).toEqual(result.finalFlows);
+  });
+
+  it('gives counts only from 101 numbers on (two batches)', async () => {
+    const wave = givenWave(101);
+    associationWorld(connect, Object.fromEntries(wave.map((n) => [n.phoneNumberId, FLOWS.legacy.id])));
+
+    const result = await handler(waveState(101, 'ROLLED_BACK'));
+
+    expect(result.finalAssociations).toEqual({});
+    expect(result.finalFlows).toEqual({ [FLOWS.legacy.id]: 101 });
+  });
+
+  it('reads only the batches DeployCheck got to when it stopped part way', async () => {
+    givenWave(250);
+    associationWorld(connect, {});
+
+    await handler(state({
+      readiness: readiness({ ready: false, numberCounts: { total: 250, resolved: 200, failing: 0 }, cursor: cursor(1, 250) }),
+      outcome: { outcome: 'ABORTED' },
+    }));
+
+    expect(snapshotReads(dynamodb)).toEqual([0, 1].map((b) => `SNAPSHOT#${EXECUTION_ARN}#${b}`));
+  });
+
+  it(`names at most ${MAX_STRANDED_LISTED} stranded numbers in the reason, and counts the rest`, async () => {
+    const wave = givenWave(250);
+    connect.on(BatchGetFlowAssociationCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+
+    const result = await handler(waveState(250, 'ROLLBACK_FAILED', { error: { Error: 'RollbackError', Cause: 'rollback incomplete in batch 1 of 3' } }));
+
+    const listed = wave.slice(0, MAX_STRANDED_LISTED).map((n) => `${n.phoneNumber} → flow-legacy`).join(', ');
+    expect(result.reason).toBe(
+      `ROLLBACK FAILED, put back by hand: ${listed}, … and 200 more (250 in all; the control table's SNAPSHOT items hold every number's flow); `
+      + 'last error: RollbackError: rollback incomplete in batch 1 of 3',
+    );
+    expect(result.reason).not.toContain(wave[MAX_STRANDED_LISTED].phoneNumber);
+    expect(result.finalFlows).toEqual({ unknown: 250 });
+  });
+
+  it('names only the numbers not back on their snapshot flow', async () => {
+    const wave = givenWave(250);
+    const world = associationWorld(connect, Object.fromEntries(wave.map((n) => [n.phoneNumberId, FLOWS.legacy.id])));
+    world.flows[wave[150].phoneNumberId] = FLOWS.main.id;
+
+    const result = await handler(waveState(250, 'ROLLBACK_FAILED', { error: { Error: 'RollbackError', Cause: 'x' } }));
+
+    expect(result.reason).toBe(`ROLLBACK FAILED, put back by hand: ${wave[150].phoneNumber} → flow-legacy; last error: RollbackError: x`);
+  });
+
+  it('keeps the Fail state Cause small for a 1,000-number wave: no per-number map in it', async () => {
+    const wave = givenWave(1000);
+    connect.on(BatchGetFlowAssociationCommand).rejects(awsError('ThrottlingException'));
+
+    const result = await handler(waveState(1000, 'ROLLBACK_FAILED', { error: { Error: 'RollbackError', Cause: 'x' } }));
+
+    expect(JSON.parse(result.cause)).not.toHaveProperty('finalAssociations');
+    expect(result.cause).not.toContain(wave[999].phoneNumber);
+    // Step Functions caps a Fail state's Cause at 32,768 characters:
+    // https://docs.aws.amazon.com/step-functions/latest/apireference/API_ExecutionFailedEventDetails.html
+    expect(result.cause.length).toBeLessThan(32_768);
   });
 });

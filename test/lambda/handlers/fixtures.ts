@@ -1,17 +1,27 @@
 /**
  * State documents (docs/internals.md) and Connect answers for the handler tests. One contact center: three
  * numbers moving to two flows, two watched queues, a UAT number; the clock pinned at NOW.
+ *
+ * The state is compact: the plan is not in `config` (ValidateInput and DeployCheck get it as `{ state, plan }`,
+ * see planEvent), `run` carries planSize/selection, `readiness` counts and a cursor, and each batch of resolved
+ * numbers is a control table item `SNAPSHOT#<executionArn>#<batch>` (see givenSnapshot).
  */
-import { BatchGetFlowAssociationCommand, ConnectClient } from '@aws-sdk/client-connect';
+import {
+  AssociatePhoneNumberContactFlowCommand, BatchGetFlowAssociationCommand, ConnectClient, DisassociatePhoneNumberContactFlowCommand,
+} from '@aws-sdk/client-connect';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { DEFAULT_REQUIRED_ATTESTATIONS, DEFAULT_VERIFICATION, DEFAULT_VERIFICATION_BOUNDS } from '../../../lambda/core/defaults';
-import { ReadinessReport, ResolvedNumber, RunbookConfig, RunParameters, VerifyState } from '../../../lambda/core/types';
+import { batchCount, cursorAfter, selectPlan } from '../../../lambda/core/batches';
+import { snapshotKey } from '../../../lambda/core/control';
+import {
+  BatchCursor, PlanEntry, ReadinessState, ResolvedNumber, RunbookConfig, RunParameters, StateConfig, VerifyState,
+} from '../../../lambda/core/types';
 import { initialVerifyState } from '../../../lambda/core/verdict';
 import { useClock } from '../../../lambda/shared/clock';
-import { CutoverRecord } from '../../../lambda/shared/state';
+import { CutoverRecord, RollbackProgress } from '../../../lambda/shared/state';
 
 export const NOW = new Date('2025-06-01T22:00:00.000Z');
 export const ACCOUNT = '123456789012';
@@ -53,14 +63,17 @@ function resolved(phoneNumber: string, id: string, targetFlowId: string, snapsho
   return { phoneNumber, phoneNumberId: id, phoneNumberArn: numberArn(id), targetFlowId, snapshotFlowId };
 }
 
-export function config(overrides: Partial<RunbookConfig> = {}): RunbookConfig {
+/** The construct's plan: it reaches ValidateInput and DeployCheck in the task parameters, never in the state. */
+export const PLAN: readonly PlanEntry[] = [
+  { phoneNumber: '+18005550100', targetFlow: FLOWS.main.name },
+  { phoneNumber: '+18005550101', targetFlow: flowArn(FLOWS.main.id) },
+  { phoneNumber: '+18005550102', targetFlow: FLOWS.billing.id },
+];
+
+/** The `config` key as the state carries it: everything but the plan. */
+export function config(overrides: Partial<StateConfig> = {}): StateConfig {
   return {
     instanceArn: INSTANCE_ARN,
-    plan: [
-      { phoneNumber: '+18005550100', targetFlow: FLOWS.main.name },
-      { phoneNumber: '+18005550101', targetFlow: flowArn(FLOWS.main.id) },
-      { phoneNumber: '+18005550102', targetFlow: FLOWS.billing.id },
-    ],
     queues: [QUEUES.support.name, queueArn(QUEUES.billing.id)],
     cutoverMode: 'repoint',
     verification: DEFAULT_VERIFICATION,
@@ -77,26 +90,40 @@ export function config(overrides: Partial<RunbookConfig> = {}): RunbookConfig {
   };
 }
 
+/** The construct's whole configuration (the state's config plus the plan), as the core's input parser takes it. */
+export function runbookConfig(overrides: Partial<RunbookConfig> = {}): RunbookConfig {
+  return { ...config(), plan: PLAN, ...overrides };
+}
+
+/** `run`: the whole PLAN, or the `selection` of it (planSize follows the selection unless given). */
 export function run(overrides: Partial<RunParameters> = {}): RunParameters {
   return {
     changeId: CHANGE_ID,
     cutoverAt: '2025-06-01T22:00:00.000Z',
     dryRun: false,
-    plan: config().plan,
+    planSize: selectPlan(PLAN, overrides.selection).length,
     verification: DEFAULT_VERIFICATION,
     ...overrides,
   };
 }
 
-/** DeployCheck's result as the state machine stores it under `readiness` (with targetFlowNames). */
-export function readiness(overrides: Partial<ReadinessReport & { targetFlowNames: string[] }> = {}): ReadinessReport & { targetFlowNames: string[] } {
+/** A loop's cursor once batch `index` of a wave of `total` numbers has run (see lambda/core/batches.ts). */
+export function cursor(index: number, total: number, batches: number = batchCount(total)): BatchCursor {
+  return cursorAfter(index, total, batches);
+}
+
+/** The cursor of a loop that has run every batch of NUMBERS (one batch). */
+export const DONE: BatchCursor = { nextBatch: 1, batches: 1, total: NUMBERS.length, done: true };
+
+/** DeployCheck's finished result as the state machine stores it under `readiness`: every number resolved, one batch. */
+export function readiness(overrides: Partial<ReadinessState> = {}): ReadinessState {
   return {
     ready: true,
     items: [{ check: 'instance-active', subject: INSTANCE_ID, ok: true, detail: 'status ACTIVE' }],
-    numbers: NUMBERS,
     queueIds: [QUEUES.support.id, QUEUES.billing.id],
-    snapshot: Object.fromEntries(NUMBERS.map((n) => [n.phoneNumberId, n.snapshotFlowId])),
     targetFlowNames: [FLOWS.main.name, FLOWS.billing.name],
+    numberCounts: { total: NUMBERS.length, resolved: NUMBERS.length, failing: 0 },
+    cursor: DONE,
     ...overrides,
   };
 }
@@ -109,9 +136,16 @@ export function cutoverRecord(overrides: Partial<CutoverRecord> = {}): CutoverRe
     startedAt: new Date(CUTOVER_COMPLETED_AT.getTime() - 4_000).toISOString(),
     completedAt: CUTOVER_COMPLETED_AT.toISOString(),
     mode: 'repoint',
-    moved: NUMBERS.map((n) => ({ phoneNumber: n.phoneNumber, flowId: n.targetFlowId, ok: true })),
+    cursor: DONE,
+    moved: NUMBERS.length,
+    alreadyOnTarget: 0,
     ...overrides,
   };
+}
+
+/** A rollback that has run `restored` numbers' batches so far (cursor given by the test). */
+export function rollbackProgress(overrides: Partial<RollbackProgress> = {}): RollbackProgress {
+  return { startedAt: NOW.toISOString(), cursor: cursor(0, NUMBERS.length), restored: 0, ...overrides };
 }
 
 /** A verify state mid-window: every check passed once, nothing failing. */
@@ -141,6 +175,45 @@ export function state(overrides: Record<string, unknown> = {}): Record<string, u
   return doc;
 }
 
+/** The event of ValidateInput and DeployCheck: the state document and the plan from the task parameters. */
+export function planEvent(doc: Record<string, unknown> = state(), plan: readonly PlanEntry[] = PLAN): { state: Record<string, unknown>; plan: readonly PlanEntry[] } {
+  return { state: doc, plan };
+}
+
+/** The control table item of one snapshot batch, as GetItem returns it. */
+export function snapshotItem(batch: number, numbers: readonly ResolvedNumber[], executionArn: string = EXECUTION_ARN) {
+  return { Item: { pk: { S: snapshotKey(executionArn, batch) }, numbers: { S: JSON.stringify(numbers) }, expiresAt: { N: '1' } } };
+}
+
+/**
+ * Makes the control table answer GetItem of `SNAPSHOT#<EXECUTION_ARN>#<n>` with the given numbers per batch
+ * (default: NUMBERS in batch 0). Any other key (the abort flag, a batch not given) keeps the table's default
+ * answer: with mockAws, no item.
+ */
+export function givenSnapshot(
+  dynamodb: AwsClientStub<DynamoDBClient>,
+  batches: Record<number, readonly ResolvedNumber[]> = { 0: NUMBERS },
+): void {
+  for (const [batch, numbers] of Object.entries(batches)) {
+    dynamodb.on(GetItemCommand, { Key: { pk: { S: snapshotKey(EXECUTION_ARN, Number(batch)) } } }).resolves(snapshotItem(Number(batch), numbers));
+  }
+}
+
+/** The snapshot batches GetItem read, in call order. */
+export function snapshotReads(dynamodb: AwsClientStub<DynamoDBClient>): string[] {
+  return dynamodb.commandCalls(GetItemCommand)
+    .map((c) => c.args[0].input.Key?.pk?.S ?? '')
+    .filter((pk) => pk.startsWith('SNAPSHOT#'));
+}
+
+/** `count` resolved numbers (pn-<i>, +1800555<i>), each moving from the legacy bridge to Main Inbound. */
+export function manyNumbers(count: number, from = 0): ResolvedNumber[] {
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    return resolved(`+1800777${String(i).padStart(4, '0')}`, `pn-m${i}`, FLOWS.main.id, FLOWS.legacy.id);
+  });
+}
+
 /** BatchGetFlowAssociation's answer: phoneNumberId → flow id (null or absent = no association). */
 export function associations(byId: Record<string, string | null>) {
   return {
@@ -155,6 +228,30 @@ export function givenAssociations(connect: AwsClientStub<ConnectClient>, ...answ
   const stub = connect.on(BatchGetFlowAssociationCommand);
   answers.slice(0, -1).forEach((a) => stub.resolvesOnce(associations(a)));
   stub.resolves(associations(answers[answers.length - 1]));
+}
+
+/**
+ * A stateful Connect for association calls: BatchGetFlowAssociation answers from `flows` (phoneNumberId → flow id),
+ * Associate/Disassociate change it, except for the ids in `failing` (they reject with ThrottlingException and stay
+ * put). `moves` counts the association calls per number, to prove no number is moved twice.
+ */
+export function associationWorld(connect: AwsClientStub<ConnectClient>, initial: Record<string, string | null>) {
+  const world = { flows: { ...initial }, failing: new Set<string>(), moves: {} as Record<string, number> };
+  const idOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+  const move = (id: string, flowId: string | null) => {
+    world.moves[id] = (world.moves[id] ?? 0) + 1;
+    if (world.failing.has(id)) throw awsError('ThrottlingException', 'Rate exceeded');
+    world.flows[id] = flowId;
+    return {};
+  };
+  connect.on(BatchGetFlowAssociationCommand).callsFake((input: { ResourceIds: string[] }) => ({
+    FlowAssociationSummaryList: input.ResourceIds
+      .filter((arn) => (world.flows[idOf(arn)] ?? null) !== null)
+      .map((arn) => ({ ResourceId: arn, FlowId: flowArn(world.flows[idOf(arn)]!), ResourceType: 'VOICE_PHONE_NUMBER' as const })),
+  }));
+  connect.on(AssociatePhoneNumberContactFlowCommand).callsFake((input: { PhoneNumberId: string; ContactFlowId: string }) => move(input.PhoneNumberId, input.ContactFlowId));
+  connect.on(DisassociatePhoneNumberContactFlowCommand).callsFake((input: { PhoneNumberId: string }) => move(input.PhoneNumberId, null));
+  return world;
 }
 
 export const BEFORE_CUTOVER: Record<string, string | null> = { 'pn-0': FLOWS.legacy.id, 'pn-1': null, 'pn-2': FLOWS.legacy.id };

@@ -1,15 +1,25 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../../../lambda/notify';
-import { awsError, CHANGE_ID, EXECUTION_ARN, mockAws, published, state, TOPIC_ARN, verifyState } from './fixtures';
+import { awsError, CHANGE_ID, config, EXECUTION_ARN, mockAws, published, readiness, run, TOPIC_ARN, verifyState } from './fixtures';
 
 const { connect, sns } = mockAws();
 
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAeMc1X+token';
 
+/**
+ * The notify task's `state`, as the definition builds it (lib/runbook/definition.ts waitForHuman): executionArn,
+ * config and run only, plus readiness for an approval and verify for an inconclusive verdict.
+ */
+function state(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const doc: Record<string, unknown> = { executionArn: EXECUTION_ARN, config: config(), run: run(), ...extra };
+  for (const key of Object.keys(doc)) if (doc[key] === undefined) delete doc[key];
+  return doc;
+}
+
 describe('notify handler', () => {
   it('publishes the approval request with the task token, the kind and the readiness report', async () => {
-    await expect(handler({ kind: 'approval', taskToken: TOKEN, state: state() })).resolves.toEqual({ notified: true });
+    await expect(handler({ kind: 'approval', taskToken: TOKEN, state: state({ readiness: readiness() }) })).resolves.toEqual({ notified: true });
 
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC_ARN, Subject: `[${CHANGE_ID}] approval: WAITING_FOR_HUMAN` });
@@ -22,6 +32,34 @@ describe('notify handler', () => {
     });
     expect(message.summary).toBe('Approve or reject the cutover: connect-golive approve|reject\nREADY: all 1 checks passed (3 number(s), 2 queue(s))');
     expect(connect).not.toHaveReceivedAnyCommand();
+  });
+
+  it('summarises a large wave from the readiness counts: resolved numbers, the numbers-ready item and the listed failures', async () => {
+    const big = readiness({
+      ready: false,
+      items: [
+        { check: 'instance-active', subject: 'i', ok: true, detail: 'status ACTIVE' },
+        { check: 'number-found', subject: '+18007770007', ok: false, detail: 'not found in this account' },
+        { check: 'numbers-ready', subject: 'wave', ok: false, detail: '249 of 250 number(s) ready' },
+      ],
+      numberCounts: { total: 250, resolved: 249, failing: 1 },
+      cursor: { nextBatch: 3, batches: 3, total: 250, done: true },
+    });
+
+    await handler({ kind: 'approval', taskToken: TOKEN, state: state({ readiness: big }) });
+
+    expect(published(sns)[0].message.summary).toBe([
+      'Approve or reject the cutover: connect-golive approve|reject',
+      'NOT READY: 2 of 3 checks failed',
+      '- number-found +18007770007: not found in this account',
+      '- numbers-ready wave: 249 of 250 number(s) ready',
+    ].join('\n'));
+  });
+
+  it('publishes an approval request without the report when the state has no readiness', async () => {
+    await handler({ kind: 'approval', taskToken: TOKEN, state: state() });
+
+    expect(published(sns)[0].message.summary).toBe('Approve or reject the cutover: connect-golive approve|reject');
   });
 
   it('publishes an inconclusive verdict with the verify reason and no attestations', async () => {

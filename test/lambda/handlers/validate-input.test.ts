@@ -1,15 +1,16 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import 'aws-sdk-client-mock-jest';
 import { InputValidationError } from '../../../lambda/core/errors';
+import { selectPlan } from '../../../lambda/core/batches';
 import { handler } from '../../../lambda/validate-input';
-import { awsError, CHANGE_ID, config, mockAws, published, state, TOPIC_ARN } from './fixtures';
+import { awsError, CHANGE_ID, config, mockAws, PLAN, planEvent, published, state, TOPIC_ARN } from './fixtures';
 
 const { connect, sns } = mockAws();
 
-const event = (input: unknown) => state({ input, run: undefined, readiness: undefined });
+const event = (input: unknown) => planEvent(state({ input, run: undefined, readiness: undefined }));
 
 describe('validate-input handler', () => {
-  it('returns the RunParameters of a valid input: the selected plan and the merged verification', async () => {
+  it('returns the RunParameters of a valid input: the selection, its size and the merged verification', async () => {
     const result = await handler(event({
       changeId: CHANGE_ID,
       cutoverAt: '2025-06-01T23:30:00Z',
@@ -21,15 +22,20 @@ describe('validate-input handler', () => {
       changeId: CHANGE_ID,
       cutoverAt: '2025-06-01T23:30:00Z',
       dryRun: false,
-      plan: [{ phoneNumber: '+18005550102', targetFlow: 'flow-billing' }],
+      planSize: 1,
+      selection: ['+18005550102'],
       verification: { ...config().verification, maxAbandonmentRate: 0.08 },
     });
+    // The run carries no plan entry: the selection picks them out of the plan DeployCheck is given.
+    expect(selectPlan(PLAN, result.selection)).toEqual([{ phoneNumber: '+18005550102', targetFlow: 'flow-billing' }]);
   });
 
   it('selects the whole plan and cuts over when approved when the input names only the change', async () => {
     const result = await handler(event({ changeId: CHANGE_ID, dryRun: true }));
 
-    expect(result.plan).toEqual(config().plan);
+    expect(result.planSize).toBe(PLAN.length);
+    expect(result).not.toHaveProperty('selection');
+    expect(selectPlan(PLAN, result.selection)).toEqual(PLAN);
     expect(result.dryRun).toBe(true);
     expect(result).not.toHaveProperty('cutoverAt');
     expect(published(sns)[0].message.summary).toBe('3 number(s), dry run when approved');
@@ -90,7 +96,30 @@ describe('validate-input handler', () => {
   });
 
   it('rejects a state document without config, naming it, before publishing anything', async () => {
-    await expect(handler({ input: { changeId: CHANGE_ID } })).rejects.toThrow(/^state\.config: /);
+    await expect(handler(planEvent({ input: { changeId: CHANGE_ID } }))).rejects.toThrow(/^state\.config: /);
     expect(sns).not.toHaveReceivedAnyCommand();
+  });
+
+  it('rejects a bare state document (no plan in the event), before publishing anything', async () => {
+    await expect(handler(state({ input: { changeId: CHANGE_ID }, run: undefined, readiness: undefined }))).rejects.toThrow(/^event\./);
+    expect(sns).not.toHaveReceivedAnyCommand();
+  });
+
+  it('rejects a malformed plan in the event, naming the entry', async () => {
+    const doc = state({ input: { changeId: CHANGE_ID }, run: undefined, readiness: undefined });
+
+    await expect(handler({ state: doc, plan: [PLAN[0], { phoneNumber: '+18005550101' }] })).rejects.toThrow(/^event\.plan\.1\.targetFlow: /);
+  });
+
+  it('takes the plan from the event, never from the state', async () => {
+    const onlyTwo = PLAN.slice(0, 2);
+    // A stale config that still carries a plan must not widen the wave.
+    const doc = state({ input: { changeId: CHANGE_ID }, run: undefined, readiness: undefined, config: { ...config(), plan: PLAN } });
+
+    const result = await handler(planEvent(doc, onlyTwo));
+
+    expect(result.planSize).toBe(2);
+    await expect(handler(planEvent({ ...doc, input: { changeId: CHANGE_ID, phoneNumbers: ['+18005550102'] } }, onlyTwo)))
+      .rejects.toThrow(/^phoneNumbers\[0\]: \+18005550102 is not in the cutover plan/);
   });
 });

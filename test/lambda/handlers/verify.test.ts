@@ -296,7 +296,7 @@ describe('verify handler: abort and publishing', () => {
     await expect(handler(state({ verify: undefined }))).rejects.toThrow('state.cutover: is required by this step');
   });
 
-  it('rejects a state document whose readiness has no numbers list', async () => {
-    await expect(handler(state({ cutover: cutoverRecord(), readiness: { ...readiness(), numbers: undefined } }))).rejects.toThrow(/^state\.readiness\.numbers: /);
+  it('rejects a state document whose readiness has no queueIds list', async () => {
+    await expect(handler(state({ cutover: cutoverRecord(), readiness: { ...readiness(), queueIds: undefined } }))).rejects.toThrow(/^state\.readiness\.queueIds: /);
   });
 });

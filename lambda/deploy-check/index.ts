@@ -80,7 +80,9 @@ export async function handler(event: unknown): Promise<ReadinessState> {
   const retentionDays = config.maxScheduleDays + 2 + SNAPSHOT_RETENTION_DAYS_BEYOND_EXECUTION;
   await putSnapshotBatch(config.controlTableName, executionArn, batch, assessed.numbers, new Date(at.getTime() + retentionDays * 86_400_000));
 
-  const failingInBatch = new Set(assessed.items.filter((i) => !i.ok && isNumberCheck(i.check)).map((i) => i.subject));
+  // A number is not ready when a number check fails or when it could not be resolved (its target flow is missing).
+  const failedChecks = new Set(assessed.items.filter((i) => !i.ok && isNumberCheck(i.check)).map((i) => i.subject));
+  const failingInBatch = new Set(found.filter((f) => f.number === null || f.flow === null || failedChecks.has(f.entry.phoneNumber)).map((f) => f.entry.phoneNumber));
   const counts = {
     total: wave.length,
     resolved: (previous?.numberCounts.resolved ?? 0) + assessed.numbers.length,

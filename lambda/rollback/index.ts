@@ -30,6 +30,8 @@ export async function handler(event: unknown): Promise<RollbackProgress> {
   const instanceId = instanceIdOf(config.instanceArn);
 
   let restored = 0;
+  // Found on their snapshot already: never moved, or moved back by an earlier try of this batch.
+  let alreadyOnSnapshot = 0;
   if (config.cutoverMode !== 'manualConfirmation' && batches > 0) {
     const numbers = await getSnapshotBatch(config.controlTableName, executionArn, batch);
     if (config.cutoverMode === 'carrierHook') {
@@ -43,7 +45,6 @@ export async function handler(event: unknown): Promise<RollbackProgress> {
         actions.map((a) => ({ phoneNumberId: a.phoneNumberId, phoneNumber: a.phoneNumber, flowId: a.restoreFlowId })),
         config.cutoverConcurrency,
       );
-      restored = results.filter((r) => r.ok).length;
       const readBack = await readAssociations(instanceId, numbers);
       const mismatches = checkConverged(snapshotAssociations(numbers), readBack);
       if (mismatches.length > 0) {
@@ -54,6 +55,8 @@ export async function handler(event: unknown): Promise<RollbackProgress> {
         await publish('RETRYING', `${progress}: ${detail}`);
         throw new RollbackError(`rollback incomplete in ${progress}: ${detail}`);
       }
+      restored = results.filter((r) => r.ok).length;
+      alreadyOnSnapshot = numbers.length - actions.length;
     }
   }
   // manualConfirmation: the operator confirmed the carrier moved the whole wave back (ConfirmCarrierRollback).
@@ -62,6 +65,7 @@ export async function handler(event: unknown): Promise<RollbackProgress> {
     startedAt,
     cursor: finished ? { ...cursor, nextBatch: batches, done: true } : cursor,
     restored: (previous?.restored ?? 0) + restored,
+    alreadyOnSnapshot: (previous?.alreadyOnSnapshot ?? 0) + alreadyOnSnapshot,
   };
   if (!finished) {
     await publish('IN_PROGRESS', `${progress}: ${next.restored} number(s) restored so far`);

@@ -26,7 +26,13 @@ export function parseState<K extends keyof StateDocument>(event: unknown, ...req
     input: z.unknown().optional(),
     config,
     run: z.object({ changeId: z.string(), dryRun: z.boolean(), planSize: z.number().int().min(0), selection: z.array(z.string()).optional() }).loose().optional(),
-    readiness: z.object({ ready: z.boolean(), cursor, queueIds: z.array(z.string()) }).loose().optional(),
+    readiness: z.object({
+      ready: z.boolean(),
+      cursor,
+      queueIds: z.array(z.string()),
+      targetFlowNames: z.array(z.string()),
+      numberCounts: z.object({ total: z.number().int().min(0), resolved: z.number().int().min(0), failing: z.number().int().min(0) }),
+    }).loose().optional(),
     cutover: z.object({ cursor }).loose().optional(),
     rollback: z.object({ cursor }).loose().optional(),
     verify: z.object({ decision: z.string() }).loose().optional(),
@@ -93,6 +99,8 @@ export interface RollbackProgress {
   readonly cursor: BatchCursor;
   /** Numbers put back on their snapshot flow by this execution so far. */
   readonly restored: number;
+  /** Numbers found on their snapshot flow already (never moved, or moved back by an earlier try of the batch). */
+  readonly alreadyOnSnapshot?: number;
   /** Metrics read right after the last batch, to show they recover. */
   readonly afterRollback?: unknown;
 }

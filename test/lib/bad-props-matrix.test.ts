@@ -86,8 +86,10 @@ const CASES: Array<[string, string, () => void, string]> = [
   ['UatPhoneNumber', 'a lower-case type', () => uatPhoneNumber({ type: 'did' }),
     'type must be one of DID, TOLL_FREE, UIFN, SHARED, THIRD_PARTY_DID, THIRD_PARTY_TF, SHORT_CODE, got: did'],
   // GoLiveRunbook
-  ['GoLiveRunbook', 'a plan of 401 numbers', () => runbook({ plan: planOf(401) }),
-    'plan must list at most 400 phone numbers (one wave), got: 401'],
+  ['GoLiveRunbook', 'a plan of 1,001 numbers', () => runbook({ plan: planOf(1001) }),
+    'plan must list at most 1000 phone numbers (one wave), got: 1001'],
+  ['GoLiveRunbook', 'a plan too large for the task parameters (long flow references)', () => runbook({ plan: planOf(1000).map((e) => ({ ...e, targetFlow: `${'x'.repeat(200)}` })) }),
+    'plan must serialize to at most 131072 bytes'],
   ['GoLiveRunbook', 'a phone number ARN without an id', () => runbook({ plan: [{ phoneNumber: 'arn:aws:connect:us-east-1:111122223333:phone-number/', targetFlow: 'Main' }] }),
     'plan[0].phoneNumber must be an E.164 number like +18005550100 or a phone number ARN, got: arn:aws:connect:us-east-1:111122223333:phone-number/'],
   ['GoLiveRunbook', 'a plan number with a leading space', () => runbook({ plan: [...PLAN, { phoneNumber: ' +18005550101', targetFlow: 'Main' }] }),

@@ -46,18 +46,23 @@ describe('GoLiveRunbook', () => {
     expect(next('Configure')).toBe('ValidateInput');
     expect(next('ValidateInput')).toBe('AcquireLock');
     expect(next('AcquireLock')).toBe('DeployCheck');
-    expect(next('DeployCheck')).toBe('IsReady');
+    // DeployCheck, Cutover and Rollback loop over batches of 100 numbers until their cursor is done.
+    expect(next('DeployCheck')).toBe('DeployCheckProgress');
+    expect(states.DeployCheckProgress).toMatchObject({ Choices: [{ Variable: '$.readiness.cursor.done', BooleanEquals: false, Next: 'DeployCheck' }], Default: 'IsReady' });
     expect(states.IsReady.Choices[0].Next).toBe('ApprovalGate');
     expect(next('ApprovalGate')).toBe('CheckWindow');
     expect(next('WaitForWindow')).toBe('IsDryRun');
     expect(states.IsDryRun.Default).toBe('Cutover');
-    expect(next('Cutover')).toBe('Verify');
+    expect(next('Cutover')).toBe('CutoverProgress');
+    expect(states.CutoverProgress).toMatchObject({ Choices: [{ Variable: '$.cutover.cursor.done', BooleanEquals: false, Next: 'Cutover' }], Default: 'Verify' });
+    expect(next('Rollback')).toBe('RollbackProgress');
+    expect(states.RollbackProgress).toMatchObject({ Choices: [{ Variable: '$.rollback.cursor.done', BooleanEquals: false, Next: 'Rollback' }], Default: 'MarkRolledBack' });
     expect(next('Verify')).toBe('VerifyDecision');
     expect(states.WaitForNextPoll).toMatchObject({ Type: 'Wait', SecondsPath: '$.run.verification.pollIntervalSeconds', Next: 'Verify' });
     expect(states.WaitForWindow).toMatchObject({ Type: 'Wait', TimestampPath: '$.window.waitUntil' });
     for (const [name, state] of Object.entries(states).filter(([, s]) => s.Type === 'Task')) {
       expect([name, typeof state.TimeoutSeconds]).toEqual([name, 'number']);
-      // Lambda tasks time out only after their function would (5 min: 400 numbers at 2 calls/s).
+      // Lambda tasks time out only after their function would (5 min: a batch of 100 numbers takes ~50 s at 2 calls/s).
       if (!state.Resource.endsWith('waitForTaskToken')) expect([name, state.TimeoutSeconds]).toEqual([name, 330]);
       if (!state.Resource.endsWith('waitForTaskToken')) {
         expect([name, state.Retry.length > 0]).toEqual([name, true]);
@@ -84,15 +89,32 @@ describe('GoLiveRunbook', () => {
     expect(ownRetriers('Finalize').map((r: any) => [r.ErrorEquals, r.MaxAttempts])).toEqual([[['States.ALL'], 3]]);
   });
 
-  test('the approval gate and the human decision wait for a task token, with their timeouts', () => {
+  test('the approval gate and the human decision wait for a task token, with their timeouts and only what they show', () => {
     const { states } = build();
-    for (const [name, kind, timeout] of [['ApprovalGate', 'approval', 86400], ['HumanDecision', 'inconclusive', 1800]] as const) {
+    const base = { 'executionArn.$': '$.executionArn', 'config.$': '$.config', 'run.$': '$.run' };
+    for (const [name, kind, timeout, shown] of [
+      ['ApprovalGate', 'approval', 86400, { 'readiness.$': '$.readiness' }],
+      ['HumanDecision', 'inconclusive', 1800, { 'verify.$': '$.verify' }],
+    ] as const) {
       expect(states[name]).toMatchObject({
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
         TimeoutSeconds: timeout,
-        Parameters: { Payload: { kind, 'taskToken.$': '$$.Task.Token', 'state.$': '$' } },
+        // Not the whole state ('state.$': '$'): the payload counts against the 256 KiB limit too.
+        Parameters: { Payload: { kind, 'taskToken.$': '$$.Task.Token', state: { ...base, ...shown } } },
       });
+      expect(Object.keys(states[name].Parameters.Payload.state)).toHaveLength(4);
     }
+  });
+
+  test('the plan travels in the task parameters of ValidateInput and DeployCheck only, never in the state', () => {
+    const { states } = build();
+    expect(states.Configure.Parameters.config.plan).toBeUndefined();
+    // payloadResponseOnly: the task's Parameters are the Lambda payload itself.
+    const plan = [{ phoneNumber: '+18005550100', targetFlow: 'Main' }, { phoneNumber: '+18005550101', targetFlow: 'Main' }];
+    for (const name of ['ValidateInput', 'DeployCheck']) expect(states[name].Parameters).toEqual({ 'state.$': '$', plan });
+    for (const name of ['AcquireLock', 'Cutover', 'Verify', 'Rollback', 'Finalize']) expect(states[name].Parameters).toBeUndefined();
+    // A Pass with a ResultPath and no Result would copy the whole state into itself.
+    expect(states.FinalizeFailed).toMatchObject({ Type: 'Pass', ResultPath: null });
   });
 
   test('defaults are wired into the embedded configuration', () => {

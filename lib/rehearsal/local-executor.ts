@@ -374,9 +374,14 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     guard.record('ExecutionSucceeded');
     return ended('SUCCEEDED', { output });
   }
-  // The library wraps a failure in an ExecutionError whose `cause` is the Fail state's (or runtime's) error;
-  // anything else is the interpreter itself breaking.
+  // The library wraps a failure in an ExecutionError whose `cause` is the Fail state's (or runtime's) error, and
+  // ends a run past the definition's own TimeoutSeconds with an ExecutionTimeoutError; anything else is the
+  // interpreter itself breaking.
   const wrapped = failure as Error & { cause?: unknown };
+  if (wrapped?.name === 'ExecutionTimeoutError') {
+    guard.record('ExecutionTimedOut');
+    return ended('FAILED', { error: 'States.Timeout', cause: 'the execution ran past the state machine\'s TimeoutSeconds' });
+  }
   if (wrapped?.name !== 'ExecutionError' || !(wrapped.cause instanceof Error)) {
     throw new LocalInterpreterError(`the local Step Functions interpreter failed: ${wrapped?.name}: ${wrapped?.message}`, { cause: failure });
   }

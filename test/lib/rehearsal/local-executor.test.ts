@@ -281,6 +281,13 @@ describe('function timeout (Sandbox.Timedout) and task timeout (States.Timeout),
   });
 });
 
+test('a run past the state machine\'s own TimeoutSeconds ends States.Timeout, not as an interpreter failure', async () => {
+  // aws-local-stepfunctions measures this one in real time: a 1-second machine and a handler that takes 1.5 s.
+  const definition = { ...oneTask(), TimeoutSeconds: 1 };
+  const { promise } = run(definition, {}, { work: () => new Promise((resolve) => setTimeout(() => resolve({}), 1500)) });
+  await expect(promise).resolves.toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+});
+
 describe('execution history quota: 25,000 events (States.Runtime)', () => {
   /** A Pass loop of `n` turns: each turn enters and exits a Pass and a Choice (4 events). */
   const loop = {

@@ -53,6 +53,10 @@ export interface RehearsalRun {
   readonly writeCalls: WriteCall[];
   /** Step Functions state transitions (states entered). */
   readonly transitions: number;
+  /** The largest state input or output of the run, in bytes (Step Functions fails a state over 262,144). */
+  readonly largestStatePayloadBytes: number;
+  /** Events in the execution history (Step Functions fails an execution at 25,000). */
+  readonly historyEvents: number;
   readonly verdicts: Array<{ at: string; decision: string; reason: string }>;
   readonly approver: string | null;
   /** Simulated seconds from start to end. */
@@ -160,6 +164,7 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
         executionArn,
         clock: sim.clock,
         taskFaults: opts.taskFaults,
+        functionTimeouts: runbook.functionTimeouts,
         answerToken: opts.answerToken ?? ((request) => answer(request, scenario, sim.clock, approvalTimeout, (a) => { approver = a; })),
         onStep: (step, event) => {
           if (event === 'entered' && step.name === 'Cutover' && sim.clock.cutoverAt === null) sim.clock.markCutover();
@@ -218,6 +223,8 @@ export async function rehearseScenario(scenario: Scenario, options: RehearseOpti
     breachToRollbackSeconds: breachToRollback(scenario, result, sim.clock.cutoverAt, rollbackDone),
     writeCalls: sim.writeCalls(),
     transitions: result.transitions,
+    largestStatePayloadBytes: result.largestStatePayloadBytes,
+    historyEvents: result.historyEvents,
     verdicts,
     approver,
     simulatedSeconds: Math.round((sim.clock.now().getTime() - startedAt.getTime()) / 1000),

@@ -25,6 +25,11 @@ export interface RunbookFromTemplate {
   readonly definition: Record<string, any>;
   /** Function ARN (as it appears in the definition) → handler name (`lambda/<name>`). */
   readonly handlers: Record<string, string>;
+  /**
+   * Function ARN → the function's `Timeout` in seconds, as synthesized (absent when the template sets none:
+   * Lambda's default then applies).
+   */
+  readonly functionTimeouts: Record<string, number>;
 }
 
 /** Finds the one runbook state machine (the one whose functions carry CONNECT_GOLIVE_HANDLER). */
@@ -32,9 +37,14 @@ export function runbookFromTemplate(template: Template, options: FoldOptions = {
   const resources = template.Resources;
   const fold = (value: unknown): unknown => foldIntrinsics(value, resources, options);
   const handlers: Record<string, string> = {};
+  const functionTimeouts: Record<string, number> = {};
   for (const [logicalId, r] of Object.entries(resources)) {
     const name = r.Type === 'AWS::Lambda::Function' ? r.Properties?.Environment?.Variables?.CONNECT_GOLIVE_HANDLER : undefined;
-    if (typeof name === 'string') handlers[fold({ 'Fn::GetAtt': [logicalId, 'Arn'] }) as string] = name;
+    if (typeof name !== 'string') continue;
+    const arn = fold({ 'Fn::GetAtt': [logicalId, 'Arn'] }) as string;
+    handlers[arn] = name;
+    const timeout = fold(r.Properties?.Timeout);
+    if (timeout !== undefined) functionTimeouts[arn] = Number(timeout);
   }
   const machines = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine');
   const runbook = machines.find(([, r]) => {
@@ -44,7 +54,7 @@ export function runbookFromTemplate(template: Template, options: FoldOptions = {
   if (!runbook) throw new Error('no connect-golive runbook state machine in the template');
   const [logicalId, machine] = runbook;
   const definition = JSON.parse(fold(machine.Properties!.DefinitionString) as string);
-  return { logicalId, definition, handlers };
+  return { logicalId, definition, handlers, functionTimeouts };
 }
 
 function foldIntrinsics(value: unknown, resources: Template['Resources'], options: FoldOptions): unknown {

@@ -30,10 +30,13 @@ export interface RunbookDefinitionProps {
 /**
  * Errors worth another try of the task: our own TransientError, a task timeout, and the names the AWS SDK gives
  * throttling, 5xx answers and lost connections once its own retries are spent (a Lambda error's name is its
- * errorType).
+ * errorType). A timeout is either the task's own (`States.Timeout`) or the function's: a Lambda that runs past
+ * its function timeout fails the task with `Sandbox.Timedout` (not States.Timeout), so both are retried alike.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
  */
 const TRANSIENT_ERRORS = [
-  'TransientError', 'States.Timeout',
+  'TransientError', 'States.Timeout', 'Sandbox.Timedout',
   'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'ProvisionedThroughputExceededException',
   'InternalServiceException', 'InternalFailure', 'InternalServerError', 'ServiceUnavailable', 'ServiceUnavailableException',
   'TimeoutError', 'RequestTimeout', 'RequestTimeoutException',

@@ -1,6 +1,6 @@
 /**
  * The fault matrix's cases: every task that calls AWS × {throttling, HTTP 500, slow answer, handler crash, task
- * timeout, empty metric data} × {before cutover, during cutover, during verification, during rollback}.
+ * timeout, function timeout (Sandbox.Timedout), empty metric data} × {before cutover, during cutover, during verification, during rollback}.
  *
  * The plan is three numbers moving from LegacyBridge to Main with queue Support. Where a fault lands:
  * - before cutover: the cutover is not marked yet, so faults count calls (`onCall`); DeployCheck makes call 1 of
@@ -39,7 +39,7 @@ export const STEADY = {
 export const BREACH = [STEADY, { atMinute: 3, queue: 'Support', abandonmentRate: 0.35 }];
 
 export type Phase = 'before cutover' | 'during cutover' | 'during verification' | 'during rollback';
-export type FaultKind = 'throttling' | 'HTTP 500' | 'slow answer' | 'dropped connection' | 'handler crash' | 'task timeout' | 'empty metrics' | 'none';
+export type FaultKind = 'throttling' | 'HTTP 500' | 'slow answer' | 'dropped connection' | 'handler crash' | 'task timeout' | 'function timeout' | 'empty metrics' | 'none';
 
 export interface ApiFault {
   readonly api: string;
@@ -77,7 +77,7 @@ const E500 = 'InternalServiceException';
 /** Every call from the cutover on. */
 const ALWAYS = 500;
 
-export const CASES: readonly MatrixCase[] = [
+const BASE_CASES: readonly MatrixCase[] = [
   // ---- before cutover: nothing may change; a fault either converges (LIVE) or stops the run (ABORTED) --------
   { phase: 'before cutover', target: 'DeployCheck · DescribeInstance', kind: 'throttling', detail: '1 call (SDK retry absorbs it)', faults: [{ api: 'DescribeInstance', onCall: 1, error: T }], outcomes: ['LIVE'] },
   { phase: 'before cutover', target: 'DeployCheck · ListContactFlows', kind: 'throttling', detail: '3 calls', faults: [{ api: 'ListContactFlows', onCall: 1, times: 3, error: T }], outcomes: ['ABORTED', 'LIVE'] },
@@ -173,6 +173,17 @@ export const CASES: readonly MatrixCase[] = [
     faults: [{ api: 'BatchGetFlowAssociation', onCall: 3, times: 6, error: E500 }], outcomes: ['LIVE', 'ROLLED_BACK'],
   },
 ];
+
+/**
+ * Every task timeout again as a function timeout: a Lambda that runs past its own timeout fails the task with
+ * `Sandbox.Timedout`, not `States.Timeout` (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html),
+ * and the runbook must treat both alike (retry → converge), so the expected outcomes are the same.
+ */
+const FUNCTION_TIMEOUT_CASES: readonly MatrixCase[] = BASE_CASES
+  .filter((c) => c.kind === 'task timeout')
+  .map((c) => ({ ...c, kind: 'function timeout', taskFaults: c.taskFaults!.map((f) => ({ ...f, error: 'Sandbox.Timedout' })) }));
+
+export const CASES: readonly MatrixCase[] = [...BASE_CASES, ...FUNCTION_TIMEOUT_CASES];
 
 /** One line per case, unique: the test name. */
 export function caseName(c: MatrixCase): string {

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env node
 /** The operator CLI. Commands live in ./cli; `connect-golive --help` lists them. */
 import { defaultDeps } from './cli/deps';
 import { runCli } from './cli/program';

@@ -56,7 +56,10 @@ export async function loadRehearsalRunner(): Promise<RehearsalModule | undefined
     return typeof mod.runRehearsal === 'function' ? (mod as RehearsalModule) : undefined;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const missing = (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') && String((error as Error).message).includes('rehearsal/runner');
+    // Only the runner itself missing counts: the first line names the module not found. A runner that is there
+    // but cannot load one of its own imports (its require stack names rehearsal/runner too) is a real failure.
+    const firstLine = String((error as Error).message).split('\n')[0];
+    const missing = (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') && firstLine.includes('rehearsal/runner');
     if (missing) return undefined;
     throw error;
   }

@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import type { CliDeps } from './deps';
 import { CliError, ExitCode } from './errors';
+import { checkReportDir } from './report-dir';
 
 export interface RehearsalOptions {
   /** Scenario file (JSON); the runner's default scenario when absent. */
@@ -74,6 +75,8 @@ export function registerRehearse(program: Command, deps: CliDeps): void {
     .option('--json', 'print only the result JSON on stdout: outcome, finalAssociations, steps, breachToRollbackSeconds, writeCalls')
     .option('--report <dir>', `write the HTML evidence report(s) into this directory (default without --scenario: ${DEFAULT_REPORT_DIR})`)
     .action(async (options: { scenario?: string; json?: boolean; report?: string }) => {
+      // Before anything runs: a report that cannot be written fails now, in one line, not after the rehearsal.
+      if (options.report !== undefined) checkReportDir(options.report);
       const runner = await deps.loadRehearsal();
       if (!runner) throw new CliError('rehearse: not available in this build', ExitCode.USAGE);
       const json = options.json ?? false;

@@ -10,8 +10,8 @@ export const SDK_NODE_MAJOR = 22;
  * The AWS SDK prints a nine-line NodeVersionSupportWarning on Node < 22 the first time a client is made, which
  * drowns the CLI's one-line errors. The SDK honours AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
  * (@aws-sdk/core emitWarningIfUnsupportedVersion), so it is set here unless the user chose a value, and one line
- * of our own is returned instead (undefined on Node ≥ 22).
- * @see https://github.com/aws/aws-sdk-js-v3#node-js-versioning
+ * of our own is returned instead (undefined on Node ≥ 22). Checked in the installed SDK:
+ * node_modules/@aws-sdk/core/dist-cjs/submodules/client/index.js (emitWarningIfUnsupportedVersion, @aws-sdk/core 3.x).
  */
 export function quietSdkNodeWarning(env: NodeJS.ProcessEnv, nodeVersion: string): string | undefined {
   const major = Number(/^v?(\d+)/.exec(nodeVersion)?.[1] ?? NaN);

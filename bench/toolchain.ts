@@ -1,15 +1,16 @@
 /**
  * Section 4: the toolchain, on the wall clock of this machine. `cdk synth` of the default app against a bare app
  * with one bucket, alternated in one run; `npm test` (tsc, then jest); and each handler's bundle as
- * NodejsFunction builds it, with what fills it.
+ * scripts/build-handlers.ts prebuilds it, with what fills it.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { build, BuildOptions, Metafile } from 'esbuild';
+import { build, Metafile } from 'esbuild';
 import { HANDLERS } from '../lib/rehearsal/handlers';
+import { ensureHandlers, HANDLER_BUILD_OPTIONS } from '../scripts/build-handlers';
 import { Figure, kb, median, Print, SectionResult, secs, table } from './format';
 
 const ROOT = path.join(__dirname, '..');
@@ -20,28 +21,20 @@ export const TARGET_SYNTH_RATIO = 1.5;
 export const TARGET_TEST_SECONDS = 60;
 export const TARGET_BUNDLE_BYTES = 150 * 1024;
 
-/** The options lib/runbook/go-live-runbook.ts gives NodejsFunction, as NodejsFunction passes them to esbuild. */
-const NODEJS_FUNCTION_OPTIONS = {
-  bundle: true,
-  minify: true,
-  platform: 'node',
-  target: 'node24',
-  format: 'cjs',
-  external: ['@aws-sdk/*'],
-} satisfies BuildOptions;
+/** The options the prebuilt handler assets are bundled with (scripts/build-handlers.ts). */
+const NODEJS_FUNCTION_OPTIONS = HANDLER_BUILD_OPTIONS;
 
 // ---------------------------------------------------------------------------------------------------- synth
 
 export interface SynthTiming {
   readonly defaultAppSeconds: number[];
   readonly bareAppSeconds: number[];
-  /** The default app with asset bundling skipped (bench/fixtures/unbundled-app.ts). */
-  readonly unbundledAppSeconds: number[];
   readonly ratio: number;
 }
 
 export function benchSynth(print: Print): SynthTiming {
-  const rootCdkJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as Record<string, unknown>;
+  // The handler assets are prebuilt: bring them up to date first, so no round pays for a rebuild.
+  ensureHandlers();
   // Scratch apps run from their own directory, with the repository's node_modules found by walking up from .tmp/.
   const scratchApp = (name: string, fixture: string, cdkJson: Record<string, unknown>) => {
     const dir = path.join(SCRATCH, name);
@@ -50,22 +43,18 @@ export function benchSynth(print: Print): SynthTiming {
     return dir;
   };
   const bareDir = scratchApp('bare-app', 'bare-app.ts', { notices: false, context: { 'cli-telemetry': false } });
-  const unbundledDir = scratchApp('unbundled-app', 'unbundled-app.ts', rootCdkJson);
   const defaultAppSeconds: number[] = [];
   const bareAppSeconds: number[] = [];
-  const unbundledAppSeconds: number[] = [];
   try {
     for (let round = 1; round <= SYNTH_ROUNDS; round++) {
       defaultAppSeconds.push(synthOnce(ROOT, path.join(SCRATCH, `cdk.out.default-${round}`)));
       bareAppSeconds.push(synthOnce(bareDir, path.join(SCRATCH, `cdk.out.bare-${round}`)));
-      unbundledAppSeconds.push(synthOnce(unbundledDir, path.join(SCRATCH, `cdk.out.unbundled-${round}`)));
-      print(`  round ${round}: default app ${secs(defaultAppSeconds[round - 1])}, bare app ${secs(bareAppSeconds[round - 1])}, `
-        + `default app unbundled ${secs(unbundledAppSeconds[round - 1])}`);
+      print(`  round ${round}: default app ${secs(defaultAppSeconds[round - 1])}, bare app ${secs(bareAppSeconds[round - 1])}`);
     }
   } finally {
     fs.rmSync(SCRATCH, { recursive: true, force: true });
   }
-  return { defaultAppSeconds, bareAppSeconds, unbundledAppSeconds, ratio: median(defaultAppSeconds) / median(bareAppSeconds) };
+  return { defaultAppSeconds, bareAppSeconds, ratio: median(defaultAppSeconds) / median(bareAppSeconds) };
 }
 
 function synthOnce(cwd: string, outDir: string): number {
@@ -261,26 +250,19 @@ export function toolchainSection({ synth, tests, bundles, contention }: Toolchai
       target: `≤ ${TARGET_SYNTH_RATIO}×`,
       met: synth.ratio <= TARGET_SYNTH_RATIO,
     });
-    const [d, b, u] = [synth.defaultAppSeconds, synth.bareAppSeconds, synth.unbundledAppSeconds].map(median);
+    const [d, b] = [synth.defaultAppSeconds, synth.bareAppSeconds].map(median);
     md.push(
       '**`cdk synth`.** `CDK_DISABLE_VERSION_CHECK=1 npx cdk synth --quiet -o <scratch>`, run alternately in the '
-        + 'repository (the default app, `npx tsx bin/app.ts`) and in scratch directories under `.tmp/` whose cdk.json '
-        + 'runs a fixture the same way, so all pay the same CLI and `tsx` start-up: `bench/fixtures/bare-app.ts` (one '
-        + 'S3 bucket) and `bench/fixtures/unbundled-app.ts` (the default app with asset bundling skipped, to tell the '
-        + 'construct tree from the bundling). Wall seconds:',
+        + 'repository (the default app, `npx tsx bin/app.ts`) and in a scratch directory under `.tmp/` whose cdk.json '
+        + 'runs `bench/fixtures/bare-app.ts` (one S3 bucket) the same way, so both pay the same CLI and `tsx` start-up. '
+        + 'Wall seconds:',
       '',
-      table(['round', 'default app', 'bare app', 'default app, bundling skipped'], synth.defaultAppSeconds.map((x, i) => [
-        String(i + 1), secs(x), secs(synth.bareAppSeconds[i]), secs(synth.unbundledAppSeconds[i]),
-      ])),
+      table(['round', 'default app', 'bare app'], synth.defaultAppSeconds.map((x, i) => [String(i + 1), secs(x), secs(synth.bareAppSeconds[i])])),
       '',
-      `Medians: default ${secs(d)}, bare ${secs(b)}, ratio ${synth.ratio.toFixed(2)}×. Without bundling the default app `
-        + `takes ${secs(u)} (${(u / b).toFixed(2)}× the bare app): about ${secs(Math.max(0, d - u))} of every synth is `
-        + `bundling the ${bundles.bundles.length} handlers. NodejsFunction runs esbuild once per function through `
-        + '`npx --no-install esbuild` (its local-esbuild path), and each npx start-up costs most of a second, several '
-        + 'times the ~0.1 s esbuild itself needs. **Likely fix** (not measured here): keep NodejsFunction but give it '
-        + '`code`, a `lambda.Code.fromAsset` whose local bundling calls the esbuild API in-process (`buildSync`, the '
-        + 'same options) with an asset hash over `lambda/` (the handlers import lambda/shared and lambda/core); synth '
-        + 'would then cost about the bundling-skipped time plus ~0.1 s per handler.' + busyNote(contention?.synth),
+      `Medians: default ${secs(d)}, bare ${secs(b)}, ratio ${synth.ratio.toFixed(2)}×. The ${bundles.bundles.length} handlers `
+        + 'are prebuilt (`scripts/build-handlers.ts`, esbuild\'s API in-process, once per change of `lambda/`) and the '
+        + 'construct points `lambda.Code.fromAsset` at them, so a synth only hashes and copies nine small folders; '
+        + 'the staleness check in `bin/app.ts` hashes `lambda/` (a few milliseconds).' + busyNote(contention?.synth),
       '',
     );
   } else {
@@ -318,8 +300,8 @@ export function toolchainSection({ synth, tests, bundles, contention }: Toolchai
     met: largest <= TARGET_BUNDLE_BYTES,
   });
   md.push(
-    '**Handler bundles.** Built with the esbuild API and the options NodejsFunction uses for these handlers '
-      + '(bundle, minify, platform node, target node24, format cjs, external `@aws-sdk/*`), one per `lambda/<name>`:',
+    '**Handler bundles.** Built with the esbuild API and the options of the prebuilt assets (scripts/build-handlers.ts: '
+      + 'bundle, minify, platform node, target node24, format cjs, external `@aws-sdk/*`), one per `lambda/<name>`:',
     '',
     table(['handler', 'bytes', 'size', 'target', 'by package', 'largest inputs', 'with zod/mini (est.)'], sizes.map((b) => [
       b.handler,
@@ -335,7 +317,7 @@ export function toolchainSection({ synth, tests, bundles, contention }: Toolchai
     '',
     `**The AWS SDK is ${sdkBundled ? 'bundled' : 'taken from the runtime'}.** `
       + (sdkBundled
-        ? 'Some bundle contains `@aws-sdk/*` code: check `externalModules` in lib/runbook/go-live-runbook.ts.'
+        ? 'Some bundle contains `@aws-sdk/*` code: check `external` in scripts/build-handlers.ts.'
         : `Every \`@aws-sdk/*\` import is external (${[...new Set(sizes.flatMap((b) => b.externalSdk))].join(', ')}): `
           + 'the Node.js Lambda runtimes include the AWS SDK for JavaScript v3, so the bundles stay small and the SDK '
           + 'gets AWS\'s patches without a redeploy. The price: the SDK version in production is the runtime\'s, not '

@@ -79,6 +79,8 @@ export function toCliError(error: unknown): CliError {
       break;
   }
   if (/Region is missing/i.test(message)) return fail('no AWS region: pass --region or set AWS_REGION');
+  // Node appends the whole require stack to a missing module's message; the first line is the cause.
+  if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') return fail(`broken installation: ${err.message.split('\n')[0]}`);
   if (typeof code === 'string' && NETWORK_CODES.has(code)) return fail(`cannot reach AWS (${code}): ${message}`);
   return fail(name && name !== 'Error' ? `${name}: ${message}` : message);
 }

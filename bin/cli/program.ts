@@ -19,12 +19,15 @@ Exit codes:
   3  --follow: the execution ended without going live (ROLLED_BACK, ABORTED, ROLLBACK_FAILED)
   4  approve / reject: no decision is pending
 
-The region is --region, else the one in the ARN. Set CONNECT_GOLIVE_DEBUG=1 for stack traces.`;
+The region is --region, else the one in the ARN. --debug (or CONNECT_GOLIVE_DEBUG=1) adds the stack trace of an
+unexpected error to its one line.`;
 
 export function createProgram(deps: CliDeps): Command {
   const program = new Command('connect-golive')
     .description('Operate an Amazon Connect go-live runbook (AWS Step Functions): start, follow, approve, abort, report, rehearse.')
     .option('--region <region>', 'AWS region (default: the region in the ARN)')
+    // Read from argv before the program exists (bin/cli/runtime.ts wantsDebug); declared so commander accepts it.
+    .option('--debug', 'print the stack trace of an unexpected error after its one line')
     // Settings before .command(): subcommands inherit them.
     .exitOverride()
     .configureOutput({

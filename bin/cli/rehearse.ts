@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import type { CliDeps } from './deps';
 import { CliError, ExitCode } from './errors';
+import { checkReportDir } from './report-dir';
 
 export interface RehearsalOptions {
   /** Scenario file (JSON); the runner's default scenario when absent. */
@@ -56,7 +57,10 @@ export async function loadRehearsalRunner(): Promise<RehearsalModule | undefined
     return typeof mod.runRehearsal === 'function' ? (mod as RehearsalModule) : undefined;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const missing = (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') && String((error as Error).message).includes('rehearsal/runner');
+    // Only the runner itself missing counts: the first line names the module not found. A runner that is there
+    // but cannot load one of its own imports (its require stack names rehearsal/runner too) is a real failure.
+    const firstLine = String((error as Error).message).split('\n')[0];
+    const missing = (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') && firstLine.includes('rehearsal/runner');
     if (missing) return undefined;
     throw error;
   }
@@ -71,6 +75,8 @@ export function registerRehearse(program: Command, deps: CliDeps): void {
     .option('--json', 'print only the result JSON on stdout: outcome, finalAssociations, steps, breachToRollbackSeconds, writeCalls')
     .option('--report <dir>', `write the HTML evidence report(s) into this directory (default without --scenario: ${DEFAULT_REPORT_DIR})`)
     .action(async (options: { scenario?: string; json?: boolean; report?: string }) => {
+      // Before anything runs: a report that cannot be written fails now, in one line, not after the rehearsal.
+      if (options.report !== undefined) checkReportDir(options.report);
       const runner = await deps.loadRehearsal();
       if (!runner) throw new CliError('rehearse: not available in this build', ExitCode.USAGE);
       const json = options.json ?? false;

@@ -10,6 +10,7 @@ import { useEndpoint } from '../../lambda/shared/clients';
 import { useClock } from '../../lambda/shared/clock';
 import { logger } from '../../lambda/shared/logger';
 import { createDefaultStack } from '../default-app';
+import { packageRoot } from '../private/package-root';
 import type { EvidenceMetric, EvidenceRecord } from '../report/evidence';
 import { renderEvidenceReport } from '../report/render';
 import { HANDLERS } from './handlers';
@@ -22,7 +23,8 @@ import { runbookFromTemplate, Template } from './template';
 /** Where the simulated clock starts: a quiet hour, fixed so scenario files may name absolute `cutoverAt` times. */
 export const REHEARSAL_START = new Date('2030-01-15T02:00:00Z');
 export const REHEARSAL_EXECUTION_PREFIX = 'arn:aws:states:us-east-1:123456789012:execution:GoLiveRunbook:';
-const ROOT = path.join(__dirname, '..', '..');
+// The package root, from source or compiled (dist/) and installed: cdk.json and scenarios/ ship with the package.
+const ROOT = packageRoot();
 export const SCENARIOS_DIR = path.join(ROOT, 'scenarios');
 
 /** One step of the run, on the simulated clock. */

@@ -6,8 +6,10 @@
  * every error is one line naming the field path, e.g.
  * `scenario.faults[0].error: must be one of ThrottlingException, InternalServiceException, ...`.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { MAX_WAVE_SIZE } from '../../lambda/core/batches';
+import { describeValue } from '../../lambda/core/text';
 
 /** The operations the simulated endpoint answers: the only valid values of `faults[].api`. */
 export const SIMULATED_APIS = [
@@ -66,12 +68,26 @@ export const DEFAULT_AGENTS_ONLINE = 10;
 const E164 = /^\+[1-9]\d{1,14}$/;
 
 const name = z.string().min(1);
+/**
+ * A flow or queue name, as GoLiveRunbook accepts it in its plan and queues (its validateProps): no leading
+ * space, no control characters (tab, newline), at most 512 characters. Checked here so a bad name fails at the
+ * scenario field, not later as a construct prop.
+ */
+const resourceName = name.regex(/^[^\s\x00-\x1f][^\x00-\x1f]{0,511}$/, {
+  error: 'must not start with a space, hold control characters (tab, newline) or exceed 512 characters',
+});
+/**
+ * The most numbers one wave may hold: GoLiveRunbook's plan limit (lambda/core/batches.ts); a test builds the construct with it.
+ */
+export const MAX_WAVE_NUMBERS = MAX_WAVE_SIZE;
+/** The largest scenario file read: the biggest shipped one is a few KB; this leaves room for a full wave. */
+export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
 const count = z.number().int().min(0);
 const nonNegative = z.number().min(0);
 const e164 = z.string().regex(E164, { error: 'must be an E.164 number like +18005550100' });
 
 const flowSchema = z.strictObject({
-  name,
+  name: resourceName,
   /** A SAVED (unpublished) flow fails DeployCheck. */
   published: z.boolean().default(true),
   /** An ARCHIVED flow fails DeployCheck. */
@@ -79,7 +95,7 @@ const flowSchema = z.strictObject({
 });
 
 const queueSchema = z.strictObject({
-  name,
+  name: resourceName,
   agentsOnline: count.optional(),
   agentsAvailable: count.optional(),
 });
@@ -108,7 +124,7 @@ const contactCenterSchema = z.strictObject({
     .default({ status: 'ACTIVE', alias: 'rehearsal' }),
   flows: z.array(flowSchema).min(1),
   queues: z.array(queueSchema).min(1),
-  phoneNumbers: z.array(phoneNumberSchema).min(1),
+  phoneNumbers: z.array(phoneNumberSchema).min(1).max(MAX_WAVE_NUMBERS),
   /** The temporary number the service lines ran UAT against; DeployCheck verifies it exists. */
   uatPhoneNumber: uatPhoneNumberSchema.optional(),
 });
@@ -220,19 +236,34 @@ export function parseScenario(raw: unknown, source?: string): Scenario {
  * @throws ScenarioError when the file cannot be read, is not JSON, or does not validate
  */
 export function loadScenario(file: string): Scenario {
+  const shown = safeText(file);
   let text: string;
+  let fd: number | undefined;
   try {
-    text = readFileSync(file, 'utf8');
+    // Non-blocking open: opening a FIFO for reading would otherwise wait for a writer for ever. A character
+    // device (/dev/zero) never ends. So: regular files only, checked on the open descriptor, with a size cap.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) {
+      throw new ScenarioError(`${shown}: the scenario must be a regular file, got ${kindOf(stat)}`, 'scenario', file);
+    }
+    if (stat.size > MAX_SCENARIO_BYTES) {
+      throw new ScenarioError(`${shown}: the scenario file is ${stat.size} bytes, more than the ${MAX_SCENARIO_BYTES} allowed`, 'scenario', file);
+    }
+    text = readFileSync(fd, 'utf8');
   } catch (err) {
-    throw new ScenarioError(`${file}: cannot read the scenario file (${(err as Error).message})`, 'scenario', file, {
+    if (err instanceof ScenarioError) throw err;
+    throw new ScenarioError(`${shown}: cannot read the scenario file (${safeText((err as Error).message, 200)})`, 'scenario', file, {
       cause: err,
     });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new ScenarioError(`${file}: scenario is not valid JSON (${(err as Error).message})`, 'scenario', file, {
+    throw new ScenarioError(`${shown}: scenario is not valid JSON (${safeText((err as Error).message, 200)})`, 'scenario', file, {
       cause: err,
     });
   }
@@ -241,7 +272,25 @@ export function loadScenario(file: string): Scenario {
 
 function fail(path: string, message: string, source?: string): ScenarioError {
   const line = `${path}: ${message}`;
-  return new ScenarioError(source ? `${source}: ${line}` : line, path, source);
+  return new ScenarioError(source ? `${safeText(source)}: ${line}` : line, path, source);
+}
+
+function kindOf(stat: import('node:fs').Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Text from the user (a file name, a key, a parser message) made safe for one terminal line: control characters
+ * (newlines, ANSI escapes) escaped as JSON does, and at most `max` characters.
+ */
+function safeText(text: string, max = 120): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  return JSON.stringify(cut).slice(1, -1);
 }
 
 type Issue = z.core.$ZodIssue;
@@ -254,7 +303,9 @@ function pickIssue(issues: readonly Issue[]): Issue {
 function formatPath(path: readonly PropertyKey[]): string {
   let out = 'scenario';
   for (const key of path) {
-    out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
+    // Keys come from the file: an odd one (ANSI escapes, spaces, 1 MB long) is quoted, escaped and shortened.
+    const k = String(key);
+    out += typeof key === 'number' ? `[${key}]` : /^[A-Za-z_$][\w$]{0,63}$/.test(k) ? `.${k}` : `[${describeValue(k)}]`;
   }
   return out;
 }
@@ -270,11 +321,9 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
+/** The value a message quotes: shortened and escaped (lambda/core/text.ts, as the execution-input validator does). */
 function show(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return JSON.stringify(value);
+  return describeValue(value);
 }
 
 function describeIssue(issue: Issue, raw: unknown): { path: string; message: string } {
@@ -283,12 +332,16 @@ function describeIssue(issue: Issue, raw: unknown): { path: string; message: str
     case 'unrecognized_keys': {
       const [first, ...others] = issue.keys;
       const field = formatPath([...issue.path, first]);
-      const more = others.length > 0 ? ` (also: ${others.join(', ')})` : '';
+      const more = others.length > 0 ? ` (also: ${others.slice(0, 5).map((k) => safeText(k, 40)).join(', ')}${others.length > 5 ? ', …' : ''})` : '';
       return { path: field, message: `unknown field${more}` };
     }
     case 'invalid_type':
       if (value === undefined) {
         return { path: formatPath(issue.path), message: 'required' };
+      }
+      // JSON.parse reads 1e400 as Infinity, which JSON cannot even print back (it would show as null).
+      if (typeof value === 'number' && !Number.isFinite(value)) {
+        return { path: formatPath(issue.path), message: `must be a finite number, got ${value > 0 ? 'a number too large' : 'a number too small'} (${value})` };
       }
       return {
         path: formatPath(issue.path),
@@ -308,6 +361,9 @@ function describeIssue(issue: Issue, raw: unknown): { path: string; message: str
       }
       return { path: formatPath(issue.path), message: `must be ≥ ${issue.minimum}, got ${show(value)}` };
     case 'too_big':
+      if (issue.origin === 'array') {
+        return { path: formatPath(issue.path), message: `must list at most ${issue.maximum} item(s) (one wave), got ${Array.isArray(value) ? value.length : show(value)}` };
+      }
       return { path: formatPath(issue.path), message: `must be ≤ ${issue.maximum}, got ${show(value)}` };
     case 'invalid_format':
       return { path: formatPath(issue.path), message: `${issue.message}, got ${show(value)}` };
@@ -356,7 +412,7 @@ function duplicate(
   for (const [i, value] of values.entries()) {
     if (seen.has(value)) {
       const path = i < listLength ? `scenario.${listPath}[${i}].${field}` : 'scenario.contactCenter.uatPhoneNumber.number';
-      return { path, message: `duplicate ${what} ${JSON.stringify(value)}` };
+      return { path, message: `duplicate ${what} ${describeValue(value)}` };
     }
     seen.add(value);
   }
@@ -381,7 +437,7 @@ function checkFlowRefs(s: Parsed): Problem | undefined {
   const undefinedFlow = (path: string, flow: string | undefined): Problem | undefined =>
     flow === undefined || flows.has(flow)
       ? undefined
-      : { path, message: `flow ${JSON.stringify(flow)} is not defined in contactCenter.flows` };
+      : { path, message: `flow ${describeValue(flow)} is not defined in contactCenter.flows` };
   for (const [i, p] of s.contactCenter.phoneNumbers.entries()) {
     const problem =
       undefinedFlow(`scenario.contactCenter.phoneNumbers[${i}].flow`, p.flow) ??
@@ -397,7 +453,7 @@ function checkTimeline(s: Parsed): Problem | undefined {
     if (row.queue !== undefined && !queues.has(row.queue)) {
       return {
         path: `scenario.timeline[${i}].queue`,
-        message: `queue ${JSON.stringify(row.queue)} is not defined in contactCenter.queues`,
+        message: `queue ${describeValue(row.queue)} is not defined in contactCenter.queues`,
       };
     }
     // A row that sets both must be consistent; a row setting one carries the other forward from earlier rows.

@@ -1,11 +1,9 @@
-import * as path from 'path';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -22,6 +20,7 @@ import { MAX_WAVE_SIZE } from '../../lambda/core/batches';
 import { CutoverMode, PlanEntry, RunbookConfig, VerificationBounds, VerificationSettings } from '../../lambda/core/types';
 import { IConnectInstance } from '../connect-instance';
 import { acknowledgeWildcards } from '../private/acknowledge';
+import { handlerAssetDir } from '../private/package-root';
 import { buildRunbookDefinition, RunbookFunctions } from './definition';
 
 export type { CutoverMode, PlanEntry, VerificationSettings, VerificationBounds };
@@ -137,7 +136,7 @@ export class GoLiveRunbook extends Construct {
   public readonly encryptionKey: kms.Key;
   /** The configuration embedded in the definition (after defaults). */
   public readonly config: RunbookConfig;
-  private readonly functions: Record<HandlerName, nodejs.NodejsFunction>;
+  private readonly functions: Record<HandlerName, lambda.Function>;
 
   constructor(scope: Construct, id: string, props: GoLiveRunbookProps) {
     super(scope, id);
@@ -201,7 +200,7 @@ export class GoLiveRunbook extends Construct {
     const taskTimeout = Duration.minutes(5).plus(Duration.seconds(30));
     this.functions = Object.fromEntries(
       HANDLERS.map((name) => [name, this.handler(name, functionTimeout, logRetention)]),
-    ) as Record<HandlerName, nodejs.NodejsFunction>;
+    ) as Record<HandlerName, lambda.Function>;
     this.grantHandlers(props);
 
     const functions: RunbookFunctions = {
@@ -294,7 +293,7 @@ export class GoLiveRunbook extends Construct {
     return this.stateMachine.metricTimedOut(props);
   }
 
-  private handler(name: HandlerName, timeout: Duration, retention: logs.RetentionDays): nodejs.NodejsFunction {
+  private handler(name: HandlerName, timeout: Duration, retention: logs.RetentionDays): lambda.Function {
     const id = name.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('');
     const logGroup = new logs.LogGroup(this, `${id}Logs`, {
       retention,
@@ -304,9 +303,12 @@ export class GoLiveRunbook extends Construct {
     // An own role per handler, instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
     const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
-    return new nodejs.NodejsFunction(this, `${id}Function`, {
-      entry: path.join(__dirname, '..', '..', 'lambda', name, 'index.ts'),
-      handler: 'handler',
+    // Prebuilt at build time (scripts/build-handlers.ts: esbuild, minified, target node24, AWS SDK v3 external: it
+    // comes from the Node.js runtime, for small bundles and SDK fixes without a redeploy), so no synth bundles
+    // anything or needs esbuild or Docker, wherever the package is installed.
+    return new lambda.Function(this, `${id}Function`, {
+      code: lambda.Code.fromAsset(handlerAssetDir(name)),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
@@ -319,8 +321,6 @@ export class GoLiveRunbook extends Construct {
         // Which lambda/<name> this is: the rehearsal maps each task of the synthesized definition to its code.
         CONNECT_GOLIVE_HANDLER: name,
       },
-      // The AWS SDK v3 comes from the Node.js runtime: small bundles, and SDK fixes without a redeploy.
-      bundling: { minify: true, target: 'node24', externalModules: ['@aws-sdk/*'] },
     });
   }
 

@@ -4,7 +4,7 @@
  * @aws-sdk/client-connect operation schemas (`AssociatePhoneNumberContactFlow$` etc. in dist-cjs/index.js).
  */
 import type { SimulatedClock } from './clock';
-import { ApiError, type ErrorTable, required } from './errors';
+import { ApiError, ContactFlowNotPublishedError, type ErrorTable, required } from './errors';
 import type { MetricTimeline } from './metrics';
 import {
   type ParsedCall,
@@ -198,7 +198,7 @@ export class ConnectProtocol implements ProtocolModule {
   }
 
   error(err: ApiError, requestId: string): WireResponse {
-    const wire = ERRORS[err.kind];
+    const wire = err.code ? { status: ERRORS[err.kind].status, code: err.code } : ERRORS[err.kind];
     return jsonResponse(wire.status, 'application/json', requestId, { Message: err.message, ...err.extra }, {
       headers: { 'x-amzn-errortype': wire.code },
       errorCode: wire.code,
@@ -256,6 +256,10 @@ export class ConnectProtocol implements ProtocolModule {
   private describeContactFlow(i: Input): unknown {
     this.instance(str(i, 'InstanceId'));
     const flow = this.flow(str(i, 'ContactFlowId'));
+    // A scenario flow with `published: false` was never published (SAVED only): AWS answers an error, not a status.
+    if (flow.status !== 'PUBLISHED') {
+      throw new ContactFlowNotPublishedError(flow.id);
+    }
     return {
       ContactFlow: {
         Arn: flow.arn,

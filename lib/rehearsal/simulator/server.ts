@@ -80,6 +80,33 @@ export interface SimulatorOptions {
    * @default - any table, keyed by `pk`
    */
   readonly dynamoTables?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Called once per request with the request as it reached the simulator and the status answered (`rehearse
+   * --trace`).
+   * @default - no trace
+   */
+  readonly onTrace?: (record: TraceRecord) => void;
+}
+
+/**
+ * One HTTP request as it reached the simulator and the status it was answered (contract: the lines of
+ * `rehearse --trace FILE`, DESIGN.md). Anyone can check these against AWS's published API models.
+ */
+export interface TraceRecord {
+  readonly service: ServiceName | 'unknown';
+  /** The API operation, or the X-Amz-Target / `Unknown` when the request named none the simulator knows. */
+  readonly operation: string;
+  readonly method: string;
+  /** Path without the query string, still percent-encoded, as sent. */
+  readonly path: string;
+  /** The query string as sent, without the `?` ('' when none). */
+  readonly query: string;
+  /** Header names lower-cased (as Node reads them), values as sent. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The body as sent (UTF-8). */
+  readonly body: string;
+  /** HTTP status answered; null when the connection was dropped (a Crash fault). */
+  readonly status: number | null;
 }
 
 /** One request as the simulator saw it. */
@@ -161,6 +188,7 @@ class SimulatorServer implements Simulator {
   private readonly held = new Set<NodeJS.Timeout>();
   private readonly latencySeconds: number;
   private readonly timeoutDelayMs: number;
+  private readonly onTrace?: (record: TraceRecord) => void;
 
   constructor(scenario: Scenario, options: SimulatorOptions) {
     this.clock = options.clock ?? new SimulatedClock(options.startAt);
@@ -168,6 +196,7 @@ class SimulatorServer implements Simulator {
     this.metrics = new MetricTimeline(scenario.timeline, this.state.queues, this.clock);
     this.latencySeconds = (options.latencyMs ?? 50) / 1000;
     this.timeoutDelayMs = options.timeoutDelayMs ?? 2000;
+    this.onTrace = options.onTrace;
     if (this.latencySeconds < 0 || this.timeoutDelayMs < 0) {
       throw new Error('latencyMs and timeoutDelayMs must be ≥ 0');
     }
@@ -186,7 +215,10 @@ class SimulatorServer implements Simulator {
     this.sns = new SnsProtocol({ clock: this.clock, messages: this.snsMessages, topics: options.snsTopics });
     this.dynamo = new DynamoProtocol({ tables: options.dynamoTables });
     this.faults = new FaultInjector(scenario.faults, this.clock);
-    this.limiter = new RateLimiter(options.rateLimits === false ? {} : { ...DEFAULT_RATE_LIMITS, ...options.rateLimits });
+    this.limiter = new RateLimiter(
+      options.rateLimits === false ? {} : { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
+      scenario.contactCenter.otherCallersRequestsPerSecond,
+    );
     this.server = createServer((req, res) => this.receive(req, res));
     // The SDK keeps connections alive; nothing here should hold the process open.
     this.server.keepAliveTimeout = 5_000;
@@ -230,11 +262,8 @@ class SimulatorServer implements Simulator {
     req.on('error', () => undefined);
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      this.dispatch(
-        { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') },
-        req,
-        res,
-      );
+      const sreq: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      this.dispatch(sreq, req, res, url.search.replace(/^\?/, ''));
     });
   }
 
@@ -246,14 +275,16 @@ class SimulatorServer implements Simulator {
     return this.connect;
   }
 
-  private dispatch(sreq: SimRequest, req: IncomingMessage, res: ServerResponse): void {
+  private dispatch(sreq: SimRequest, req: IncomingMessage, res: ServerResponse, rawQuery: string): void {
+    // Every request is logged exactly once, so its trace line is written there.
+    const log = (record: CallRecord) => this.log(record, sreq, rawQuery);
     const seq = this.callLog.length + 1;
     const requestId = randomUUID();
     const at = this.clock.now().toISOString();
     const module = this.route(sreq);
     if (!module) {
       const target = String(sreq.headers['x-amz-target']);
-      this.log({ seq, at, service: 'unknown', operation: target, params: {}, status: 400, error: 'UnknownOperationException' });
+      log({ seq, at, service: 'unknown', operation: target, params: {}, status: 400, error: 'UnknownOperationException' });
       this.send(
         res,
         jsonResponse(400, AWS_JSON_1_0, requestId, {
@@ -269,7 +300,7 @@ class SimulatorServer implements Simulator {
       call = module.parse(sreq);
     } catch (err) {
       const wire = module.error(asApiError(err), requestId);
-      this.log({ seq, at, service: module.service, operation: 'Unknown', params: {}, status: wire.status, error: wire.errorCode, message: (err as Error).message });
+      log({ seq, at, service: module.service, operation: 'Unknown', params: {}, status: wire.status, error: wire.errorCode, message: (err as Error).message });
       this.send(res, wire);
       return;
     }
@@ -280,7 +311,7 @@ class SimulatorServer implements Simulator {
     const base = { seq, at, service: module.service, operation: call.operation, params: summarize(call.input) };
 
     if (fault === 'Crash') {
-      this.log({ ...base, status: null, fault });
+      log({ ...base, status: null, fault });
       this.recordWrite(call, at, 'connection dropped', fault);
       this.advance();
       req.socket.destroy();
@@ -306,7 +337,7 @@ class SimulatorServer implements Simulator {
         wire = module.error(e, requestId);
       }
     }
-    this.log({ ...base, status: wire.status, ...(wire.errorCode ? { error: wire.errorCode, message } : {}), ...(fault ? { fault } : {}) });
+    log({ ...base, status: wire.status, ...(wire.errorCode ? { error: wire.errorCode, message } : {}), ...(fault ? { fault } : {}) });
     this.recordWrite(call, at, wire.status === 200 ? undefined : (wire.errorCode ?? String(wire.status)), fault);
     this.advance();
 
@@ -340,8 +371,20 @@ class SimulatorServer implements Simulator {
     });
   }
 
-  private log(record: CallRecord): void {
+  private log(record: CallRecord, sreq: SimRequest, rawQuery: string): void {
     this.callLog.push(record);
+    if (this.onTrace) {
+      this.onTrace({
+        service: record.service,
+        operation: record.operation,
+        method: sreq.method,
+        path: sreq.path,
+        query: rawQuery,
+        headers: { ...sreq.headers },
+        body: sreq.body,
+        status: record.status,
+      });
+    }
   }
 
   private advance(): void {

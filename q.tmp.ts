@@ -3,7 +3,7 @@ import { rehearseScenario } from './lib/rehearsal/runner';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const raw = JSON.parse(require('fs').readFileSync('scenarios/healthy-go-live.json','utf8'));
 (async () => {
-  for (const other of [1.0, 1.5]) {
+  for (const other of [0.2, 0.5]) {
     const s = JSON.parse(JSON.stringify(raw));
     s.contactCenter.phoneNumbers = Array.from({ length: 12 }, (_, i) => ({ number: `+1800555${String(100 + i).padStart(4, '0')}`, flow: 'LegacyBridge', targetFlow: 'Main' }));
     if (other) s.contactCenter.otherCallersRequestsPerSecond = { AssociatePhoneNumberContactFlow: other };

@@ -16,7 +16,7 @@ import type { FaultError, Scenario } from '../scenario';
 import { SimulatedClock } from './clock';
 import { CloudWatchProtocol } from './cloudwatch';
 import { CONNECT_WRITE_OPERATIONS, ConnectProtocol } from './connect';
-import { DynamoProtocol, type Item } from './dynamodb';
+import { DynamoBackend, type Item } from './dynamodb';
 import { ApiError, faultError } from './errors';
 import { FaultInjector } from './faults';
 import { MetricTimeline } from './metrics';
@@ -181,10 +181,12 @@ class SimulatorServer implements Simulator {
   private readonly connect: ConnectProtocol;
   private readonly cloudwatch: CloudWatchProtocol;
   private readonly sns: SnsProtocol;
-  private readonly dynamo: DynamoProtocol;
+  private readonly dynamo: DynamoBackend;
   private readonly faults: FaultInjector;
   private readonly limiter: RateLimiter;
   private readonly callCounts = new Map<string, number>();
+  /** Requests received; numbers them in arrival order (a DynamoDB answer may be logged after a later request's). */
+  private seq = 0;
   private readonly held = new Set<NodeJS.Timeout>();
   private readonly latencySeconds: number;
   private readonly timeoutDelayMs: number;
@@ -213,7 +215,7 @@ class SimulatorServer implements Simulator {
       zeroFill: options.cloudWatchZeroFill ?? false,
     });
     this.sns = new SnsProtocol({ clock: this.clock, messages: this.snsMessages, topics: options.snsTopics });
-    this.dynamo = new DynamoProtocol({ tables: options.dynamoTables });
+    this.dynamo = new DynamoBackend({ tables: options.dynamoTables });
     this.faults = new FaultInjector(scenario.faults, this.clock);
     this.limiter = new RateLimiter(
       options.rateLimits === false ? {} : { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
@@ -224,8 +226,9 @@ class SimulatorServer implements Simulator {
     this.server.keepAliveTimeout = 5_000;
   }
 
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
+  async listen(): Promise<void> {
+    await this.dynamo.listen();
+    await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(0, '127.0.0.1', () => {
         const { port } = this.server.address() as AddressInfo;
@@ -247,13 +250,14 @@ class SimulatorServer implements Simulator {
     return this.dynamo.items(table);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     for (const t of this.held) clearTimeout(t);
     this.held.clear();
-    return new Promise((resolve) => {
+    await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+    await this.dynamo.close();
   }
 
   private receive(req: IncomingMessage, res: ServerResponse): void {
@@ -267,9 +271,9 @@ class SimulatorServer implements Simulator {
     });
   }
 
-  private route(req: SimRequest): ProtocolModule | undefined {
+  private route(req: SimRequest): ProtocolModule | DynamoBackend | undefined {
     if (CloudWatchProtocol.accepts(req)) return this.cloudwatch;
-    if (DynamoProtocol.accepts(req)) return this.dynamo;
+    if (DynamoBackend.accepts(req)) return this.dynamo;
     if (req.headers['x-amz-target'] !== undefined) return undefined;
     if (SnsProtocol.accepts(req)) return this.sns;
     return this.connect;
@@ -278,7 +282,7 @@ class SimulatorServer implements Simulator {
   private dispatch(sreq: SimRequest, req: IncomingMessage, res: ServerResponse, rawQuery: string): void {
     // Every request is logged exactly once, so its trace line is written there.
     const log = (record: CallRecord) => this.log(record, sreq, rawQuery);
-    const seq = this.callLog.length + 1;
+    const seq = ++this.seq;
     const requestId = randomUUID();
     const at = this.clock.now().toISOString();
     const module = this.route(sreq);
@@ -318,25 +322,43 @@ class SimulatorServer implements Simulator {
       return;
     }
 
-    let wire: WireResponse;
-    let message: string | undefined;
+    let answered: Answer | Promise<Answer>;
     if (fault !== undefined && fault !== 'Timeout' && fault !== 'EmptyResult') {
       const err = faultError(fault, call.operation);
-      wire = module.error(err, requestId);
-      message = err.message;
+      answered = { wire: module.error(err, requestId), message: err.message };
     } else if (!this.limiter.tryAcquire(call.operation, this.clock.nowMillis())) {
-      message = 'Rate exceeded';
-      wire = module.error(new ApiError('Throttling', message), requestId);
+      answered = { wire: module.error(new ApiError('Throttling', 'Rate exceeded'), requestId), message: 'Rate exceeded' };
+    } else if (module instanceof DynamoBackend) {
+      // dynalite runs the operation; its answer goes back as it came.
+      answered = module.forward(sreq, call).then(
+        (wire) => ({ wire, message: wire.status === 200 ? undefined : messageOf(wire.body) }),
+        (err: unknown) => {
+          const e = asApiError(err);
+          return { wire: module.error(e, requestId), message: e.message };
+        },
+      );
     } else {
       try {
         const output = module.handle(call);
-        wire = module.ok(call, fault === 'EmptyResult' ? emptied(module, call, output) : output, requestId);
+        answered = { wire: module.ok(call, fault === 'EmptyResult' ? emptied(module, call, output) : output, requestId) };
       } catch (err) {
         const e = asApiError(err);
-        message = e.message;
-        wire = module.error(e, requestId);
+        answered = { wire: module.error(e, requestId), message: e.message };
       }
     }
+    if (answered instanceof Promise) {
+      void answered.then((a) => this.finish(a, { base, call, at, fault, res, log }));
+    } else {
+      this.finish(answered, { base, call, at, fault, res, log });
+    }
+  }
+
+  /** Logs, records and sends an answer (held back for a Timeout fault). */
+  private finish(
+    { wire, message }: Answer,
+    ctx: { base: Omit<CallRecord, 'status'>; call: ParsedCall; at: string; fault: FaultError | undefined; res: ServerResponse; log: (r: CallRecord) => void },
+  ): void {
+    const { base, call, at, fault, res, log } = ctx;
     log({ ...base, status: wire.status, ...(wire.errorCode ? { error: wire.errorCode, message } : {}), ...(fault ? { fault } : {}) });
     this.recordWrite(call, at, wire.status === 200 ? undefined : (wire.errorCode ?? String(wire.status)), fault);
     this.advance();
@@ -402,6 +424,23 @@ class SimulatorServer implements Simulator {
 function emptied(module: ProtocolModule, call: ParsedCall, output: unknown): unknown {
   if (!module.empty) throw new Error(`EmptyResult does not apply to ${call.operation}`);
   return module.empty(call, output);
+}
+
+/** One answer of the simulator, with the error message for the call log. */
+interface Answer {
+  readonly wire: WireResponse;
+  readonly message?: string;
+}
+
+/** The `message` of a JSON error body (DynamoDB spells it `message`, some services `Message`). */
+function messageOf(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown; Message?: unknown };
+    const m = parsed.message ?? parsed.Message;
+    return typeof m === 'string' ? m : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function asApiError(err: unknown): ApiError {

@@ -12,6 +12,7 @@ import {
   type GetMetricDataV2CommandInput,
   InvalidParameterException,
 } from '@aws-sdk/client-connect';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Scenario } from '../../../lib/rehearsal/scenario';
 import {
   INSTANCE_ARN,
@@ -210,6 +211,79 @@ describe('the request trace (rehearse --trace)', () => {
     // The body exactly as the SDK serialized it: timestamps as epoch seconds.
     expect(JSON.parse(v2.body)).toMatchObject({ ResourceArn: INSTANCE_ARN, StartTime: (T0.getTime() - HOUR) / 1000, EndTime: T0.getTime() / 1000 });
     expect(JSON.stringify(trace)).toBe(JSON.stringify(JSON.parse(JSON.stringify(trace)))); // plain JSON, one line each
+  });
+});
+
+describe('DynamoDB answered by dynalite', () => {
+  let ddb: DynamoDBClient;
+  const startWith = async (options: SimulatorOptions = {}, scenario?: Scenario) => {
+    await start(options, scenario);
+    ddb = new DynamoDBClient(clientConfig(sim.endpoint));
+  };
+  afterEach(() => ddb?.destroy());
+
+  test('rejects an item over DynamoDB\'s 400 KB limit with ValidationException', async () => {
+    await startWith();
+    const put = (bytes: number) =>
+      ddb.send(new PutItemCommand({ TableName: 'control', Item: { pk: { S: 'big' }, blob: { S: 'x'.repeat(bytes) } } }));
+
+    await expect(put(390_000)).resolves.toBeDefined();
+    await expect(put(410_000)).rejects.toMatchObject({
+      name: 'ValidationException',
+      $metadata: { httpStatusCode: 400 },
+      message: 'Item size has exceeded the maximum allowed size',
+    });
+    expect(sim.dynamoItems('control').map((i) => (i.blob as { S: string }).S.length)).toEqual([390_000]);
+  });
+
+  test('evaluates DynamoDB\'s expression language and operations the old hand-written subset lacked (size(), Query)', async () => {
+    await startWith();
+    await ddb.send(new PutItemCommand({ TableName: 'control', Item: { pk: { S: 'p' }, numbers: { L: [{ S: '+18005550100' }] } } }));
+
+    const out = await ddb.send(new UpdateItemCommand({
+      TableName: 'control',
+      Key: { pk: { S: 'p' } },
+      UpdateExpression: 'SET numbers = list_append(numbers, :more)',
+      ConditionExpression: 'size(numbers) < :max',
+      ExpressionAttributeValues: { ':more': { L: [{ S: '+18005550101' }] }, ':max': { N: '2' } },
+      ReturnValues: 'UPDATED_NEW',
+    }));
+
+    expect(out.Attributes).toEqual({ numbers: { L: [{ S: '+18005550100' }, { S: '+18005550101' }] } });
+    await expect(ddb.send(new QueryCommand({
+      TableName: 'control',
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': { S: 'p' } },
+    }))).resolves.toMatchObject({ Count: 1 });
+  });
+
+  test('answers ResourceNotFoundException for a table the options do not declare', async () => {
+    await startWith({ dynamoTables: { control: ['pk'] } });
+
+    await expect(ddb.send(new GetItemCommand({ TableName: 'other', Key: { pk: { S: 'x' } } }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(ddb.send(new GetItemCommand({ TableName: 'control', Key: { pk: { S: 'x' } } }))).resolves.toBeDefined();
+  });
+
+  test('keeps fault injection, the call log and the trace for DynamoDB calls', async () => {
+    const trace: TraceRecord[] = [];
+    await startWith({ onTrace: (r) => trace.push(r) }, baseScenario({ faults: [{ api: 'PutItem', onCall: 1, error: 'InternalServiceException' }] }));
+    const put = () => ddb.send(new PutItemCommand({ TableName: 'control', Item: { pk: { S: 'LOCK' } }, ConditionExpression: 'attribute_not_exists(pk)' }));
+
+    await expect(put()).rejects.toMatchObject({ name: 'InternalServerError', $metadata: { httpStatusCode: 500 } });
+    await put();
+    await expect(put()).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+
+    expect(sim.callLog.map((c) => [c.service, c.operation, c.status, c.error ?? null])).toEqual([
+      ['dynamodb', 'PutItem', 500, 'InternalServerError'],
+      ['dynamodb', 'PutItem', 200, null],
+      ['dynamodb', 'PutItem', 400, 'ConditionalCheckFailedException'],
+    ]);
+    expect(trace.map((r) => [r.operation, r.method, r.path, r.status, r.headers['x-amz-target']])).toEqual([
+      ['PutItem', 'POST', '/', 500, 'DynamoDB_20120810.PutItem'],
+      ['PutItem', 'POST', '/', 200, 'DynamoDB_20120810.PutItem'],
+      ['PutItem', 'POST', '/', 400, 'DynamoDB_20120810.PutItem'],
+    ]);
+    expect(JSON.parse(trace[1].body)).toEqual({ TableName: 'control', Item: { pk: { S: 'LOCK' } }, ConditionExpression: 'attribute_not_exists(pk)' });
   });
 });
 

@@ -151,7 +151,13 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
   const requestTimeoutMs = options.requestTimeoutMs ?? 1000;
   const trace = typeof options.trace === 'string' ? traceFile(options.trace) : undefined;
   const onTrace = trace?.sink ?? (typeof options.trace === 'function' ? options.trace : undefined);
-  const sim = await startSimulator(scenario, { startAt: REHEARSAL_START, timeoutDelayMs: 2 * requestTimeoutMs, ...(onTrace ? { onTrace } : {}) });
+  const dynamoTables = dynamoTablesOf(template);
+  const sim = await startSimulator(scenario, {
+    startAt: REHEARSAL_START,
+    timeoutDelayMs: 2 * requestTimeoutMs,
+    ...(onTrace ? { onTrace } : {}),
+    ...(dynamoTables ? { dynamoTables } : {}),
+  });
   const startedAt = sim.clock.now();
   useEndpoint(sim.endpoint, { requestTimeoutMs, onBackoff: (ms) => sim.clock.advance(ms / 1000) });
   // A wait moves the clock to its end time (not by its length): two handlers waiting side by side take as long
@@ -246,6 +252,21 @@ export async function rehearseScenario(scenario: Scenario, options: RehearseOpti
   };
   (run as { evidence: EvidenceRecord }).evidence = evidenceOf(scenario, run, result, startedAt, sim.clock.now(), sim.clock.cutoverAt);
   return run;
+}
+
+/**
+ * The synthesized DynamoDB tables as the simulator creates them: named as the folded `Ref` names them (the
+ * logical id, or TableName when set), with their key schema (partition key first). Undefined without tables.
+ */
+export function dynamoTablesOf(template: Template): Record<string, string[]> | undefined {
+  const tables: Record<string, string[]> = {};
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::DynamoDB::Table') continue;
+    const keySchema = (resource.Properties?.KeySchema ?? []) as Array<{ AttributeName: string; KeyType: string }>;
+    const name = typeof resource.Properties?.TableName === 'string' ? resource.Properties.TableName : id;
+    tables[name] = [...keySchema].sort((a, b) => (a.KeyType === 'HASH' ? -1 : b.KeyType === 'HASH' ? 1 : 0)).map((k) => k.AttributeName);
+  }
+  return Object.keys(tables).length > 0 ? tables : undefined;
 }
 
 /** Answers a task token the way the scenario says the human does. */

@@ -6,9 +6,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario, parseScenario, type Scenario } from '../../../lib/rehearsal/scenario';
-import { executeOnce, outcomeOf, rehearseScenario, SCENARIOS_DIR } from '../../../lib/rehearsal/runner';
+import { dynamoTablesOf, executeOnce, openRehearsal, outcomeOf, rehearseScenario, SCENARIOS_DIR, synthesizeForScenario } from '../../../lib/rehearsal/runner';
 import type { TraceRecord } from '../../../lib/rehearsal/simulator';
-import './fixtures';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { clientConfig } from './fixtures';
 
 jest.setTimeout(180_000);
 
@@ -73,4 +74,21 @@ describe('API quotas shared with other callers', () => {
     expect(traced[0]).toMatchObject({ method: 'PUT', path: expect.stringMatching(/^\/phone-number\/[^/]+\/contact-flow$/) });
     expect(JSON.parse(traced[0].body)).toEqual({ InstanceId: expect.any(String), ContactFlowId: expect.any(String) });
   });
+});
+
+test('the simulator\'s DynamoDB holds exactly the synthesized tables, with their key schema', async () => {
+  const scenario = loadScenario(join(SCENARIOS_DIR, 'healthy-go-live.json'));
+  const template = synthesizeForScenario(scenario);
+
+  const rehearsal = await openRehearsal(scenario, { template });
+  const ddb = new DynamoDBClient(clientConfig(rehearsal.sim.endpoint));
+  try {
+    expect(dynamoTablesOf(template)).toEqual({ [rehearsal.config.controlTableName]: ['pk'] });
+    const get = (table: string) => ddb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'LOCK' } } }));
+    await expect(get(rehearsal.config.controlTableName)).resolves.toBeDefined();
+    await expect(get('SomeOtherTable')).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  } finally {
+    ddb.destroy();
+    await rehearsal.close();
+  }
 });

@@ -1,6 +1,7 @@
 /**
  * Argument checks that run before any AWS call: a typo fails here, with the field named, not at AWS.
  */
+import { closeSync, openSync } from 'node:fs';
 import { usageError } from './errors';
 
 const PARTITION = 'arn:aws(?:-[a-z]+)*';
@@ -91,6 +92,21 @@ export function parseIntervalSeconds(value: string): number {
   const seconds = Number(value);
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 300) throw usageError(`--interval must be a whole number of seconds from 1 to 300, got: ${show(value)}`);
   return seconds;
+}
+
+/**
+ * An output file the command will write (`rehearse --trace FILE`): created or truncated now, so a path that cannot
+ * be written fails in one line before any work is done, not after a whole rehearsal.
+ */
+export function parseWritableFile(option: string, file: string): string {
+  if (file.trim() === '') throw usageError(`${option} must name a file`);
+  try {
+    closeSync(openSync(file, 'w'));
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw usageError(`${option} ${file}: cannot write the file (${e.code ?? e.message})`);
+  }
+  return file;
 }
 
 function show(value: string): string {

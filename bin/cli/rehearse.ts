@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import type { CliDeps } from './deps';
+import { parseWritableFile } from './args';
 import { CliError, ExitCode } from './errors';
 import { checkReportDir } from './report-dir';
 
@@ -16,6 +17,8 @@ export interface RehearsalOptions {
   readonly report?: string;
   /** Live progress lines (absent with --json: stdout carries only the JSON). */
   readonly print?: (line: string) => void;
+  /** JSON-lines file receiving every request the handlers sent to the simulator; none when absent. */
+  readonly trace?: string;
 }
 
 /** The contract fields of a rehearsal result (DESIGN.md); the runner may add more. */
@@ -41,7 +44,7 @@ export interface RehearseAllResult {
 
 export interface RehearsalModule {
   runRehearsal(options: RehearsalOptions): Promise<RehearsalResult>;
-  rehearseAll?(options: { report?: string; print?: (line: string) => void }): Promise<RehearseAllResult>;
+  rehearseAll?(options: { report?: string; print?: (line: string) => void; trace?: string }): Promise<RehearseAllResult>;
 }
 
 /** Where `rehearse` without --scenario writes its reports unless --report says otherwise. */
@@ -74,16 +77,19 @@ export function registerRehearse(program: Command, deps: CliDeps): void {
     .option('--scenario <file>', 'one scenario JSON file (see the README); default: every file in scenarios/')
     .option('--json', 'print only the result JSON on stdout: outcome, finalAssociations, steps, breachToRollbackSeconds, writeCalls')
     .option('--report <dir>', `write the HTML evidence report(s) into this directory (default without --scenario: ${DEFAULT_REPORT_DIR})`)
-    .action(async (options: { scenario?: string; json?: boolean; report?: string }) => {
+    .option('--trace <file>', 'write every HTTP request the handlers sent to the simulated AWS endpoint as JSON lines'
+      + ' (service, operation, method, path, query, headers, body, status)')
+    .action(async (options: { scenario?: string; json?: boolean; report?: string; trace?: string }) => {
       // Before anything runs: a report that cannot be written fails now, in one line, not after the rehearsal.
       if (options.report !== undefined) checkReportDir(options.report);
       const runner = await deps.loadRehearsal();
       if (!runner) throw new CliError('rehearse: not available in this build', ExitCode.USAGE);
+      const trace = options.trace === undefined ? undefined : parseWritableFile('--trace', options.trace);
       const json = options.json ?? false;
       const print = json ? undefined : (line: string) => deps.stdout.write(`${line}\n`);
 
       if (options.scenario === undefined && runner.rehearseAll) {
-        const all = await runner.rehearseAll({ report: options.report ?? DEFAULT_REPORT_DIR, print });
+        const all = await runner.rehearseAll({ report: options.report ?? DEFAULT_REPORT_DIR, print, ...(trace ? { trace } : {}) });
         if (json) {
           deps.stdout.write(`${JSON.stringify(all.results, null, 2)}\n`);
         } else {
@@ -95,7 +101,7 @@ export function registerRehearse(program: Command, deps: CliDeps): void {
         return;
       }
 
-      const result = await runner.runRehearsal({ scenario: options.scenario, json, report: options.report, ...(print ? { print } : {}) });
+      const result = await runner.runRehearsal({ scenario: options.scenario, json, report: options.report, ...(print ? { print } : {}), ...(trace ? { trace } : {}) });
       if (json) {
         deps.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       } else {

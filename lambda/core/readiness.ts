@@ -6,6 +6,13 @@
  */
 import { PlanEntry, ReadinessItem, ReadinessReport, ReadinessState, ResolvedNumber } from './types';
 
+/**
+ * The flow status DeployCheck records for a flow that was never published: DescribeContactFlow answers
+ * ContactFlowNotPublishedException (HTTP 404) for it instead of a `SAVED` status.
+ * @see https://docs.aws.amazon.com/connect/latest/APIReference/API_DescribeContactFlow.html
+ */
+export const FLOW_NEVER_PUBLISHED = 'NEVER_PUBLISHED';
+
 /** The `check` names of readiness items (stable: the CLI and the status topic show them). */
 export const READINESS_CHECKS = {
   instanceActive: 'instance-active',
@@ -70,7 +77,10 @@ export interface FoundPhoneNumber {
 export interface FoundFlow {
   readonly flowId: string;
   readonly name?: string;
-  /** DescribeContactFlow `Status`: `PUBLISHED` or `SAVED`. */
+  /**
+   * DescribeContactFlow `Status`: `PUBLISHED` or `SAVED`, or {@link FLOW_NEVER_PUBLISHED} when it answered
+   * ContactFlowNotPublishedException (a flow with no published version).
+   */
   readonly status: string;
   /** DescribeContactFlow `State`: `ACTIVE` or `ARCHIVED`. */
   readonly state: string;
@@ -228,6 +238,11 @@ export function assessNumbers(facts: readonly PhoneNumberFacts[]): {
     }
     const subject = targetFlow.name ?? entry.targetFlow;
     add(READINESS_CHECKS.flowFound, subject, true, `found (${targetFlow.flowId})`);
+    if (targetFlow.status === FLOW_NEVER_PUBLISHED) {
+      // DescribeContactFlow answered ContactFlowNotPublishedException: no published version, so no state either.
+      add(READINESS_CHECKS.flowPublished, subject, false, `flow ${subject} not published (never published)`);
+      continue;
+    }
     add(READINESS_CHECKS.flowPublished, subject, targetFlow.status === 'PUBLISHED', `status ${targetFlow.status}`);
     add(READINESS_CHECKS.flowActive, subject, targetFlow.state === 'ACTIVE', `state ${targetFlow.state}`);
   }

@@ -5,6 +5,7 @@
 import {
   AssociatePhoneNumberContactFlowCommand,
   BatchGetFlowAssociationCommand,
+  ContactFlowNotPublishedException,
   DescribeContactFlowCommand,
   DescribeInstanceCommand,
   DescribePhoneNumberCommand,
@@ -13,6 +14,7 @@ import {
   ListPhoneNumbersV2Command,
   ListQueuesCommand,
 } from '@aws-sdk/client-connect';
+import { FLOW_NEVER_PUBLISHED } from '../core/readiness';
 import { flowIdOf } from '../core/rollback';
 import { connect } from './clients';
 import { mapLimit } from './concurrency';
@@ -46,9 +48,22 @@ export async function listFlows(instanceId: string): Promise<FlowRef[]> {
   return flows;
 }
 
+/**
+ * A flow's status and state. A flow that was never published makes DescribeContactFlow fail with
+ * ContactFlowNotPublishedException (HTTP 404) instead of answering `SAVED`: that is a readiness fact
+ * ({@link FLOW_NEVER_PUBLISHED}, state unknown), not a failure of the check.
+ * @see https://docs.aws.amazon.com/connect/latest/APIReference/API_DescribeContactFlow.html
+ */
 export async function describeFlow(instanceId: string, flowId: string): Promise<{ status?: string; state?: string }> {
-  const out = await connect.send(new DescribeContactFlowCommand({ InstanceId: instanceId, ContactFlowId: flowId }));
-  return { status: out.ContactFlow?.Status, state: out.ContactFlow?.State };
+  try {
+    const out = await connect.send(new DescribeContactFlowCommand({ InstanceId: instanceId, ContactFlowId: flowId }));
+    return { status: out.ContactFlow?.Status, state: out.ContactFlow?.State };
+  } catch (err) {
+    if (err instanceof ContactFlowNotPublishedException || (err as { name?: string })?.name === 'ContactFlowNotPublishedException') {
+      return { status: FLOW_NEVER_PUBLISHED };
+    }
+    throw err;
+  }
 }
 
 export async function listQueues(instanceId: string): Promise<QueueRef[]> {

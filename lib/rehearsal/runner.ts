@@ -17,7 +17,7 @@ import { HANDLERS } from './handlers';
 import { Handler, LocalRunResult, runLocally, StepRecord, TaskFault, TokenRequest } from './local-executor';
 import { progressLine, summaryTable } from './progress';
 import { loadScenario, Scenario } from './scenario';
-import { INSTANCE_ARN, Simulator, startSimulator, WriteCall } from './simulator';
+import { INSTANCE_ARN, Simulator, startSimulator, TraceRecord, WriteCall } from './simulator';
 import { runbookFromTemplate, Template } from './template';
 
 /** Where the simulated clock starts: a quiet hour, fixed so scenario files may name absolute `cutoverAt` times. */
@@ -76,6 +76,24 @@ export interface RehearseOptions {
   readonly onStep?: (step: StepRecord, event: 'entered' | 'exited', run: { startedAt: Date; now: Date }) => void;
   /** Real milliseconds before the SDK gives up on an answer (Timeout faults). @default 1000 */
   readonly requestTimeoutMs?: number;
+  /**
+   * Every request the handlers send to the simulator, as it reached it, with the status answered (`rehearse
+   * --trace FILE`): a file path (created or truncated, one JSON object per line) or a function called per request.
+   * @default - no trace
+   */
+  readonly trace?: string | TraceSink;
+}
+
+/** Receives each traced request (see {@link RehearseOptions.trace}). */
+export type TraceSink = (record: TraceRecord) => void;
+
+/** A trace file as a sink: opened (created or truncated) now, one JSON line per request, closed by `close`. */
+export function traceFile(file: string): { sink: TraceSink; close(): void } {
+  const fd = fs.openSync(file, 'w');
+  return {
+    sink: (record) => fs.writeSync(fd, `${JSON.stringify(record)}\n`),
+    close: () => fs.closeSync(fd),
+  };
 }
 
 /** Synthesizes the default app (bundling skipped) with the scenario's numbers and queues as the plan. */
@@ -118,7 +136,7 @@ export interface OpenRehearsal {
 }
 
 /** Starts the simulator for a scenario and points the handlers at it. */
-export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOptions, 'template' | 'requestTimeoutMs'> = {}): Promise<OpenRehearsal> {
+export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOptions, 'template' | 'requestTimeoutMs' | 'trace'> = {}): Promise<OpenRehearsal> {
   const template = options.template ?? synthesizeForScenario(scenario);
   const uat = scenario.contactCenter.uatPhoneNumber?.number;
   const runbook = runbookFromTemplate(template, {
@@ -137,7 +155,15 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
   logger.setLogLevel(process.env.CONNECT_GOLIVE_HANDLER_LOGS === '1' ? 'DEBUG' : 'SILENT');
   // A Timeout fault holds its answer twice as long as the SDK waits: the SDK gives up first, as on a lost answer.
   const requestTimeoutMs = options.requestTimeoutMs ?? 1000;
-  const sim = await startSimulator(scenario, { startAt: REHEARSAL_START, timeoutDelayMs: 2 * requestTimeoutMs });
+  const trace = typeof options.trace === 'string' ? traceFile(options.trace) : undefined;
+  const onTrace = trace?.sink ?? (typeof options.trace === 'function' ? options.trace : undefined);
+  const dynamoTables = dynamoTablesOf(template);
+  const sim = await startSimulator(scenario, {
+    startAt: REHEARSAL_START,
+    timeoutDelayMs: 2 * requestTimeoutMs,
+    ...(onTrace ? { onTrace } : {}),
+    ...(dynamoTables ? { dynamoTables } : {}),
+  });
   const startedAt = sim.clock.now();
   useEndpoint(sim.endpoint, { requestTimeoutMs, onBackoff: (ms) => sim.clock.advance(ms / 1000) });
   // A wait moves the clock to its end time (not by its length): two handlers waiting side by side take as long
@@ -176,7 +202,10 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
       sim.executions.set(executionArn, { ...sim.executions.get(executionArn)!, status: result.status, stoppedAtMs: sim.clock.nowMillis() });
       return { result, executionArn, approver };
     },
-    close: () => sim.close(),
+    close: async () => {
+      await sim.close();
+      trace?.close();
+    },
   };
 }
 
@@ -186,7 +215,7 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
  */
 export async function executeOnce(
   scenario: Scenario,
-  options: Pick<RehearseOptions, 'template' | 'requestTimeoutMs'> & ExecuteOptions = {},
+  options: Pick<RehearseOptions, 'template' | 'requestTimeoutMs' | 'trace'> & ExecuteOptions = {},
 ): Promise<Awaited<ReturnType<OpenRehearsal['execute']>> & Pick<OpenRehearsal, 'sim' | 'startedAt'>> {
   const rehearsal = await openRehearsal(scenario, options);
   try {
@@ -235,6 +264,21 @@ export async function rehearseScenario(scenario: Scenario, options: RehearseOpti
   };
   (run as { evidence: EvidenceRecord }).evidence = evidenceOf(scenario, run, result, startedAt, sim.clock.now(), sim.clock.cutoverAt);
   return run;
+}
+
+/**
+ * The synthesized DynamoDB tables as the simulator creates them: named as the folded `Ref` names them (the
+ * logical id, or TableName when set), with their key schema (partition key first). Undefined without tables.
+ */
+export function dynamoTablesOf(template: Template): Record<string, string[]> | undefined {
+  const tables: Record<string, string[]> = {};
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::DynamoDB::Table') continue;
+    const keySchema = (resource.Properties?.KeySchema ?? []) as Array<{ AttributeName: string; KeyType: string }>;
+    const name = typeof resource.Properties?.TableName === 'string' ? resource.Properties.TableName : id;
+    tables[name] = [...keySchema].sort((a, b) => (a.KeyType === 'HASH' ? -1 : b.KeyType === 'HASH' ? 1 : 0)).map((k) => k.AttributeName);
+  }
+  return Object.keys(tables).length > 0 ? tables : undefined;
 }
 
 /** Answers a task token the way the scenario says the human does. */
@@ -390,8 +434,21 @@ export interface FileResult {
  * Rehearses scenario files one after another (each with a fresh simulator), printing progress through `print`
  * and writing an HTML report per scenario into `reportDir` when given.
  */
-export async function rehearseFiles(files: readonly string[], options: { reportDir?: string; print?: (line: string) => void } = {}): Promise<FileResult[]> {
+export async function rehearseFiles(
+  files: readonly string[],
+  options: { reportDir?: string; print?: (line: string) => void; trace?: string } = {},
+): Promise<FileResult[]> {
   const print = options.print ?? (() => undefined);
+  // One trace file for the whole series: the scenarios' requests follow each other in the order they ran.
+  const trace = options.trace !== undefined ? traceFile(options.trace) : undefined;
+  try {
+    return await rehearseEach(files, print, options.reportDir, trace?.sink);
+  } finally {
+    trace?.close();
+  }
+}
+
+async function rehearseEach(files: readonly string[], print: (line: string) => void, reportDir: string | undefined, trace: TraceSink | undefined): Promise<FileResult[]> {
   const results: FileResult[] = [];
   for (const file of files) {
     const scenario = loadScenario(file);
@@ -399,6 +456,7 @@ export async function rehearseFiles(files: readonly string[], options: { reportD
     const verdict: { value?: string } = {};
     const t0 = Date.now();
     const run = await rehearseScenario(scenario, {
+      ...(trace ? { trace } : {}),
       onStep: (step, event, clock) => {
         if (event !== 'exited') return;
         const line = progressLine(step, clock.startedAt, verdict);
@@ -406,7 +464,7 @@ export async function rehearseFiles(files: readonly string[], options: { reportD
       },
     });
     const wallMs = Date.now() - t0;
-    if (options.reportDir) writeReport(run, options.reportDir);
+    if (reportDir) writeReport(run, reportDir);
     print(`  = ${run.outcome}: ${run.reason}`);
     results.push({ file, run, wallMs });
   }
@@ -414,15 +472,15 @@ export async function rehearseFiles(files: readonly string[], options: { reportD
 }
 
 /** The CLI's `rehearse --scenario FILE`: one scenario (default: the healthy go-live). */
-export async function runRehearsal(options: { scenario?: string; report?: string; print?: (line: string) => void }): Promise<Omit<RehearsalRun, 'evidence'>> {
+export async function runRehearsal(options: { scenario?: string; report?: string; print?: (line: string) => void; trace?: string }): Promise<Omit<RehearsalRun, 'evidence'>> {
   const file = options.scenario ?? path.join(SCENARIOS_DIR, 'healthy-go-live.json');
-  const [{ run }] = await rehearseFiles([file], { reportDir: options.report, print: options.print });
+  const [{ run }] = await rehearseFiles([file], { reportDir: options.report, print: options.print, trace: options.trace });
   return withoutEvidence(run);
 }
 
 /** The CLI's `rehearse` without --scenario (`npm run rehearse`): every shipped scenario, then the summary. */
-export async function rehearseAll(options: { report?: string; print?: (line: string) => void; files?: readonly string[] }) {
-  const results = await rehearseFiles(options.files ?? shippedScenarios(), { reportDir: options.report, print: options.print });
+export async function rehearseAll(options: { report?: string; print?: (line: string) => void; files?: readonly string[]; trace?: string }) {
+  const results = await rehearseFiles(options.files ?? shippedScenarios(), { reportDir: options.report, print: options.print, trace: options.trace });
   const table = summaryTable(results.map(({ run, wallMs }) => ({
     scenario: run.scenario,
     outcome: run.outcome,

@@ -10,6 +10,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs
 import { z } from 'zod';
 import { MAX_WAVE_SIZE } from '../../lambda/core/batches';
 import { describeValue } from '../../lambda/core/text';
+import { DEFAULT_RATE_LIMITS } from './simulator/rate-limit';
 
 /** The operations the simulated endpoint answers: the only valid values of `faults[].api`. */
 export const SIMULATED_APIS = [
@@ -127,6 +128,11 @@ const contactCenterSchema = z.strictObject({
   phoneNumbers: z.array(phoneNumberSchema).min(1).max(MAX_WAVE_NUMBERS),
   /** The temporary number the service lines ran UAT against; DeployCheck verifies it exists. */
   uatPhoneNumber: uatPhoneNumberSchema.optional(),
+  /**
+   * Per API, the requests per second other callers in the account take from its shared quota (default 0 each);
+   * checked against the API's quota in {@link checkOtherCallers}.
+   */
+  otherCallersRequestsPerSecond: z.record(z.string(), nonNegative).default({}),
 });
 
 const approvalSchema = z.strictObject({
@@ -397,8 +403,31 @@ function crossCheck(s: Parsed): Problem | undefined {
     checkStaffing(cc.queues) ??
     checkFlowRefs(s) ??
     checkTimeline(s) ??
-    checkFaults(s.faults)
+    checkFaults(s.faults) ??
+    checkOtherCallers(cc.otherCallersRequestsPerSecond)
   );
+}
+
+/**
+ * Other callers can only take from an API that has a simulated quota, and at most all of it (quotas are per
+ * account and Region, shared with every caller).
+ * @see https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-service-limits.html
+ */
+function checkOtherCallers(rates: Readonly<Record<string, number>>): Problem | undefined {
+  for (const [api, rate] of Object.entries(rates)) {
+    const path = `scenario.contactCenter.otherCallersRequestsPerSecond.${api}`;
+    if (!(SIMULATED_APIS as readonly string[]).includes(api)) {
+      return { path, message: `unknown API ${JSON.stringify(api)}: must be one of the simulated APIs with a quota (${Object.keys(DEFAULT_RATE_LIMITS).join(', ')})` };
+    }
+    const limit = DEFAULT_RATE_LIMITS[api as SimulatedApi];
+    if (!limit) {
+      return { path, message: `${api} has no simulated quota: other callers apply to ${Object.keys(DEFAULT_RATE_LIMITS).join(', ')}` };
+    }
+    if (rate > limit.ratePerSecond) {
+      return { path, message: `must be ≤ the API's quota of ${limit.ratePerSecond} requests/s, got ${rate}` };
+    }
+  }
+  return undefined;
 }
 
 function duplicate(

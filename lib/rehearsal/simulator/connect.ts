@@ -4,7 +4,7 @@
  * @aws-sdk/client-connect operation schemas (`AssociatePhoneNumberContactFlow$` etc. in dist-cjs/index.js).
  */
 import type { SimulatedClock } from './clock';
-import { ApiError, type ErrorTable, required } from './errors';
+import { ApiError, ContactFlowNotPublishedError, type ErrorTable, required } from './errors';
 import type { MetricTimeline } from './metrics';
 import {
   type ParsedCall,
@@ -198,7 +198,7 @@ export class ConnectProtocol implements ProtocolModule {
   }
 
   error(err: ApiError, requestId: string): WireResponse {
-    const wire = ERRORS[err.kind];
+    const wire = err.code ? { status: ERRORS[err.kind].status, code: err.code } : ERRORS[err.kind];
     return jsonResponse(wire.status, 'application/json', requestId, { Message: err.message, ...err.extra }, {
       headers: { 'x-amzn-errortype': wire.code },
       errorCode: wire.code,
@@ -256,6 +256,10 @@ export class ConnectProtocol implements ProtocolModule {
   private describeContactFlow(i: Input): unknown {
     this.instance(str(i, 'InstanceId'));
     const flow = this.flow(str(i, 'ContactFlowId'));
+    // A scenario flow with `published: false` was never published (SAVED only): AWS answers an error, not a status.
+    if (flow.status !== 'PUBLISHED') {
+      throw new ContactFlowNotPublishedError(flow.id);
+    }
     return {
       ContactFlow: {
         Arn: flow.arn,
@@ -490,7 +494,15 @@ export class ConnectProtocol implements ProtocolModule {
     };
   }
 
-  /** Historical metrics over [StartTime, EndTime] from the timeline (see metrics.ts for the model). */
+  /**
+   * Historical metrics over [StartTime, EndTime] from the timeline (see metrics.ts for the model). The time rules
+   * are GetMetricDataV2's (InvalidParameterException, HTTP 400): StartTime before EndTime; EndTime not later than
+   * now ("It cannot be later than the current timestamp" — no clock skew is tolerated here, the stricter reading);
+   * StartTime within the last 3 months (calendar months, the stricter reading of "available for 3 months"); the
+   * range less than 3 days for FIFTEEN_MIN / THIRTY_MIN / HOUR and less than 35 days for DAY / WEEK / TOTAL.
+   * @see https://docs.aws.amazon.com/connect/latest/APIReference/API_GetMetricDataV2.html
+   * @see https://docs.aws.amazon.com/connect/latest/APIReference/API_IntervalDetails.html
+   */
   private getMetricDataV2(i: Input): unknown {
     const resourceArn = str(i, 'ResourceArn');
     required(resourceArn, 'ResourceArn');
@@ -507,10 +519,12 @@ export class ConnectProtocol implements ProtocolModule {
     if (!(start < end)) {
       throw new ApiError('InvalidParameter', 'StartTime must be before EndTime');
     }
-    if (end > now + CLOCK_SKEW_MS) {
+    if (end > now) {
       throw new ApiError('InvalidParameter', 'EndTime cannot be later than the current time');
     }
-    if (start < now - 93 * DAY_MS) {
+    const threeMonthsAgo = new Date(now);
+    threeMonthsAgo.setUTCMonth(threeMonthsAgo.getUTCMonth() - 3);
+    if (start < threeMonthsAgo.getTime()) {
       throw new ApiError('InvalidParameter', 'StartTime cannot be more than 3 months ago');
     }
     const period = obj(i, 'Interval')?.IntervalPeriod ?? 'TOTAL';
@@ -525,6 +539,17 @@ export class ConnectProtocol implements ProtocolModule {
 
     const filters = list(i, 'Filters');
     required(filters, 'Filters');
+    // FilterV2: 1 to 5 filter keys, each with 1 to 100 values.
+    // @see https://docs.aws.amazon.com/connect/latest/APIReference/API_FilterV2.html
+    if (filters!.length < 1 || filters!.length > 5) {
+      throw new ApiError('InvalidParameter', `Filters must have 1 to 5 filter keys, got ${filters!.length}`);
+    }
+    for (const f of filters!) {
+      const values = list((f ?? {}) as Record<string, unknown>, 'FilterValues') ?? [];
+      if (values.length < 1 || values.length > 100) {
+        throw new ApiError('InvalidParameter', `FilterValues must list 1 to 100 values, got ${values.length}`);
+      }
+    }
     let queueRefs: unknown[] | undefined;
     let voice = true;
     for (const f of filters!) {
@@ -585,8 +610,11 @@ export class ConnectProtocol implements ProtocolModule {
     if (!queueRefs || queueRefs.length === 0) {
       throw new ApiError('InvalidParameter', `Filters must include ${queueFilter} (the simulator has no routing profile or agent filters)`);
     }
+    // Both metric APIs take at most 100 queues per request (Filters.Queues; FilterV2 FilterValues).
+    // @see https://docs.aws.amazon.com/connect/latest/APIReference/API_Filters.html
+    // @see https://docs.aws.amazon.com/connect/latest/APIReference/API_FilterV2.html
     if (queueRefs.length > 100) {
-      throw new ApiError('InvalidParameter', `${queueFilter} accepts at most 100 queues`);
+      throw new ApiError('InvalidParameter', `${queueFilter} accepts at most 100 queues, got ${queueRefs.length}`);
     }
     const queues = queueRefs.map((ref) => this.queue(typeof ref === 'string' ? ref : undefined, queueFilter));
     const metrics = list(i, metricsMember);
@@ -627,8 +655,6 @@ export class ConnectProtocol implements ProtocolModule {
 }
 
 const DAY_MS = 86_400_000;
-/** GetMetricDataV2 rejects an EndTime in the future; a minute of skew between caller and service is tolerated. */
-const CLOCK_SKEW_MS = 60_000;
 const INTERVAL_MS: Readonly<Record<string, number>> = {
   TOTAL: 0,
   FIFTEEN_MIN: 15 * 60_000,

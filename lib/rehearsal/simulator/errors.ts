@@ -21,9 +21,28 @@ export class ApiError extends Error {
     message: string,
     /** Extra members of the error body (e.g. DynamoDB's `Item` on a failed condition). */
     public readonly extra: Readonly<Record<string, unknown>> = {},
+    /**
+     * The service's own error code when it is not the kind's generic one: the kind still gives the HTTP status
+     * (and the answer of a protocol that has no such code), the code is what the SDK matches on.
+     */
+    public readonly code?: string,
   ) {
     super(message);
     this.name = 'ApiError';
+  }
+}
+
+/**
+ * DescribeContactFlow on a flow that has never been published: Amazon Connect answers HTTP 404
+ * `ContactFlowNotPublishedException` (body `{ Message }`) rather than a `SAVED` status. A flow published once and
+ * saved again afterwards still describes as its PUBLISHED version (`$SAVED` must be asked for explicitly).
+ * @see https://docs.aws.amazon.com/connect/latest/APIReference/API_DescribeContactFlow.html
+ * @see https://docs.aws.amazon.com/botocore/latest/reference/services/connect/client/exceptions/ContactFlowNotPublishedException.html
+ */
+export class ContactFlowNotPublishedError extends ApiError {
+  constructor(flowId: string) {
+    super('NotFound', `The flow ${flowId} has not been published.`, {}, 'ContactFlowNotPublishedException');
+    this.name = 'ContactFlowNotPublishedError';
   }
 }
 

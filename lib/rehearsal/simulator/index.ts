@@ -17,4 +17,4 @@ export { DEFAULT_RATE_LIMITS, type RateLimit } from './rate-limit';
 export type { SnsMessage } from './sns';
 export type { AttributeValue, Item } from './dynamodb';
 export type { ContactCenterState, SimFlow, SimPhoneNumber, SimQueue } from './state';
-export { type CallRecord, type Simulator, type SimulatorOptions, type WriteCall, startSimulator } from './server';
+export { type CallRecord, type Simulator, type SimulatorOptions, type TraceRecord, type WriteCall, startSimulator } from './server';

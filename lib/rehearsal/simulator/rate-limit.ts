@@ -37,10 +37,34 @@ interface Bucket {
   lastMs: number;
 }
 
+/**
+ * Amazon Connect's API quotas are per account and per Region, shared by every caller of the API in that account
+ * (other tools, other teams' scripts, the admin website's own calls), so a go-live never has a whole bucket to
+ * itself. Other callers take `otherCallers[api]` tokens per second of the simulated clock from the same bucket: in
+ * steady state the bucket refills for us at `ratePerSecond − otherCallers[api]`, up to the same burst.
+ * @see https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-service-limits.html
+ */
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
-  constructor(private readonly limits: Readonly<Partial<Record<string, RateLimit>>>) {}
+  constructor(
+    private readonly limits: Readonly<Partial<Record<string, RateLimit>>>,
+    private readonly otherCallers: Readonly<Partial<Record<string, number>>> = {},
+  ) {
+    for (const [api, rate] of Object.entries(otherCallers)) {
+      const limit = limits[api];
+      if (rate === undefined || rate === 0 || !limit) continue;
+      if (!(rate >= 0) || rate > limit.ratePerSecond) {
+        throw new Error(`other callers' rate for ${api} must be between 0 and ${limit.ratePerSecond} requests/s, got ${rate}`);
+      }
+    }
+  }
+
+  /** Requests per second of `api`'s quota left to us once other callers have taken theirs. */
+  ourRatePerSecond(api: string): number | undefined {
+    const limit = this.limits[api];
+    return limit ? limit.ratePerSecond - (this.otherCallers[api] ?? 0) : undefined;
+  }
 
   /** Takes a token for `api` at `nowMs`; false when the bucket is empty (the call is throttled). */
   tryAcquire(api: string, nowMs: number): boolean {
@@ -55,7 +79,7 @@ export class RateLimiter {
     }
     // A clock set backwards refills nothing rather than draining the bucket.
     const elapsedSeconds = Math.max(0, nowMs - bucket.lastMs) / 1000;
-    bucket.tokens = Math.min(limit.burst, bucket.tokens + elapsedSeconds * limit.ratePerSecond);
+    bucket.tokens = Math.min(limit.burst, bucket.tokens + elapsedSeconds * this.ourRatePerSecond(api)!);
     bucket.lastMs = Math.max(bucket.lastMs, nowMs);
     if (bucket.tokens < 1) {
       return false;

@@ -16,7 +16,7 @@ import type { FaultError, Scenario } from '../scenario';
 import { SimulatedClock } from './clock';
 import { CloudWatchProtocol } from './cloudwatch';
 import { CONNECT_WRITE_OPERATIONS, ConnectProtocol } from './connect';
-import { DynamoProtocol, type Item } from './dynamodb';
+import { DynamoBackend, type Item } from './dynamodb';
 import { ApiError, faultError } from './errors';
 import { FaultInjector } from './faults';
 import { MetricTimeline } from './metrics';
@@ -81,6 +81,33 @@ export interface SimulatorOptions {
    * @default - any table, keyed by `pk`
    */
   readonly dynamoTables?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Called once per request with the request as it reached the simulator and the status answered (`rehearse
+   * --trace`).
+   * @default - no trace
+   */
+  readonly onTrace?: (record: TraceRecord) => void;
+}
+
+/**
+ * One HTTP request as it reached the simulator and the status it was answered (contract: the lines of
+ * `rehearse --trace FILE`, DESIGN.md). Anyone can check these against AWS's published API models.
+ */
+export interface TraceRecord {
+  readonly service: ServiceName | 'unknown';
+  /** The API operation, or the X-Amz-Target / `Unknown` when the request named none the simulator knows. */
+  readonly operation: string;
+  readonly method: string;
+  /** Path without the query string, still percent-encoded, as sent. */
+  readonly path: string;
+  /** The query string as sent, without the `?` ('' when none). */
+  readonly query: string;
+  /** Header names lower-cased (as Node reads them), values as sent. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The body as sent (UTF-8). */
+  readonly body: string;
+  /** HTTP status answered; null when the connection was dropped (a Crash fault). */
+  readonly status: number | null;
 }
 
 /** One request as the simulator saw it. */
@@ -157,15 +184,18 @@ class SimulatorServer implements Simulator {
   private readonly connect: ConnectProtocol;
   private readonly cloudwatch: CloudWatchProtocol;
   private readonly sns: SnsProtocol;
-  private readonly dynamo: DynamoProtocol;
+  private readonly dynamo: DynamoBackend;
   private readonly stepfunctions = new StepFunctionsProtocol();
   readonly executions = this.stepfunctions.executions;
   private readonly faults: FaultInjector;
   private readonly limiter: RateLimiter;
   private readonly callCounts = new Map<string, number>();
+  /** Requests received; numbers them in arrival order (a DynamoDB answer may be logged after a later request's). */
+  private seq = 0;
   private readonly held = new Set<NodeJS.Timeout>();
   private readonly latencySeconds: number;
   private readonly timeoutDelayMs: number;
+  private readonly onTrace?: (record: TraceRecord) => void;
 
   constructor(scenario: Scenario, options: SimulatorOptions) {
     this.clock = options.clock ?? new SimulatedClock(options.startAt);
@@ -173,6 +203,7 @@ class SimulatorServer implements Simulator {
     this.metrics = new MetricTimeline(scenario.timeline, this.state.queues, this.clock);
     this.latencySeconds = (options.latencyMs ?? 50) / 1000;
     this.timeoutDelayMs = options.timeoutDelayMs ?? 2000;
+    this.onTrace = options.onTrace;
     if (this.latencySeconds < 0 || this.timeoutDelayMs < 0) {
       throw new Error('latencyMs and timeoutDelayMs must be ≥ 0');
     }
@@ -189,16 +220,20 @@ class SimulatorServer implements Simulator {
       zeroFill: options.cloudWatchZeroFill ?? false,
     });
     this.sns = new SnsProtocol({ clock: this.clock, messages: this.snsMessages, topics: options.snsTopics });
-    this.dynamo = new DynamoProtocol({ tables: options.dynamoTables });
+    this.dynamo = new DynamoBackend({ tables: options.dynamoTables });
     this.faults = new FaultInjector(scenario.faults, this.clock);
-    this.limiter = new RateLimiter(options.rateLimits === false ? {} : { ...DEFAULT_RATE_LIMITS, ...options.rateLimits });
+    this.limiter = new RateLimiter(
+      options.rateLimits === false ? {} : { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
+      scenario.contactCenter.otherCallersRequestsPerSecond,
+    );
     this.server = createServer((req, res) => this.receive(req, res));
     // The SDK keeps connections alive; nothing here should hold the process open.
     this.server.keepAliveTimeout = 5_000;
   }
 
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
+  async listen(): Promise<void> {
+    await this.dynamo.listen();
+    await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(0, '127.0.0.1', () => {
         const { port } = this.server.address() as AddressInfo;
@@ -220,13 +255,14 @@ class SimulatorServer implements Simulator {
     return this.dynamo.items(table);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     for (const t of this.held) clearTimeout(t);
     this.held.clear();
-    return new Promise((resolve) => {
+    await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+    await this.dynamo.close();
   }
 
   private receive(req: IncomingMessage, res: ServerResponse): void {
@@ -235,31 +271,30 @@ class SimulatorServer implements Simulator {
     req.on('error', () => undefined);
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      this.dispatch(
-        { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') },
-        req,
-        res,
-      );
+      const sreq: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      this.dispatch(sreq, req, res, url.search.replace(/^\?/, ''));
     });
   }
 
-  private route(req: SimRequest): ProtocolModule | undefined {
+  private route(req: SimRequest): ProtocolModule | DynamoBackend | undefined {
     if (CloudWatchProtocol.accepts(req)) return this.cloudwatch;
-    if (DynamoProtocol.accepts(req)) return this.dynamo;
+    if (DynamoBackend.accepts(req)) return this.dynamo;
     if (StepFunctionsProtocol.accepts(req)) return this.stepfunctions;
     if (req.headers['x-amz-target'] !== undefined) return undefined;
     if (SnsProtocol.accepts(req)) return this.sns;
     return this.connect;
   }
 
-  private dispatch(sreq: SimRequest, req: IncomingMessage, res: ServerResponse): void {
-    const seq = this.callLog.length + 1;
+  private dispatch(sreq: SimRequest, req: IncomingMessage, res: ServerResponse, rawQuery: string): void {
+    // Every request is logged exactly once, so its trace line is written there.
+    const log = (record: CallRecord) => this.log(record, sreq, rawQuery);
+    const seq = ++this.seq;
     const requestId = randomUUID();
     const at = this.clock.now().toISOString();
     const module = this.route(sreq);
     if (!module) {
       const target = String(sreq.headers['x-amz-target']);
-      this.log({ seq, at, service: 'unknown', operation: target, params: {}, status: 400, error: 'UnknownOperationException' });
+      log({ seq, at, service: 'unknown', operation: target, params: {}, status: 400, error: 'UnknownOperationException' });
       this.send(
         res,
         jsonResponse(400, AWS_JSON_1_0, requestId, {
@@ -275,7 +310,7 @@ class SimulatorServer implements Simulator {
       call = module.parse(sreq);
     } catch (err) {
       const wire = module.error(asApiError(err), requestId);
-      this.log({ seq, at, service: module.service, operation: 'Unknown', params: {}, status: wire.status, error: wire.errorCode, message: (err as Error).message });
+      log({ seq, at, service: module.service, operation: 'Unknown', params: {}, status: wire.status, error: wire.errorCode, message: (err as Error).message });
       this.send(res, wire);
       return;
     }
@@ -286,33 +321,51 @@ class SimulatorServer implements Simulator {
     const base = { seq, at, service: module.service, operation: call.operation, params: summarize(call.input) };
 
     if (fault === 'Crash') {
-      this.log({ ...base, status: null, fault });
+      log({ ...base, status: null, fault });
       this.recordWrite(call, at, 'connection dropped', fault);
       this.advance();
       req.socket.destroy();
       return;
     }
 
-    let wire: WireResponse;
-    let message: string | undefined;
+    let answered: Answer | Promise<Answer>;
     if (fault !== undefined && fault !== 'Timeout' && fault !== 'EmptyResult') {
       const err = faultError(fault, call.operation);
-      wire = module.error(err, requestId);
-      message = err.message;
+      answered = { wire: module.error(err, requestId), message: err.message };
     } else if (!this.limiter.tryAcquire(call.operation, this.clock.nowMillis())) {
-      message = 'Rate exceeded';
-      wire = module.error(new ApiError('Throttling', message), requestId);
+      answered = { wire: module.error(new ApiError('Throttling', 'Rate exceeded'), requestId), message: 'Rate exceeded' };
+    } else if (module instanceof DynamoBackend) {
+      // dynalite runs the operation; its answer goes back as it came.
+      answered = module.forward(sreq, call).then(
+        (wire) => ({ wire, message: wire.status === 200 ? undefined : messageOf(wire.body) }),
+        (err: unknown) => {
+          const e = asApiError(err);
+          return { wire: module.error(e, requestId), message: e.message };
+        },
+      );
     } else {
       try {
         const output = module.handle(call);
-        wire = module.ok(call, fault === 'EmptyResult' ? emptied(module, call, output) : output, requestId);
+        answered = { wire: module.ok(call, fault === 'EmptyResult' ? emptied(module, call, output) : output, requestId) };
       } catch (err) {
         const e = asApiError(err);
-        message = e.message;
-        wire = module.error(e, requestId);
+        answered = { wire: module.error(e, requestId), message: e.message };
       }
     }
-    this.log({ ...base, status: wire.status, ...(wire.errorCode ? { error: wire.errorCode, message } : {}), ...(fault ? { fault } : {}) });
+    if (answered instanceof Promise) {
+      void answered.then((a) => this.finish(a, { base, call, at, fault, res, log }));
+    } else {
+      this.finish(answered, { base, call, at, fault, res, log });
+    }
+  }
+
+  /** Logs, records and sends an answer (held back for a Timeout fault). */
+  private finish(
+    { wire, message }: Answer,
+    ctx: { base: Omit<CallRecord, 'status'>; call: ParsedCall; at: string; fault: FaultError | undefined; res: ServerResponse; log: (r: CallRecord) => void },
+  ): void {
+    const { base, call, at, fault, res, log } = ctx;
+    log({ ...base, status: wire.status, ...(wire.errorCode ? { error: wire.errorCode, message } : {}), ...(fault ? { fault } : {}) });
     this.recordWrite(call, at, wire.status === 200 ? undefined : (wire.errorCode ?? String(wire.status)), fault);
     this.advance();
 
@@ -346,8 +399,20 @@ class SimulatorServer implements Simulator {
     });
   }
 
-  private log(record: CallRecord): void {
+  private log(record: CallRecord, sreq: SimRequest, rawQuery: string): void {
     this.callLog.push(record);
+    if (this.onTrace) {
+      this.onTrace({
+        service: record.service,
+        operation: record.operation,
+        method: sreq.method,
+        path: sreq.path,
+        query: rawQuery,
+        headers: { ...sreq.headers },
+        body: sreq.body,
+        status: record.status,
+      });
+    }
   }
 
   private advance(): void {
@@ -365,6 +430,23 @@ class SimulatorServer implements Simulator {
 function emptied(module: ProtocolModule, call: ParsedCall, output: unknown): unknown {
   if (!module.empty) throw new Error(`EmptyResult does not apply to ${call.operation}`);
   return module.empty(call, output);
+}
+
+/** One answer of the simulator, with the error message for the call log. */
+interface Answer {
+  readonly wire: WireResponse;
+  readonly message?: string;
+}
+
+/** The `message` of a JSON error body (DynamoDB spells it `message`, some services `Message`). */
+function messageOf(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown; Message?: unknown };
+    const m = parsed.message ?? parsed.Message;
+    return typeof m === 'string' ? m : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function asApiError(err: unknown): ApiError {

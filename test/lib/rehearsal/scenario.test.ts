@@ -42,6 +42,14 @@ describe('parseScenario', () => {
     expect(s.timeline).toEqual([]);
     expect(s.faults).toEqual([]);
     expect(s.expect).toBeUndefined();
+    expect(s.contactCenter.otherCallersRequestsPerSecond).toEqual({});
+  });
+
+  test('accepts other callers on APIs with a quota, up to the quota', () => {
+    const s = minimal();
+    s.contactCenter.otherCallersRequestsPerSecond = { AssociatePhoneNumberContactFlow: 2, GetMetricDataV2: 9.5 };
+
+    expect(parseScenario(s).contactCenter.otherCallersRequestsPerSecond).toEqual({ AssociatePhoneNumberContactFlow: 2, GetMetricDataV2: 9.5 });
   });
 
   test('a fault without a trigger fires on the first call, with times 1', () => {
@@ -156,6 +164,31 @@ describe('parseScenario', () => {
       'an empty flow list',
       (s: any) => (s.contactCenter.flows = []),
       'scenario.contactCenter.flows: must list at least 1 item(s)',
+    ],
+    [
+      'other callers on an unknown API',
+      (s: any) => (s.contactCenter.otherCallersRequestsPerSecond = { AssociatePhoneNumber: 1 }),
+      /^scenario\.contactCenter\.otherCallersRequestsPerSecond\.AssociatePhoneNumber: unknown API "AssociatePhoneNumber": must be one of the simulated APIs with a quota \(AssociatePhoneNumberContactFlow, /,
+    ],
+    [
+      'other callers on an API without a simulated quota',
+      (s: any) => (s.contactCenter.otherCallersRequestsPerSecond = { Publish: 1 }),
+      /^scenario\.contactCenter\.otherCallersRequestsPerSecond\.Publish: Publish has no simulated quota/,
+    ],
+    [
+      'a negative rate of other callers',
+      (s: any) => (s.contactCenter.otherCallersRequestsPerSecond = { DescribeInstance: -0.5 }),
+      'scenario.contactCenter.otherCallersRequestsPerSecond.DescribeInstance: must be ≥ 0, got -0.5',
+    ],
+    [
+      'other callers above the API\'s own rate',
+      (s: any) => (s.contactCenter.otherCallersRequestsPerSecond = { AssociatePhoneNumberContactFlow: 2.5 }),
+      'scenario.contactCenter.otherCallersRequestsPerSecond.AssociatePhoneNumberContactFlow: must be ≤ the API\'s quota of 2 requests/s, got 2.5',
+    ],
+    [
+      'a rate that is not a number',
+      (s: any) => (s.contactCenter.otherCallersRequestsPerSecond = { GetCurrentMetricData: '3' }),
+      'scenario.contactCenter.otherCallersRequestsPerSecond.GetCurrentMetricData: must be a number, got "3"',
     ],
   ])('rejects %s', (_what, mutate, expected) => {
     const s = minimal();

@@ -5,6 +5,7 @@ import {
   AssociatePhoneNumberContactFlowCommand,
   BatchGetFlowAssociationCommand,
   ConnectClient,
+  ContactFlowNotPublishedException,
   DescribeContactFlowCommand,
   DescribeInstanceCommand,
   DescribePhoneNumberCommand,
@@ -101,14 +102,26 @@ describe('Amazon Connect reads', () => {
 
   test('lists and describes flows with their status and state', async () => {
     const list = await connect.send(new ListContactFlowsCommand({ InstanceId: INSTANCE_ID, ContactFlowTypes: ['CONTACT_FLOW'] }));
-    const draft = await connect.send(new DescribeContactFlowCommand({ InstanceId: INSTANCE_ID, ContactFlowId: flowIdFor('Draft') }));
+    const main = await connect.send(new DescribeContactFlowCommand({ InstanceId: INSTANCE_ID, ContactFlowId: MAIN }));
 
     expect(list.ContactFlowSummaryList?.map((f) => [f.Name, f.Id, f.ContactFlowStatus, f.ContactFlowState])).toEqual([
       ['Main', MAIN, 'PUBLISHED', 'ACTIVE'],
       ['LegacyBridge', LEGACY, 'PUBLISHED', 'ACTIVE'],
       ['Draft', flowIdFor('Draft'), 'SAVED', 'ACTIVE'],
     ]);
-    expect(draft.ContactFlow).toMatchObject({ Name: 'Draft', Arn: flowArn('Draft'), Status: 'SAVED', State: 'ACTIVE' });
+    expect(main.ContactFlow).toMatchObject({ Name: 'Main', Arn: flowArn('Main'), Status: 'PUBLISHED', State: 'ACTIVE' });
+  });
+
+  test('rejects describing a never-published flow with ContactFlowNotPublishedException (404), not a SAVED status', async () => {
+    const call = connect.send(new DescribeContactFlowCommand({ InstanceId: INSTANCE_ID, ContactFlowId: flowIdFor('Draft') }));
+
+    await expect(call).rejects.toThrow(ContactFlowNotPublishedException);
+    await expect(call).rejects.toMatchObject({
+      name: 'ContactFlowNotPublishedException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 404 },
+      message: `The flow ${flowIdFor('Draft')} has not been published.`,
+    });
   });
 
   test('rejects an unknown flow id with ResourceNotFoundException', async () => {

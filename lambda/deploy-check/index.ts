@@ -82,7 +82,7 @@ export async function handler(event: unknown): Promise<ReadinessState> {
 
   // A number is not ready when a number check fails or when it could not be resolved (its target flow is missing).
   const failedChecks = new Set(assessed.items.filter((i) => !i.ok && isNumberCheck(i.check)).map((i) => i.subject));
-  const failingInBatch = new Set(found.filter((f) => f.number === null || f.flow === null || failedChecks.has(f.entry.phoneNumber)).map((f) => f.entry.phoneNumber));
+  const failingInBatch = new Set(found.filter((f) => !f.number || !f.flow || failedChecks.has(f.entry.phoneNumber)).map((f) => f.entry.phoneNumber));
   const counts = {
     total: wave.length,
     resolved: (previous?.numberCounts.resolved ?? 0) + assessed.numbers.length,

@@ -17,6 +17,7 @@ import {
 import { FLOW_NEVER_PUBLISHED } from '../core/readiness';
 import { flowIdOf } from '../core/rollback';
 import { connect } from './clients';
+import { sleep } from './clock';
 import { mapLimit } from './concurrency';
 
 export interface FlowRef { readonly id: string; readonly arn: string; readonly name: string }
@@ -160,15 +161,33 @@ export async function associateAll(
   concurrency: number,
 ): Promise<AssociationResult[]> {
   return mapLimit(moves, concurrency, async (m): Promise<AssociationResult> => {
-    try {
-      if (m.flowId === null) {
-        await connect.send(new DisassociatePhoneNumberContactFlowCommand({ InstanceId: instanceId, PhoneNumberId: m.phoneNumberId }));
-      } else {
-        await connect.send(new AssociatePhoneNumberContactFlowCommand({ InstanceId: instanceId, PhoneNumberId: m.phoneNumberId, ContactFlowId: m.flowId }));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (m.flowId === null) {
+          await connect.send(new DisassociatePhoneNumberContactFlowCommand({ InstanceId: instanceId, PhoneNumberId: m.phoneNumberId }));
+        } else {
+          await connect.send(new AssociatePhoneNumberContactFlowCommand({ InstanceId: instanceId, PhoneNumberId: m.phoneNumberId, ContactFlowId: m.flowId }));
+        }
+        return { ...m, ok: true };
+      } catch (error) {
+        // The quota is per account and Region, shared with every other caller: our own pacing cannot prevent a
+        // throttle, and the SDK's retries (100 ms, 200 ms) end before a token comes back. Back off longer.
+        if (THROTTLING.has((error as Error).name) && attempt < THROTTLE_ATTEMPTS) {
+          await sleep(Math.min(THROTTLE_MAX_BACKOFF_MS, THROTTLE_BASE_BACKOFF_MS * 2 ** (attempt - 1)));
+          continue;
+        }
+        return { ...m, ok: false, error: `${(error as Error).name}: ${(error as Error).message}` };
       }
-      return { ...m, ok: true };
-    } catch (error) {
-      return { ...m, ok: false, error: `${(error as Error).name}: ${(error as Error).message}` };
     }
   });
 }
+
+/**
+ * Throttled association calls are tried again after 1, 2, 4, 8 and 8 s (about 23 s of waiting at most, within a
+ * batch's budget), each after the SDK's own retries.
+ * @see https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-service-limits.html (per-account quotas)
+ */
+const THROTTLING: ReadonlySet<string> = new Set(['ThrottlingException', 'TooManyRequestsException']);
+const THROTTLE_ATTEMPTS = 6;
+const THROTTLE_BASE_BACKOFF_MS = 1000;
+const THROTTLE_MAX_BACKOFF_MS = 8000;

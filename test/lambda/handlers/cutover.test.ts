@@ -145,13 +145,26 @@ describe('cutover handler (repoint)', () => {
       name: 'CutoverError',
       message: '1 number(s) of batch 1 of 1 not on their target flow after cutover: pn-2 is on flow flow-legacy, expected flow flow-billing',
     });
-    // Every number was still attempted: a partial failure does not stop the others.
-    expect(connect).toHaveReceivedCommandTimes(AssociatePhoneNumberContactFlowCommand, 3);
+    // Every number was still attempted (a partial failure does not stop the others); the throttled one six times.
+    expect(connect).toHaveReceivedCommandTimes(AssociatePhoneNumberContactFlowCommand, 2 + 6);
     expect(published(sns).map((p) => p.message.status)).toEqual(['FAILED']);
     expect(published(sns)[0].message).toMatchObject({
       summary: 'batch 1 of 1: 1 number(s) not on their target flow',
       detail: { failed: [{ phoneNumber: '+18005550102', error: 'ThrottlingException: Rate exceeded' }] },
     });
+  });
+
+  it('backs off and tries a throttled association again (the quota is shared with other callers): the batch converges', async () => {
+    givenAssociations(connect, BEFORE_CUTOVER, ON_TARGET);
+    connect.on(AssociatePhoneNumberContactFlowCommand, { PhoneNumberId: 'pn-2' })
+      .rejectsOnce(awsError('ThrottlingException', 'Rate exceeded'))
+      .rejectsOnce(awsError('ThrottlingException', 'Rate exceeded'))
+      .resolves({});
+
+    const record = await handler(state());
+
+    expect(record.moved).toBe(3);
+    expect(connect.commandCalls(AssociatePhoneNumberContactFlowCommand, { PhoneNumberId: 'pn-2' })).toHaveLength(3);
   });
 
   it('throws CutoverError when the read-back disagrees although every call succeeded', async () => {

@@ -497,10 +497,8 @@ describe('deploy-check handler (batches)', () => {
 });
 
 describe('deploy-check handler (numbers-ready summary)', () => {
-  // Bug (reported, not fixed here): lambda/deploy-check/index.ts finish() writes `${total - failing} of ${total}`,
-  // where `failing` counts only number-found/claimed/on-instance failures. A number whose target flow is not found
-  // passes those checks but is not resolved (no snapshot entry), so the item says "3 of 3 number(s) ready" while
-  // it is ok: false. Expected: the detail counts such a number as not ready ("2 of 3").
+  // A number whose target flow is not found passes the number checks but is not resolved (no snapshot entry): it
+  // is not ready.
   it('does not count a number whose target flow is missing as ready', async () => {
     const plan = [PLAN[0], PLAN[1], { phoneNumber: PLAN[2].phoneNumber, targetFlow: 'No Such Flow' }];
 

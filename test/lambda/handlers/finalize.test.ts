@@ -33,12 +33,14 @@ describe('finalize handler', () => {
       reason: `verification passed: ${LIVE_REASON}`,
       changeId: CHANGE_ID,
       finalAssociations: { '+18005550100': FLOWS.main.id, '+18005550101': FLOWS.main.id, '+18005550102': FLOWS.billing.id },
+      // The rollback snapshot of each number, for the evidence report of a small wave.
+      snapshot: { '+18005550100': FLOWS.legacy.id, '+18005550101': null, '+18005550102': FLOWS.legacy.id },
       finalFlows: { [FLOWS.main.id]: 2, [FLOWS.billing.id]: 1 },
       breachAtSeconds: null,
       approver: 'cab-chair',
     });
-    // The Fail states' Cause: the same summary as JSON, without the per-number map.
-    const { finalAssociations: _perNumber, ...withoutMap } = summary;
+    // The Fail states' Cause: the same summary as JSON, without the per-number maps.
+    const { finalAssociations: _perNumber, snapshot: _snapshot, ...withoutMap } = summary;
     expect(JSON.parse(cause)).toEqual(withoutMap);
     expect(snapshotReads(dynamodb)).toEqual([`SNAPSHOT#${EXECUTION_ARN}#0`]);
   });
@@ -120,11 +122,12 @@ describe('finalize handler', () => {
       reason: 'aborted before any change: InputValidationError: changeId: is required',
       changeId: null,
       finalAssociations: {},
+      snapshot: {},
       finalFlows: {},
       breachAtSeconds: null,
       approver: null,
     });
-    const { finalAssociations: _perNumber, ...withoutMap } = summary;
+    const { finalAssociations: _perNumber, snapshot: _snapshot, ...withoutMap } = summary;
     expect(JSON.parse(cause)).toEqual(withoutMap);
     expect(snapshotReads(dynamodb)).toEqual([]);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { Subject: '[go-live] Finalize: ABORTED' });

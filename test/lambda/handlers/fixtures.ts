@@ -232,7 +232,7 @@ export function givenAssociations(connect: AwsClientStub<ConnectClient>, ...answ
 
 /**
  * A stateful Connect for association calls: BatchGetFlowAssociation answers from `flows` (phoneNumberId → flow id),
- * Associate/Disassociate change it, except for the ids in `failing` (they reject with ThrottlingException and stay
+ * Associate/Disassociate change it, except for the ids in `failing` (they reject with InternalServiceException and stay
  * put). `moves` counts the association calls per number, to prove no number is moved twice.
  */
 export function associationWorld(connect: AwsClientStub<ConnectClient>, initial: Record<string, string | null>) {
@@ -240,7 +240,7 @@ export function associationWorld(connect: AwsClientStub<ConnectClient>, initial:
   const idOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
   const move = (id: string, flowId: string | null) => {
     world.moves[id] = (world.moves[id] ?? 0) + 1;
-    if (world.failing.has(id)) throw awsError('ThrottlingException', 'Rate exceeded');
+    if (world.failing.has(id)) throw awsError('InternalServiceException', 'Request processing failed');
     world.flows[id] = flowId;
     return {};
   };

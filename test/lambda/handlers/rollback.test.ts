@@ -91,6 +91,7 @@ describe('rollback handler (repoint)', () => {
       completedAt: NOW.toISOString(),
       cursor: DONE,
       restored: 2,
+      alreadyOnSnapshot: 1,
       afterRollback: expect.objectContaining({ elapsedSeconds: 300, contactsInQueue: 0, agentsAvailable: 4, contactsSinceCutover: 7, contactFlowErrors: 0, errors: [] }),
     });
     // The recovery sample watches no flow: the target flows are no longer in use.
@@ -249,7 +250,7 @@ describe('rollback handler (batches)', () => {
 
     expect(snapshotReads(dynamodb)).toEqual([`SNAPSHOT#${EXECUTION_ARN}#1`]);
     expect(Object.keys(world.moves).sort()).toEqual(BATCHES[1].map((n) => n.phoneNumberId).sort());
-    expect(record).toEqual({ startedAt: previous.startedAt, cursor: { nextBatch: 2, batches: 3, total: 250, done: false }, restored: 200 });
+    expect(record).toEqual({ startedAt: previous.startedAt, cursor: { nextBatch: 2, batches: 3, total: 250, done: false }, restored: 200, alreadyOnSnapshot: 0 });
     expect(connect).not.toHaveReceivedCommand(GetCurrentMetricDataCommand);
     expect(cloudwatch).not.toHaveReceivedAnyCommand();
     expect(published(sns).map((p) => [p.message.status, p.message.summary])).toEqual([['IN_PROGRESS', 'batch 2 of 3: 200 number(s) restored so far']]);
@@ -279,7 +280,7 @@ describe('rollback handler (batches)', () => {
 
     for (const n of BATCHES[0]) expect(world.moves[n.phoneNumberId]).toBe(stuck.includes(n.phoneNumberId) ? 2 : 1);
     // The retry restored only the two stuck numbers (the others were already back).
-    expect(retried).toMatchObject({ restored: 2, cursor: cursor(0, 250) });
+    expect(retried).toMatchObject({ restored: 2, alreadyOnSnapshot: 98, cursor: cursor(0, 250) });
   });
 
   it('throws RollbackError naming the batch, each stranded number and the flow it must go back to', async () => {

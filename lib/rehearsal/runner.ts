@@ -6,18 +6,19 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import type { RunbookConfig } from '../../lambda/core/types';
-import { useEndpoint } from '../../lambda/shared/clients';
+import { runWithCredentials, useEndpoint } from '../../lambda/shared/clients';
 import { useClock } from '../../lambda/shared/clock';
 import { logger } from '../../lambda/shared/logger';
 import { createDefaultStack } from '../default-app';
 import type { EvidenceMetric, EvidenceRecord } from '../report/evidence';
 import { renderEvidenceReport } from '../report/render';
 import { HANDLERS } from './handlers';
+import { iamModelFromTemplate } from './iam-model';
 import { Handler, LocalRunResult, runLocally, StepRecord, TaskFault, TokenRequest } from './local-executor';
 import { progressLine, summaryTable } from './progress';
 import { loadScenario, Scenario } from './scenario';
 import { INSTANCE_ARN, Simulator, startSimulator, WriteCall } from './simulator';
-import { runbookFromTemplate, Template } from './template';
+import { FoldOptions, runbookFromTemplate, Template } from './template';
 
 /** Where the simulated clock starts: a quiet hour, fixed so scenario files may name absolute `cutoverAt` times. */
 export const REHEARSAL_START = new Date('2030-01-15T02:00:00Z');
@@ -115,13 +116,16 @@ export interface OpenRehearsal {
 export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOptions, 'template' | 'requestTimeoutMs'> = {}): Promise<OpenRehearsal> {
   const template = options.template ?? synthesizeForScenario(scenario);
   const uat = scenario.contactCenter.uatPhoneNumber?.number;
-  const runbook = runbookFromTemplate(template, {
+  const fold: FoldOptions = {
     getAtt: (_id, attribute, type) => {
       if (type === 'AWS::Connect::Instance' && attribute === 'Arn') return INSTANCE_ARN;
       if (type === 'AWS::Connect::PhoneNumber' && attribute === 'Address') return uat ?? '';
       return undefined;
     },
-  });
+  };
+  const runbook = runbookFromTemplate(template, fold);
+  // IAM as synthesized: each handler calls as its function's role, with that role's policies (simulator/iam.ts).
+  const iam = iamModelFromTemplate(template, fold);
   const config = runbook.definition.States.Configure.Parameters.config;
   // A scenario without a UAT number rehearses without the UAT check.
   if (!uat) delete config.uatPhoneNumber;
@@ -131,7 +135,7 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
   logger.setLogLevel(process.env.CONNECT_GOLIVE_HANDLER_LOGS === '1' ? 'DEBUG' : 'SILENT');
   // A Timeout fault holds its answer twice as long as the SDK waits: the SDK gives up first, as on a lost answer.
   const requestTimeoutMs = options.requestTimeoutMs ?? 1000;
-  const sim = await startSimulator(scenario, { startAt: REHEARSAL_START, timeoutDelayMs: 2 * requestTimeoutMs });
+  const sim = await startSimulator(scenario, { startAt: REHEARSAL_START, timeoutDelayMs: 2 * requestTimeoutMs, iam: { model: iam } });
   const startedAt = sim.clock.now();
   useEndpoint(sim.endpoint, { requestTimeoutMs, onBackoff: (ms) => sim.clock.advance(ms / 1000) });
   // A wait moves the clock to its end time (not by its length): two handlers waiting side by side take as long
@@ -141,7 +145,13 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
     if (sim.clock.nowMillis() < target) sim.clock.set(new Date(target));
   });
   const handlers: Record<string, Handler> = {};
-  for (const [arn, name] of Object.entries(runbook.handlers)) handlers[arn] = HANDLERS[name];
+  for (const [arn, name] of Object.entries(runbook.handlers)) {
+    const role = iam.byFunctionArn[arn];
+    // Without a role in the template the handler's requests carry no known key and are denied.
+    handlers[arn] = role
+      ? (event) => runWithCredentials({ accessKeyId: role.accessKeyId, secretAccessKey: 'rehearsal' }, () => HANDLERS[name](event))
+      : HANDLERS[name];
+  }
 
   return {
     sim,

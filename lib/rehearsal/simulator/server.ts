@@ -19,6 +19,7 @@ import { CONNECT_WRITE_OPERATIONS, ConnectProtocol } from './connect';
 import { DynamoProtocol, type Item } from './dynamodb';
 import { ApiError, faultError } from './errors';
 import { FaultInjector } from './faults';
+import { accessDeniedResponse, IamEnforcer, type IamOptions } from './iam';
 import { MetricTimeline } from './metrics';
 import {
   AWS_JSON_1_0,
@@ -80,6 +81,12 @@ export interface SimulatorOptions {
    * @default - any table, keyed by `pk`
    */
   readonly dynamoTables?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Authorize every request against these IAM policies before it runs (simulator/iam.ts); a denied request
+   * answers AccessDeniedException and never reaches the operation, its fault counter or the rate limiter.
+   * @default - no authorization (every request allowed)
+   */
+  readonly iam?: IamOptions;
 }
 
 /** One request as the simulator saw it. */
@@ -161,6 +168,7 @@ class SimulatorServer implements Simulator {
   private readonly held = new Set<NodeJS.Timeout>();
   private readonly latencySeconds: number;
   private readonly timeoutDelayMs: number;
+  private readonly iam?: IamEnforcer;
 
   constructor(scenario: Scenario, options: SimulatorOptions) {
     this.clock = options.clock ?? new SimulatedClock(options.startAt);
@@ -187,6 +195,7 @@ class SimulatorServer implements Simulator {
     this.dynamo = new DynamoProtocol({ tables: options.dynamoTables });
     this.faults = new FaultInjector(scenario.faults, this.clock);
     this.limiter = new RateLimiter(options.rateLimits === false ? {} : { ...DEFAULT_RATE_LIMITS, ...options.rateLimits });
+    this.iam = options.iam ? new IamEnforcer(options.iam) : undefined;
     this.server = createServer((req, res) => this.receive(req, res));
     // The SDK keeps connections alive; nothing here should hold the process open.
     this.server.keepAliveTimeout = 5_000;
@@ -230,12 +239,34 @@ class SimulatorServer implements Simulator {
     req.on('error', () => undefined);
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      this.dispatch(
-        { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') },
-        req,
-        res,
-      );
+      const sreq = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      if (!this.iam) return this.dispatch(sreq, req, res);
+      void this.authorize(this.iam, sreq, res).then((denied) => denied || this.dispatch(sreq, req, res));
     });
+  }
+
+  /** IAM first, as in AWS: a denied request is answered here and is not dispatched. True when denied. */
+  private async authorize(iam: IamEnforcer, sreq: SimRequest, res: ServerResponse): Promise<boolean> {
+    const module = this.route(sreq);
+    let call: ParsedCall;
+    try {
+      if (!module) return false;
+      call = module.parse(sreq);
+    } catch {
+      return false; // dispatch answers the unknown operation or unreadable body
+    }
+    const denial = await iam.authorize(sreq.headers, module.service, call).catch((err: Error) => ({
+      action: `${module.service}:${call.operation}`, resource: '*', caller: '', kms: false, message: `IAM evaluation failed: ${err.message}`,
+    }));
+    if (!denial) return false;
+    const wire = accessDeniedResponse(module.service, denial, randomUUID());
+    this.log({
+      seq: this.callLog.length + 1, at: this.clock.now().toISOString(), service: module.service, operation: call.operation,
+      params: summarize(call.input), status: wire.status, error: wire.errorCode, message: denial.message,
+    });
+    this.advance();
+    this.send(res, wire);
+    return true;
   }
 
   private route(req: SimRequest): ProtocolModule | undefined {

@@ -260,10 +260,12 @@ class SimulatorServer implements Simulator {
     }));
     if (!denial) return false;
     const wire = accessDeniedResponse(module.service, denial, randomUUID());
+    const at = this.clock.now().toISOString();
     this.log({
-      seq: this.callLog.length + 1, at: this.clock.now().toISOString(), service: module.service, operation: call.operation,
+      seq: this.callLog.length + 1, at, service: module.service, operation: call.operation,
       params: summarize(call.input), status: wire.status, error: wire.errorCode, message: denial.message,
     });
+    this.recordWrite(call, at, wire.errorCode, undefined);
     this.advance();
     this.send(res, wire);
     return true;

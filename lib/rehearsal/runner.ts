@@ -18,6 +18,7 @@ import { Handler, LocalRunResult, runLocally, StepRecord, TaskFault, TokenReques
 import { progressLine, summaryTable } from './progress';
 import { loadScenario, Scenario } from './scenario';
 import { INSTANCE_ARN, Simulator, startSimulator, WriteCall } from './simulator';
+import { warmUpIamEvaluator } from './simulator/iam';
 import { FoldOptions, runbookFromTemplate, Template } from './template';
 
 /** Where the simulated clock starts: a quiet hour, fixed so scenario files may name absolute `cutoverAt` times. */
@@ -71,6 +72,12 @@ export interface RehearseOptions {
   readonly onStep?: (step: StepRecord, event: 'entered' | 'exited', run: { startedAt: Date; now: Date }) => void;
   /** Real milliseconds before the SDK gives up on an answer (Timeout faults). @default 1000 */
   readonly requestTimeoutMs?: number;
+  /**
+   * Requests signed by no role of the template (a test acting as the operator, outside any handler): `deny`
+   * answers AccessDeniedException, `allow` lets them through unchecked. Handlers always call as their role.
+   * @default 'deny'
+   */
+  readonly unknownCaller?: 'deny' | 'allow';
 }
 
 /** Synthesizes the default app (bundling skipped) with the scenario's numbers and queues as the plan. */
@@ -113,7 +120,7 @@ export interface OpenRehearsal {
 }
 
 /** Starts the simulator for a scenario and points the handlers at it. */
-export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOptions, 'template' | 'requestTimeoutMs'> = {}): Promise<OpenRehearsal> {
+export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOptions, 'template' | 'requestTimeoutMs' | 'unknownCaller'> = {}): Promise<OpenRehearsal> {
   const template = options.template ?? synthesizeForScenario(scenario);
   const uat = scenario.contactCenter.uatPhoneNumber?.number;
   const fold: FoldOptions = {
@@ -135,7 +142,8 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
   logger.setLogLevel(process.env.CONNECT_GOLIVE_HANDLER_LOGS === '1' ? 'DEBUG' : 'SILENT');
   // A Timeout fault holds its answer twice as long as the SDK waits: the SDK gives up first, as on a lost answer.
   const requestTimeoutMs = options.requestTimeoutMs ?? 1000;
-  const sim = await startSimulator(scenario, { startAt: REHEARSAL_START, timeoutDelayMs: 2 * requestTimeoutMs, iam: { model: iam } });
+  await warmUpIamEvaluator();
+  const sim = await startSimulator(scenario, { startAt: REHEARSAL_START, timeoutDelayMs: 2 * requestTimeoutMs, iam: { model: iam, unknownCaller: options.unknownCaller } });
   const startedAt = sim.clock.now();
   useEndpoint(sim.endpoint, { requestTimeoutMs, onBackoff: (ms) => sim.clock.advance(ms / 1000) });
   // A wait moves the clock to its end time (not by its length): two handlers waiting side by side take as long
@@ -186,7 +194,7 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
  */
 export async function executeOnce(
   scenario: Scenario,
-  options: Pick<RehearseOptions, 'template' | 'requestTimeoutMs'> & ExecuteOptions = {},
+  options: Pick<RehearseOptions, 'template' | 'requestTimeoutMs' | 'unknownCaller'> & ExecuteOptions = {},
 ): Promise<Awaited<ReturnType<OpenRehearsal['execute']>> & Pick<OpenRehearsal, 'sim' | 'startedAt'>> {
   const rehearsal = await openRehearsal(scenario, options);
   try {

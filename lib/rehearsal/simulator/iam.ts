@@ -210,6 +210,23 @@ export function kmsPermissionsFor(service: ServiceName | 'unknown', permission: 
   return [];
 }
 
+/**
+ * Loads the reference data of every service the simulator answers (and KMS) into the evaluator's process-wide
+ * cache. The first evaluation per service reads its data files from disk; doing that before handlers run keeps
+ * the real time it takes out of their requests, which run against a short (1-second) real request timeout.
+ */
+export async function warmUpIamEvaluator(): Promise<void> {
+  const nobody: IamPrincipal = { roleName: 'WarmUp', sessionName: 'warm-up', accessKeyId: 'warm-up', policies: [] };
+  const key = `${arnPrefix('kms')}key/warm-up`;
+  await Promise.all([
+    evaluate(nobody, { action: 'connect:DescribeInstance', resource: instanceArn('warm-up') }, undefined),
+    evaluate(nobody, { action: 'cloudwatch:GetMetricData', resource: '*' }, undefined),
+    evaluate(nobody, { action: 'sns:Publish', resource: `${arnPrefix('sns')}warm-up` }, undefined),
+    evaluate(nobody, { action: 'dynamodb:GetItem', resource: `${arnPrefix('dynamodb')}table/warm-up` }, undefined),
+    evaluate(nobody, { action: 'kms:Decrypt', resource: key }, { Version: '2012-10-17', Statement: [] }),
+  ]);
+}
+
 /** Decides, per request, whether the calling role may make it. Decisions are cached per (role, action, resource). */
 export class IamEnforcer {
   private readonly byAccessKey = new Map<string, IamPrincipal>();

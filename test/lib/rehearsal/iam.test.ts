@@ -7,7 +7,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import * as clients from '../../../lambda/shared/clients';
 import { iamModelFromTemplate } from '../../../lib/rehearsal/iam-model';
-import { executeOnce, outcomeOf, synthesizeForScenario } from '../../../lib/rehearsal/runner';
+import { executeOnce, openRehearsal, outcomeOf, synthesizeForScenario } from '../../../lib/rehearsal/runner';
 import { loadScenario } from '../../../lib/rehearsal/scenario';
 import {
   INSTANCE_ARN,
@@ -270,6 +270,20 @@ describe('the rehearsal authorizes each handler as its synthesized role', () => 
     expect(outcomeOf(result)).toBe(scenario.expect?.outcome);
     expect(sim.callLog.length).toBeGreaterThan(50);
     expect(sim.callLog.filter((c) => c.status === 403 || /AccessDenied|AuthorizationError|KMSAccessDenied/.test(c.error ?? ''))).toEqual([]);
+  });
+
+  test('a request outside any handler (no role of the template) is denied by default; unknownCaller allow lets it in', async () => {
+    for (const [unknownCaller, expected] of [[undefined, 'AccessDeniedException'], ['allow', 'ok']] as const) {
+      const rehearsal = await openRehearsal(healthy, { template, ...(unknownCaller ? { unknownCaller } : {}) });
+      try {
+        const got = await clients.dynamodb
+          .send(new GetItemCommand({ TableName: rehearsal.config.controlTableName, Key: { pk: { S: 'LOCK' } } }))
+          .then(() => 'ok', (e: Error) => e.name);
+        expect(got).toBe(expected);
+      } finally {
+        await rehearsal.close();
+      }
+    }
   });
 
   test('a cutover role without connect:AssociatePhoneNumberContactFlow fails the rehearsal with the denied action named', async () => {

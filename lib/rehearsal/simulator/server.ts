@@ -5,9 +5,10 @@
  * `_SNS` / `_DYNAMODB`). Requests are told apart the way the protocols differ: an `X-Amz-Target` header
  * (CloudWatch, DynamoDB), a form-encoded body (SNS), else a Connect REST path.
  *
- * Per request, in order: count the call for its API, apply an injected fault, take a rate-limit token, run the
- * operation (an EmptyResult fault then takes the data out of its answer), log it, advance the simulated clock by
- * the configured latency.
+ * Per request, in order: authorize it as its caller's IAM role when `iam` is given (simulator/iam.ts; a denied
+ * call is logged and answered there and goes no further), count the call for its API, apply an injected fault, take
+ * a rate-limit token, run the operation (an EmptyResult fault then takes the data out of its answer), log it,
+ * advance the simulated clock by the configured latency.
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';

@@ -2,6 +2,7 @@
  * The one SDK client factory. Clients are created once per Lambda container and honour the SDK's own endpoint
  * configuration (AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -17,7 +18,39 @@ interface ClientOptions {
   requestHandler: { requestTimeout: number; throwOnRequestTimeout: boolean };
   endpoint?: string;
   region?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  credentials?: CredentialProvider;
+}
+
+export interface CallerCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+type CredentialProvider = (() => Promise<CallerCredentials>) & { memoized?: boolean };
+
+/** The credentials of the handler invocation in progress (rehearsal only; see runWithCredentials). */
+const invocationCredentials = new AsyncLocalStorage<CallerCredentials>();
+
+/**
+ * For the rehearsal only: runs one handler invocation with its own role's credentials. In AWS each function has
+ * its execution role's credentials in its environment; in a rehearsal every handler runs in one process and shares
+ * these module-level clients, so the credentials travel with the invocation's async context instead, and every
+ * request it sends is SigV4-signed with them: the simulator reads the caller from the signature, as AWS does.
+ */
+export function runWithCredentials<T>(credentials: CallerCredentials, fn: () => Promise<T>): Promise<T> {
+  return invocationCredentials.run(credentials, fn);
+}
+
+/**
+ * A provider asked on every request for the invocation's credentials. Marked `memoized` so the SDK uses it as is:
+ * the SDK otherwise wraps a provider in a cache that keeps a credential without expiration for ever, and shares
+ * one pending resolution between concurrent requests (two handlers with different roles would swap identities).
+ */
+function perInvocationCredentials(fallback: CallerCredentials): CredentialProvider {
+  const provider: CredentialProvider = async () => invocationCredentials.getStore() ?? fallback;
+  provider.memoized = true;
+  return provider;
 }
 
 const defaults = (): ClientOptions => ({
@@ -70,7 +103,8 @@ export function useEndpoint(
     } : {}),
     endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'rehearsal', secretAccessKey: 'rehearsal' },
+    // Outside runWithCredentials (a test calling a handler directly) requests are signed with a key no role has.
+    credentials: perInvocationCredentials({ accessKeyId: 'rehearsal', secretAccessKey: 'rehearsal' }),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.requestTimeoutMs ? { requestHandler: { requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true } } : {}),
   };

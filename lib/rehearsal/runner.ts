@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import type { RunbookConfig } from '../../lambda/core/types';
-import { useEndpoint } from '../../lambda/shared/clients';
+import { runWithCredentials, useEndpoint } from '../../lambda/shared/clients';
 import { useClock } from '../../lambda/shared/clock';
 import { logger } from '../../lambda/shared/logger';
 import { createDefaultStack } from '../default-app';
@@ -14,15 +14,18 @@ import { packageRoot } from '../private/package-root';
 import type { EvidenceMetric, EvidenceRecord } from '../report/evidence';
 import { renderEvidenceReport } from '../report/render';
 import { HANDLERS } from './handlers';
+import { iamModelFromTemplate } from './iam-model';
 import { Handler, LocalRunResult, runLocally, StepRecord, TaskFault, TokenRequest } from './local-executor';
 import { progressLine, summaryTable } from './progress';
 import { loadScenario, Scenario } from './scenario';
 import { INSTANCE_ARN, Simulator, startSimulator, TraceRecord, WriteCall } from './simulator';
-import { runbookFromTemplate, Template } from './template';
+import { warmUpIamEvaluator } from './simulator/iam';
+import { FoldOptions, runbookFromTemplate, Template } from './template';
 
 /** Where the simulated clock starts: a quiet hour, fixed so scenario files may name absolute `cutoverAt` times. */
 export const REHEARSAL_START = new Date('2030-01-15T02:00:00Z');
-export const REHEARSAL_EXECUTION_PREFIX = 'arn:aws:states:us-east-1:123456789012:execution:GoLiveRunbook:';
+export const REHEARSAL_STATE_MACHINE_NAME = 'GoLiveRunbook';
+export const REHEARSAL_EXECUTION_PREFIX = `arn:aws:states:us-east-1:123456789012:execution:${REHEARSAL_STATE_MACHINE_NAME}:`;
 // The package root, from source or compiled (dist/) and installed: cdk.json and scenarios/ ship with the package.
 const ROOT = packageRoot();
 export const SCENARIOS_DIR = path.join(ROOT, 'scenarios');
@@ -76,6 +79,12 @@ export interface RehearseOptions {
   readonly onStep?: (step: StepRecord, event: 'entered' | 'exited', run: { startedAt: Date; now: Date }) => void;
   /** Real milliseconds before the SDK gives up on an answer (Timeout faults). @default 1000 */
   readonly requestTimeoutMs?: number;
+  /**
+   * Requests signed by no role of the template (a test acting as the operator, outside any handler): `deny`
+   * answers AccessDeniedException, `allow` lets them through unchecked. Handlers always call as their role.
+   * @default 'deny'
+   */
+  readonly unknownCaller?: 'deny' | 'allow';
   /**
    * Every request the handlers send to the simulator, as it reached it, with the status answered (`rehearse
    * --trace FILE`): a file path (created or truncated, one JSON object per line) or a function called per request.
@@ -136,16 +145,21 @@ export interface OpenRehearsal {
 }
 
 /** Starts the simulator for a scenario and points the handlers at it. */
-export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOptions, 'template' | 'requestTimeoutMs' | 'trace'> = {}): Promise<OpenRehearsal> {
+export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOptions, 'template' | 'requestTimeoutMs' | 'trace' | 'unknownCaller'> = {}): Promise<OpenRehearsal> {
   const template = options.template ?? synthesizeForScenario(scenario);
   const uat = scenario.contactCenter.uatPhoneNumber?.number;
-  const runbook = runbookFromTemplate(template, {
+  const fold: FoldOptions = {
     getAtt: (_id, attribute, type) => {
       if (type === 'AWS::Connect::Instance' && attribute === 'Arn') return INSTANCE_ARN;
       if (type === 'AWS::Connect::PhoneNumber' && attribute === 'Address') return uat ?? '';
+      // The runbook's own executions are named under REHEARSAL_EXECUTION_PREFIX (its IAM policies name them).
+      if (type === 'AWS::StepFunctions::StateMachine' && attribute === 'Name') return REHEARSAL_STATE_MACHINE_NAME;
       return undefined;
     },
-  });
+  };
+  const runbook = runbookFromTemplate(template, fold);
+  // IAM as synthesized: each handler calls as its function's role, with that role's policies (simulator/iam.ts).
+  const iam = iamModelFromTemplate(template, fold);
   const config = runbook.definition.States.Configure.Parameters.config;
   // A scenario without a UAT number rehearses without the UAT check.
   if (!uat) delete config.uatPhoneNumber;
@@ -155,6 +169,7 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
   logger.setLogLevel(process.env.CONNECT_GOLIVE_HANDLER_LOGS === '1' ? 'DEBUG' : 'SILENT');
   // A Timeout fault holds its answer twice as long as the SDK waits: the SDK gives up first, as on a lost answer.
   const requestTimeoutMs = options.requestTimeoutMs ?? 1000;
+  await warmUpIamEvaluator();
   const trace = typeof options.trace === 'string' ? traceFile(options.trace) : undefined;
   const onTrace = trace?.sink ?? (typeof options.trace === 'function' ? options.trace : undefined);
   const dynamoTables = dynamoTablesOf(template);
@@ -163,6 +178,7 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
     timeoutDelayMs: 2 * requestTimeoutMs,
     ...(onTrace ? { onTrace } : {}),
     ...(dynamoTables ? { dynamoTables } : {}),
+    iam: { model: iam, unknownCaller: options.unknownCaller },
   });
   const startedAt = sim.clock.now();
   useEndpoint(sim.endpoint, { requestTimeoutMs, onBackoff: (ms) => sim.clock.advance(ms / 1000) });
@@ -173,7 +189,13 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
     if (sim.clock.nowMillis() < target) sim.clock.set(new Date(target));
   });
   const handlers: Record<string, Handler> = {};
-  for (const [arn, name] of Object.entries(runbook.handlers)) handlers[arn] = HANDLERS[name];
+  for (const [arn, name] of Object.entries(runbook.handlers)) {
+    const role = iam.byFunctionArn[arn];
+    // Without a role in the template the handler's requests carry no known key and are denied.
+    handlers[arn] = role
+      ? (event) => runWithCredentials({ accessKeyId: role.accessKeyId, secretAccessKey: 'rehearsal' }, () => HANDLERS[name](event))
+      : HANDLERS[name];
+  }
 
   return {
     sim,
@@ -215,7 +237,7 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
  */
 export async function executeOnce(
   scenario: Scenario,
-  options: Pick<RehearseOptions, 'template' | 'requestTimeoutMs' | 'trace'> & ExecuteOptions = {},
+  options: Pick<RehearseOptions, 'template' | 'requestTimeoutMs' | 'trace' | 'unknownCaller'> & ExecuteOptions = {},
 ): Promise<Awaited<ReturnType<OpenRehearsal['execute']>> & Pick<OpenRehearsal, 'sim' | 'startedAt'>> {
   const rehearsal = await openRehearsal(scenario, options);
   try {

@@ -57,6 +57,11 @@ export function runbookFromTemplate(template: Template, options: FoldOptions = {
   return { logicalId, definition, handlers, functionTimeouts };
 }
 
+/** Folds the intrinsics of any value of the template (a policy document, a property) by the same rules. */
+export function foldTemplateValue(value: unknown, template: Template, options: FoldOptions = {}): unknown {
+  return foldIntrinsics(value, template.Resources, options);
+}
+
 function foldIntrinsics(value: unknown, resources: Template['Resources'], options: FoldOptions): unknown {
   const fold = (v: unknown) => foldIntrinsics(v, resources, options);
   if (Array.isArray(value)) return value.map(fold);

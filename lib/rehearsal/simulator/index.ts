@@ -17,4 +17,5 @@ export { DEFAULT_RATE_LIMITS, type RateLimit } from './rate-limit';
 export type { SnsMessage } from './sns';
 export type { AttributeValue, Item } from './dynamodb';
 export type { ContactCenterState, SimFlow, SimPhoneNumber, SimQueue } from './state';
+export { type Denial, type IamModel, type IamOptions, type IamPrincipal, accessKeyIdFor, assumedRoleArn, permissionsFor } from './iam';
 export { type CallRecord, type Simulator, type SimulatorOptions, type TraceRecord, type WriteCall, startSimulator } from './server';

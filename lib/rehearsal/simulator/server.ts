@@ -5,9 +5,10 @@
  * `_SNS` / `_DYNAMODB`). Requests are told apart the way the protocols differ: an `X-Amz-Target` header
  * (CloudWatch, DynamoDB), a form-encoded body (SNS), else a Connect REST path.
  *
- * Per request, in order: count the call for its API, apply an injected fault, take a rate-limit token, run the
- * operation (an EmptyResult fault then takes the data out of its answer), log it, advance the simulated clock by
- * the configured latency.
+ * Per request, in order: authorize it as its caller's IAM role when `iam` is given (simulator/iam.ts; a denied
+ * call is logged and answered there and goes no further), count the call for its API, apply an injected fault, take
+ * a rate-limit token, run the operation (an EmptyResult fault then takes the data out of its answer), log it,
+ * advance the simulated clock by the configured latency.
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
@@ -19,6 +20,7 @@ import { CONNECT_WRITE_OPERATIONS, ConnectProtocol } from './connect';
 import { DynamoBackend, type Item } from './dynamodb';
 import { ApiError, faultError } from './errors';
 import { FaultInjector } from './faults';
+import { accessDeniedResponse, IamEnforcer, type IamOptions } from './iam';
 import { MetricTimeline } from './metrics';
 import {
   AWS_JSON_1_0,
@@ -81,6 +83,12 @@ export interface SimulatorOptions {
    * @default - any table, keyed by `pk`
    */
   readonly dynamoTables?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Authorize every request against these IAM policies before it runs (simulator/iam.ts); a denied request
+   * answers AccessDeniedException and never reaches the operation, its fault counter or the rate limiter.
+   * @default - no authorization (every request allowed)
+   */
+  readonly iam?: IamOptions;
   /**
    * Called once per request with the request as it reached the simulator and the status answered (`rehearse
    * --trace`).
@@ -196,6 +204,7 @@ class SimulatorServer implements Simulator {
   private readonly latencySeconds: number;
   private readonly timeoutDelayMs: number;
   private readonly onTrace?: (record: TraceRecord) => void;
+  private readonly iam?: IamEnforcer;
 
   constructor(scenario: Scenario, options: SimulatorOptions) {
     this.clock = options.clock ?? new SimulatedClock(options.startAt);
@@ -226,6 +235,7 @@ class SimulatorServer implements Simulator {
       options.rateLimits === false ? {} : { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
       scenario.contactCenter.otherCallersRequestsPerSecond,
     );
+    this.iam = options.iam ? new IamEnforcer(options.iam) : undefined;
     this.server = createServer((req, res) => this.receive(req, res));
     // The SDK keeps connections alive; nothing here should hold the process open.
     this.server.keepAliveTimeout = 5_000;
@@ -272,8 +282,36 @@ class SimulatorServer implements Simulator {
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const sreq: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-      this.dispatch(sreq, req, res, url.search.replace(/^\?/, ''));
+      const rawQuery = url.search.replace(/^\?/, '');
+      if (!this.iam) return this.dispatch(sreq, req, res, rawQuery);
+      void this.authorize(this.iam, sreq, res, rawQuery).then((denied) => denied || this.dispatch(sreq, req, res, rawQuery));
     });
+  }
+
+  /** IAM first, as in AWS: a denied request is answered here and is not dispatched. True when denied. */
+  private async authorize(iam: IamEnforcer, sreq: SimRequest, res: ServerResponse, rawQuery: string): Promise<boolean> {
+    const module = this.route(sreq);
+    let call: ParsedCall;
+    try {
+      if (!module) return false;
+      call = module.parse(sreq);
+    } catch {
+      return false; // dispatch answers the unknown operation or unreadable body
+    }
+    const denial = await iam.authorize(sreq.headers, module.service, call).catch((err: Error) => ({
+      action: `${module.service}:${call.operation}`, resource: '*', caller: '', kms: false, message: `IAM evaluation failed: ${err.message}`,
+    }));
+    if (!denial) return false;
+    const wire = accessDeniedResponse(module.service, denial, randomUUID());
+    const at = this.clock.now().toISOString();
+    this.log({
+      seq: this.callLog.length + 1, at, service: module.service, operation: call.operation,
+      params: summarize(call.input), status: wire.status, error: wire.errorCode, message: denial.message,
+    }, sreq, rawQuery);
+    this.recordWrite(call, at, wire.errorCode, undefined);
+    this.advance();
+    this.send(res, wire);
+    return true;
   }
 
   private route(req: SimRequest): ProtocolModule | DynamoBackend | undefined {

@@ -160,24 +160,24 @@ export function figuresOf(rows: readonly CutoverScaleRow[]): Figure[] {
       met: target.cutover.seconds !== null && target.cutover.seconds <= TARGET_SECONDS && target.failed === 0 && target.outcome === 'LIVE',
     },
     {
-      name: `Largest state payload, ${LARGEST_WAVE}-number runs (healthy and breach)`,
+      name: `Largest state payload, ${count(LARGEST_WAVE)}-number runs (healthy and breach)`,
       value: `${payload} B (${(payload / 1024).toFixed(1)} KiB)`,
       target: `< ${TARGET_PAYLOAD_BYTES / 1024} KiB`,
       met: payload < TARGET_PAYLOAD_BYTES,
     },
     {
-      name: `Execution history events, ${LARGEST_WAVE}-number runs (healthy and breach)`,
+      name: `Execution history events, ${count(LARGEST_WAVE)}-number runs (healthy and breach)`,
       value: `${history} (healthy ${largest.healthy.historyEvents}, breach ${largest.breach.historyEvents})`,
       target: `< ${TARGET_HISTORY_EVENTS.toLocaleString('en-US')}`,
       met: history < TARGET_HISTORY_EVENTS,
     },
     {
-      name: `Cutover of ${LARGEST_WAVE} numbers, full rehearsal`,
+      name: `Cutover of ${count(LARGEST_WAVE)} numbers, full rehearsal`,
       value: `${cell(largest.healthy.cutover.seconds)} in ${largest.healthy.cutover.batches} batches, `
         + `${largest.healthy.cutover.throttled} throttled, ${largest.healthy.failed} failed, ${largest.healthy.outcome}`,
     },
     {
-      name: `Breach → rollback complete, ${LARGEST_WAVE} numbers (rollback ${cell(largest.breach.rollback.seconds)})`,
+      name: `Breach → rollback complete, ${count(LARGEST_WAVE)} numbers (rollback ${cell(largest.breach.rollback.seconds)})`,
       value: `${cell(largest.breach.breachToRollbackSeconds)}, ${largest.breach.notRestored} not restored, ${largest.breach.outcome}`,
     },
   ];
@@ -253,6 +253,16 @@ function cell(seconds: number | null): string {
   return seconds === null ? 'not completed' : secs(seconds);
 }
 
+/** Breach → ROLLBACK verdict (the first Rollback entered): the whole figure less the rollback itself. */
+function verdictPart(b: BreachRun): string {
+  return b.breachToRollbackSeconds === null || b.rollback.seconds === null ? 'n/a' : secs(b.breachToRollbackSeconds - b.rollback.seconds);
+}
+
+/** 1000 → "1,000". */
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 function kib(bytes: number): string {
   return `${bytes} B (${(bytes / 1024).toFixed(1)} KiB)`;
 }
@@ -305,7 +315,7 @@ function render(rows: readonly CutoverScaleRow[], rollback: RollbackTiming, task
       + `Connect's quota (\`lambda/shared/pacing.ts\`, ${perSecond}/s, burst ${limit.burst}), with at most `
       + '`cutoverConcurrency` (default 2) association calls in flight, and the read-back is batched, 100 numbers per '
       + `BatchGetFlowAssociation. So N numbers take about N / ${perSecond} s once the burst is spent: `
-      + `${cell(largest.healthy.cutover.seconds)} for ${largest.numbers} numbers. The bucket starts full in each `
+      + `${cell(largest.healthy.cutover.seconds)} for ${count(largest.numbers)} numbers. The bucket starts full in each `
       + 'batch\'s Lambda run, so every batch after the first may spend a fresh burst; the simulator\'s limit is shared, '
       + 'which is where any 429 in the tables comes from (the SDK retries them).',
     '',
@@ -314,12 +324,24 @@ function render(rows: readonly CutoverScaleRow[], rollback: RollbackTiming, task
       + '(up to 1,000) no longer runs into it: the wave\'s time grows with the number of batches, not the length of one task.',
     '',
     `**Rollback grows with the wave.** Rolling back re-associates every number at the same ${perSecond} calls/s, so `
-      + `breach → rollback complete is section 1's detect and confirm (${secs(rollback.detectSeconds)} + `
-      + `${secs(rollback.confirmSeconds)} with the defaults) plus the rollback itself. Measured: `
-      + rows.map((r) => `${cell(r.breach.breachToRollbackSeconds)} for ${r.numbers}`).join(', ')
-      + ` number(s). Section 1's ${ROLLBACK_TARGET_SECONDS}-s target holds for `
-      + (smallRollbacks.length > 0 ? `${smallRollbacks.map((r) => r.numbers).join(' and ')}-number waves only` : 'none of these waves')
-      + ' (it is stated for the 3-number abandonment-spike scenario; it is not a target of this section).',
+      + 'breach → rollback complete is the time to a ROLLBACK verdict plus the rollback itself. Measured: '
+      + rows.map((r) => `${cell(r.breach.breachToRollbackSeconds)} for ${r.numbers} (${verdictPart(r.breach)} to the verdict, `
+        + `${cell(r.breach.rollback.seconds)} rolling back)`).join(', ')
+      + '. The verdict part differs from section 1\'s detect + confirm '
+      + `(${secs(rollback.detectSeconds)} + ${secs(rollback.confirmSeconds)} with the defaults) because a breach "right `
+      + 'after cutover" lands inside the warm-up (`warmupSeconds`, 60 s by default, counted from the last Cutover batch '
+      + 'done), when nothing is judged: the verdict comes two failing polls after the warm-up ends. Section 1\'s '
+      + `${ROLLBACK_TARGET_SECONDS}-s target is stated for its 3-number scenario and is not a target of this section; `
+      + (smallRollbacks.length > 0 ? `here only the ${smallRollbacks.map((r) => r.numbers).join(' and ')}-number wave stays within it` : 'no wave here stays within it')
+      + `: in a ${count(largest.numbers)}-number wave the last number is back on its old flow `
+      + `${cell(largest.breach.breachToRollbackSeconds)} after the breach, most of it the paced re-association (each batch `
+      + 'of 100 is back about 50 s after the one before).',
+    '',
+    '**Why the 100-number state is the largest.** Finalize lists every number\'s final flow when the wave has at most '
+      + '100 numbers (`MAX_ASSOCIATIONS_IN_OUTPUT` in lambda/finalize) and only counts per flow above that, so the '
+      + `${count(largest.numbers)}-number runs end with a smaller state than the 100-number ones. The figure is the largest state `
+      + 'input or output; a task\'s input after its Parameters (where the plan travels) is checked by the executor '
+      + 'against the 256 KiB quota but is not part of this figure.',
     '',
     '**No "Cutover handler alone" measurement any more.** It fed the Cutover handler a readiness holding every '
       + 'number; the batched runbook has no such shape (the plan travels in task parameters and the snapshot in the '

@@ -169,7 +169,8 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
   logger.setLogLevel(process.env.CONNECT_GOLIVE_HANDLER_LOGS === '1' ? 'DEBUG' : 'SILENT');
   // A Timeout fault holds its answer twice as long as the SDK waits: the SDK gives up first, as on a lost answer.
   const requestTimeoutMs = options.requestTimeoutMs ?? 1000;
-  await warmUpIamEvaluator();
+  const iamEnforced = await warmUpIamEvaluator();
+  if (!iamEnforced) warnIamUnchecked();
   const trace = typeof options.trace === 'string' ? traceFile(options.trace) : undefined;
   const onTrace = trace?.sink ?? (typeof options.trace === 'function' ? options.trace : undefined);
   const dynamoTables = dynamoTablesOf(template);
@@ -178,7 +179,7 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
     timeoutDelayMs: 2 * requestTimeoutMs,
     ...(onTrace ? { onTrace } : {}),
     ...(dynamoTables ? { dynamoTables } : {}),
-    iam: { model: iam, unknownCaller: options.unknownCaller },
+    ...(iamEnforced ? { iam: { model: iam, unknownCaller: options.unknownCaller } } : {}),
   });
   const startedAt = sim.clock.now();
   useEndpoint(sim.endpoint, { requestTimeoutMs, onBackoff: (ms) => sim.clock.advance(ms / 1000) });
@@ -301,6 +302,16 @@ export function dynamoTablesOf(template: Template): Record<string, string[]> | u
     tables[name] = [...keySchema].sort((a, b) => (a.KeyType === 'HASH' ? -1 : b.KeyType === 'HASH' ? 1 : 0)).map((k) => k.AttributeName);
   }
   return Object.keys(tables).length > 0 ? tables : undefined;
+}
+
+let iamWarningPrinted = false;
+/** Once per process: a rehearsal without IAM evaluation is kinder than AWS, and must say so. */
+function warnIamUnchecked(): void {
+  if (iamWarningPrinted) return;
+  iamWarningPrinted = true;
+  process.stderr.write('connect-golive: IAM is NOT checked in this rehearsal: the optional peer dependency @cloud-copilot/iam-simulate'
+    + ' (AGPL-3.0-or-later) is not installed; `npm install --save-dev @cloud-copilot/iam-simulate` to evaluate every call against'
+    + ' the synthesized policies\n');
 }
 
 /** Answers a task token the way the scenario says the human does. */

@@ -18,7 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { getDenialReasons, runSimulation, type RequestAnalysis } from '@cloud-copilot/iam-simulate';
+import type { RequestAnalysis } from '@cloud-copilot/iam-simulate';
 import { ACCOUNT_ID, REGION } from './ids';
 import { AWS_JSON_1_0, jsonResponse, type ParsedCall, type ServiceName, type WireResponse } from './protocol';
 
@@ -220,7 +220,8 @@ export function kmsPermissionsFor(service: ServiceName | 'unknown', permission: 
  * cache. The first evaluation per service reads its data files from disk; doing that before handlers run keeps
  * the real time it takes out of their requests, which run against a short (1-second) real request timeout.
  */
-export async function warmUpIamEvaluator(): Promise<void> {
+export async function warmUpIamEvaluator(): Promise<boolean> {
+  if (!(await loadEvaluator())) return false;
   const nobody: IamPrincipal = { roleName: 'WarmUp', sessionName: 'warm-up', accessKeyId: 'warm-up', policies: [] };
   const key = `${arnPrefix('kms')}key/warm-up`;
   await Promise.all([
@@ -230,6 +231,20 @@ export async function warmUpIamEvaluator(): Promise<void> {
     evaluate(nobody, { action: 'dynamodb:GetItem', resource: `${arnPrefix('dynamodb')}table/warm-up` }, undefined),
     evaluate(nobody, { action: 'kms:Decrypt', resource: key }, { Version: '2012-10-17', Statement: [] }),
   ]);
+  return true;
+}
+
+type Evaluator = typeof import('@cloud-copilot/iam-simulate');
+let evaluator: Promise<Evaluator | undefined> | undefined;
+
+/**
+ * The policy evaluator, loaded on first use. `@cloud-copilot/iam-simulate` is AGPL-3.0-or-later while this library
+ * is Apache-2.0, so it is an optional peer dependency: installed here (a devDependency) and for any user who adds it;
+ * without it a rehearsal runs with IAM unchecked and says so (the runner prints one line).
+ */
+export function loadEvaluator(): Promise<Evaluator | undefined> {
+  evaluator ??= import('@cloud-copilot/iam-simulate').then((m) => m, () => undefined);
+  return evaluator;
 }
 
 /** Decides, per request, whether the calling role may make it. Decisions are cached per (role, action, resource). */
@@ -291,6 +306,9 @@ export class IamEnforcer {
 
 async function evaluate(principal: IamPrincipal, { action, resource }: RequiredPermission, resourcePolicy: PolicyDocument | undefined) {
   const user = assumedRoleArn(principal);
+  const sim = await loadEvaluator();
+  if (!sim) throw new Error('the IAM policy evaluator @cloud-copilot/iam-simulate is not installed');
+  const { getDenialReasons, runSimulation } = sim;
   const result = await runSimulation(
     {
       request: { principal: user, action, resource: { resource, accountId: ACCOUNT_ID }, contextVariables: {} },

@@ -48,7 +48,21 @@ const requestAbort = (executionArn: string) => dynamodb.send(new PutItemCommand(
 
 describe('one go-live at a time', () => {
   test('20 simultaneous starts: exactly one reaches Cutover; the others end ABORTED before reading the instance', async () => {
-    const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => rehearsal.execute({ name: `start-${i}` })));
+    // The winner's approver answers only once the 19 others have ended, so none can start after the winner ended
+    // (on a loaded machine, a late start would otherwise find the lock free again and rightly run).
+    let ended = 0;
+    let othersEnded!: () => void;
+    const allOthersEnded = new Promise<void>((resolve) => { othersEnded = resolve; });
+    const approveLate = async () => {
+      await allOthersEnded;
+      return { decision: 'approve', approver: 'cab-chair', attestations: ['uat', 'training', 'bau', 'support'], at: new Date().toISOString() };
+    };
+    const start = async (i: number) => {
+      const run = await rehearsal.execute({ name: `start-${i}`, answerToken: approveLate });
+      if (!names(run).includes('Cutover') && ++ended === 19) othersEnded();
+      return run;
+    };
+    const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => start(i)));
     const cutover = runs.filter((r) => names(r).includes('Cutover'));
     expect(cutover).toHaveLength(1);
     expect(cutover[0].result.output.outcome).toBe('LIVE');

@@ -370,7 +370,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     return ended('FAILED', { error: guard.violation.error, cause: guard.violation.cause });
   }
   if (succeeded) {
-    if (consumerError) throw consumerError;
+    if (consumerError) throw consumerError instanceof Error ? consumerError : new Error(String(consumerError));
     guard.record('ExecutionSucceeded');
     return ended('SUCCEEDED', { output });
   }

@@ -52,6 +52,15 @@ export const DEFAULT_VERIFICATION: VerificationSettings = {
   // window for ~60 s, i.e. several polls, so a single error rolls back: raise this for flows whose error
   // branches are taken on purpose.
   maxContactFlowErrors: 0,
+  // Connect sends AWS/Connect data to CloudWatch once a minute
+  // (https://docs.aws.amazon.com/connect/latest/adminguide/monitoring-cloudwatch.html) and one-minute datapoints
+  // commonly arrive 1–2 minutes late: covering 2 minutes covers the realistic range. Flow errors are then seen
+  // at most ~lag + 60 s (the minute) + two polls after they happen; a larger value only delays the PASS and LIVE.
+  maxCloudWatchLagSeconds: 120,
+  // GetMetricDataV2 counts a contact from its contact record, i.e. once it has ended
+  // (https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-metrics.html); AWS documents no
+  // ingestion delay, so the same 2 minutes as CloudWatch (the rehearsal's default lag, see scenario.ts).
+  maxHistoricalLagSeconds: 120,
 };
 
 export const DEFAULT_VERIFICATION_BOUNDS: VerificationBounds = {
@@ -75,6 +84,9 @@ export const DEFAULT_VERIFICATION_BOUNDS: VerificationBounds = {
   maxOldestContactAgeSeconds: { min: 10, max: 3600 },
   minAgentsAvailable: { min: 0, max: 10_000 },
   maxContactFlowErrors: { min: 0, max: 10_000 },
+  // 0 trusts every source to be instant (a test bench); beyond 15 minutes LIVE and every PASS wait that long.
+  maxCloudWatchLagSeconds: { min: 0, max: 900 },
+  maxHistoricalLagSeconds: { min: 0, max: 900 },
 };
 
 /** The attestations an approver gives by default (AWS Prescriptive Guidance, migration checklists). */

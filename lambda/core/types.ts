@@ -30,8 +30,18 @@ export interface VerificationSettings {
   readonly maxContactsInQueue: number;
   readonly maxOldestContactAgeSeconds: number;
   readonly minAgentsAvailable: number;
-  /** ContactFlowErrors + ContactFlowFatalErrors + MisconfiguredPhoneNumbers in the trailing metric window. */
+  /** ContactFlowErrors + ContactFlowFatalErrors of the target flows in any trailing metric window. */
   readonly maxContactFlowErrors: number;
+  /**
+   * The longest delay, after a minute ends, with which CloudWatch AWS/Connect datapoints may arrive: a minute with
+   * no datapoint counts as zero only once it is this old, and LIVE waits until every minute of the window is.
+   */
+  readonly maxCloudWatchLagSeconds: number;
+  /**
+   * The longest delay, after a contact ends, with which GetMetricDataV2 may count it: rate metrics are read over
+   * a window reaching this far back, and LIVE waits until the window's last contacts can have been counted.
+   */
+  readonly maxHistoricalLagSeconds: number;
 }
 
 export type VerificationKey = keyof VerificationSettings;
@@ -130,6 +140,21 @@ export interface MetricSample {
   readonly contactsInWindow: number | null;
   /** Contacts handled + abandoned since cutover. */
   readonly contactsSinceCutover: number | null;
+  /**
+   * Whether `contactFlowErrors` covers at least one final CloudWatch minute after cutover (one whose datapoint,
+   * if any, has surely been published): a count under the threshold is a PASS only then. Absent in samples
+   * written before it existed: counted as final.
+   */
+  readonly contactFlowErrorsFinal?: boolean;
+  /** The largest per-minute MisconfiguredPhoneNumbers count after cutover (instance-wide). */
+  readonly misconfiguredCalls?: number | null;
+  /** The largest per-minute MisconfiguredPhoneNumbers count in the minutes before cutover: the instance's normal. */
+  readonly misconfiguredCallsBefore?: number | null;
+  /**
+   * Seconds after cutover up to which every delayed source is final (CloudWatch minutes, contact records). LIVE
+   * needs it to reach the observation window. Absent in samples written before it existed: counted as final.
+   */
+  readonly finalThroughSeconds?: number | null;
   /** API names that failed on this poll: an error is not a failure. */
   readonly errors: readonly string[];
 }

@@ -24,6 +24,7 @@ export const VERIFY_CHECK_NAMES = [
   'oldestContactAge',
   'agentsAvailable',
   'contactFlowErrors',
+  'misconfiguredCalls',
 ] as const;
 
 export type VerifyCheckName = (typeof VERIFY_CHECK_NAMES)[number];
@@ -33,10 +34,18 @@ interface CheckSpec {
   readonly value: (sample: MetricSample) => number | null;
   /** Subject to MIN_CONTACTS_FOR_RATE. */
   readonly rate: boolean;
-  readonly passes: (value: number, s: VerificationSettings) => boolean;
-  readonly threshold: (s: VerificationSettings) => string;
+  readonly passes: (value: number, s: VerificationSettings, sample: MetricSample) => boolean;
+  readonly threshold: (s: VerificationSettings, sample: MetricSample) => string;
   readonly show: (value: number) => string;
+  /**
+   * For a delayed source: whether the value may still grow (its newest data is not final). A passing value that
+   * may still grow is NO_DATA, never PASS; a failing one is a FAIL (what was published is real).
+   */
+  readonly pending?: (sample: MetricSample) => boolean;
 }
+
+/** CloudWatch minutes are final once the lag Verify covers has passed; a sample without the flag is final. */
+const cloudWatchPending = (m: MetricSample): boolean => m.contactFlowErrorsFinal === false;
 
 const seconds = (value: number): string => `${round1(value)} s`;
 
@@ -88,6 +97,18 @@ const CHECKS: readonly CheckSpec[] = [
     passes: (v, s) => v <= s.maxContactFlowErrors,
     threshold: (s) => `≤ ${s.maxContactFlowErrors}`,
     show: String,
+    pending: cloudWatchPending,
+  },
+  {
+    // MisconfiguredPhoneNumbers covers the whole instance: a call to any number outside the plan counts. Judged
+    // against the instance's own worst minute before the cutover, so only a rise the cutover caused fails.
+    name: 'misconfiguredCalls',
+    value: (m) => m.misconfiguredCalls ?? null,
+    rate: false,
+    passes: (v, _s, m) => v <= (m.misconfiguredCallsBefore ?? 0),
+    threshold: (_s, m) => `≤ ${m.misconfiguredCallsBefore ?? 0}/min (worst minute before cutover)`,
+    show: (v) => `${v}/min`,
+    pending: cloudWatchPending,
   },
 ];
 
@@ -198,6 +219,21 @@ export function evaluatePoll(
   const failing = checks.filter((c) => c.consecutiveFailures > 0);
   const noData = checks.filter((c) => c.status === 'NO_DATA');
 
+  // LIVE only once every minute of the window has been judged on final data: a delayed source may still hold a
+  // breach that happened near the end of the window.
+  const finalThrough = sample.finalThroughSeconds;
+  const windowFinal = finalThrough === undefined || (finalThrough !== null && finalThrough >= settings.observationWindowSeconds);
+  if (elapsed >= settings.observationWindowSeconds && !windowFinal) {
+    return {
+      ...base,
+      decision: 'CONTINUE',
+      reason:
+        `observation window complete (${round1(elapsed)} s of ${settings.observationWindowSeconds} s); waiting for ` +
+        `delayed metrics to be final (final through ${finalThrough === null ? 'unknown' : `${round1(finalThrough)} s`})`,
+      breachAtSeconds: null,
+    };
+  }
+
   if (elapsed >= settings.observationWindowSeconds) {
     const why: string[] = [];
     const volume = sample.contactsSinceCutover;
@@ -241,7 +277,7 @@ export function evaluatePoll(
 type Judged = Omit<CheckResult, 'consecutiveFailures'>;
 
 function judge(spec: CheckSpec, sample: MetricSample, settings: VerificationSettings): Judged {
-  const threshold = spec.threshold(settings);
+  const threshold = spec.threshold(settings, sample);
   const raw = spec.value(sample);
   const base = { check: spec.name, threshold };
   if (raw === null || raw === undefined) {
@@ -264,7 +300,10 @@ function judge(spec: CheckSpec, sample: MetricSample, settings: VerificationSett
       };
     }
   }
-  const status: CheckStatus = spec.passes(raw, settings) ? 'PASS' : 'FAIL';
+  const status: CheckStatus = spec.passes(raw, settings, sample) ? 'PASS' : 'FAIL';
+  if (status === 'PASS' && spec.pending?.(sample)) {
+    return { ...base, status: 'NO_DATA', value: raw, note: 'no final minute yet: an absent datapoint may still arrive' };
+  }
   return { ...base, status, value: raw };
 }
 

@@ -36,6 +36,9 @@ export async function handler(event: unknown): Promise<VerifyState> {
     cutoverAt: new Date(cutover!.completedAt),
     now: now(),
     metricWindowSeconds: run.verification.metricWindowSeconds,
+    warmupSeconds: run.verification.warmupSeconds,
+    maxCloudWatchLagSeconds: run.verification.maxCloudWatchLagSeconds,
+    maxHistoricalLagSeconds: run.verification.maxHistoricalLagSeconds,
   });
   const next = evaluatePoll(previous ?? null, sample, run.verification);
   logger.info('verdict', { decision: next.decision, reason: next.reason, sample });

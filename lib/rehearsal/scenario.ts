@@ -131,6 +131,31 @@ const timelineRowSchema = z.strictObject({
   agentsAvailable: count.optional(),
   contactFlowErrors: nonNegative.optional(),
   missedCalls: nonNegative.optional(),
+  /** Per minute, instance-wide: calls to numbers outside the plan (CloudWatch MisconfiguredPhoneNumbers). */
+  misconfiguredCalls: nonNegative.optional(),
+});
+
+/**
+ * When each metric source shows what happened (DESIGN.md "The rehearsal is as strict as AWS"). The defaults are
+ * realistic, never zero:
+ * - `cloudWatchLagSeconds` 120: Connect sends its AWS/Connect data to CloudWatch once a minute, one datapoint per
+ *   minute and none for a quiet minute (Admin Guide, "Monitoring your instance using CloudWatch",
+ *   https://docs.aws.amazon.com/connect/latest/adminguide/monitoring-cloudwatch.html); field reports put one-minute
+ *   datapoints 1–2 minutes late: the stricter end, 2 minutes.
+ * - `historicalLagSeconds` 120: GetMetricDataV2's contact metrics come from contact records, so a contact counts
+ *   once it has ended (Admin Guide, "Metrics, dashboards, and reports",
+ *   https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-metrics.html); AWS documents no
+ *   ingestion delay, so the rehearsal assumes the same 2 minutes as CloudWatch (the stricter assumption).
+ * - `realTimeRefreshSeconds` 15: GetCurrentMetricData's values refresh about every 15 seconds (Admin Guide,
+ *   "Real-time metrics reports", https://docs.aws.amazon.com/connect/latest/adminguide/real-time-metrics-reports.html).
+ */
+export const DEFAULT_TIMING = { cloudWatchLagSeconds: 120, historicalLagSeconds: 120, realTimeRefreshSeconds: 15 } as const;
+
+const timingSchema = z.strictObject({
+  cloudWatchLagSeconds: nonNegative.max(3600).default(DEFAULT_TIMING.cloudWatchLagSeconds),
+  historicalLagSeconds: nonNegative.max(3600).default(DEFAULT_TIMING.historicalLagSeconds),
+  // 0 would be a continuous feed, which no Connect API is; at least one second.
+  realTimeRefreshSeconds: z.number().min(1).max(300).default(DEFAULT_TIMING.realTimeRefreshSeconds),
 });
 
 const faultSchema = z.strictObject({
@@ -154,6 +179,7 @@ const scenarioSchema = z.strictObject({
   }),
   inconclusiveDecision: z.enum(['live', 'rollback', 'timeout']).default('timeout'),
   timeline: z.array(timelineRowSchema).default([]),
+  timing: timingSchema.default({ ...DEFAULT_TIMING }),
   faults: z.array(faultSchema).default([]),
   expect: z.strictObject({ outcome: z.enum(OUTCOMES) }).optional(),
 });
@@ -179,6 +205,7 @@ export type ScenarioPhoneNumber = Scenario['contactCenter']['phoneNumbers'][numb
 export type ScenarioFlow = Scenario['contactCenter']['flows'][number];
 export type TimelineRow = Scenario['timeline'][number];
 export type ScenarioApproval = Scenario['approval'];
+export type ScenarioTiming = Scenario['timing'];
 
 /** A scenario that does not parse; `message` is one line naming the field. */
 export class ScenarioError extends Error {

@@ -12,7 +12,8 @@
  * ContactFlowErrors): sum over flows with `SUM(SEARCH('{AWS/Connect,InstanceId,MetricGroup,ContactFlowName}
  * MetricName="ContactFlowErrors"', 'Sum', 60))`. Connect publishes a minute once it has ended and only when
  * something happened, so a datapoint covers complete minutes and a quiet metric has no datapoints at all
- * (`zeroFill` publishes zeros instead).
+ * (`zeroFill` publishes zeros instead); a minute's datapoint appears `timing.cloudWatchLagSeconds` after the
+ * minute ends. MisconfiguredPhoneNumbers counts the timeline's `misconfiguredCalls`.
  */
 import type { SimulatedClock } from './clock';
 import { ApiError, type ErrorKind } from './errors';
@@ -227,12 +228,14 @@ export class CloudWatchProtocol implements ProtocolModule {
 
   private datapoints(s: Series, periodSeconds: number, statistic: string, start: number, end: number): Datapoint[] {
     const periodMs = Math.max(60, Math.round(periodSeconds)) * 1000;
-    const now = this.ctx.clock.nowMillis();
+    // Connect sends a minute's data once a minute, after the minute; it reaches CloudWatch
+    // `timing.cloudWatchLagSeconds` after the minute ends
+    // (https://docs.aws.amazon.com/connect/latest/adminguide/monitoring-cloudwatch.html).
+    const publishedBy = this.ctx.clock.nowMillis() - this.ctx.metrics.timing.cloudWatchLagSeconds * 1000;
     const points: Datapoint[] = [];
     for (let bucket = Math.floor(start / periodMs) * periodMs; bucket < end; bucket += periodMs) {
       const minutes: number[] = [];
-      // Connect publishes a minute once it has ended.
-      for (let m = bucket; m < bucket + periodMs && m + MINUTE_MS <= now; m += MINUTE_MS) {
+      for (let m = bucket; m < bucket + periodMs && m + MINUTE_MS <= publishedBy; m += MINUTE_MS) {
         const v = s.count(m, m + MINUTE_MS);
         if (v > 0 || this.ctx.zeroFill) minutes.push(v);
       }
@@ -257,7 +260,7 @@ export class CloudWatchProtocol implements ProtocolModule {
     }
     const voice = { ...instance, MetricGroup: 'VoiceCalls' };
     out.push({ metricName: 'MissedCalls', dimensions: voice, count: (a, b) => metrics.instanceCount('missedCalls', a, b) });
-    out.push({ metricName: 'MisconfiguredPhoneNumbers', dimensions: voice, count: () => 0 });
+    out.push({ metricName: 'MisconfiguredPhoneNumbers', dimensions: voice, count: (a, b) => metrics.instanceCount('misconfiguredCalls', a, b) });
     out.push({ metricName: 'ThrottledCalls', dimensions: voice, count: () => 0 });
     return out;
   }

@@ -471,7 +471,9 @@ export class ConnectProtocol implements ProtocolModule {
       'CurrentMetrics',
       currentMetric,
     );
-    const now = this.ctx.clock.nowMillis();
+    // Real-time metrics are a snapshot refreshed every `timing.realTimeRefreshSeconds` (about 15 s in Connect):
+    // a value changed since the last refresh is not shown yet.
+    const now = this.ctx.metrics.snapshotAt();
     const results = groups.map((group) => ({
       Dimensions: {
         ...(byQueue ? { Queue: { Id: group[0].id, Arn: group[0].arn } } : {}),
@@ -490,7 +492,11 @@ export class ConnectProtocol implements ProtocolModule {
     };
   }
 
-  /** Historical metrics over [StartTime, EndTime] from the timeline (see metrics.ts for the model). */
+  /**
+   * Historical metrics over [StartTime, EndTime] from the timeline (see metrics.ts for the model). Like Connect's
+   * contact-record driven metrics, a contact counts once it has ended and its record has arrived
+   * (`timing.historicalLagSeconds`): the range selects contacts by when they ended.
+   */
   private getMetricDataV2(i: Input): unknown {
     const resourceArn = str(i, 'ResourceArn');
     required(resourceArn, 'ResourceArn');
@@ -552,7 +558,7 @@ export class ConnectProtocol implements ProtocolModule {
     const results: unknown[] = [];
     for (const [from, to] of intervals) {
       for (const group of groups) {
-        const totals = group.map((q) => this.ctx.metrics.totals(q.name, from, to));
+        const totals = group.map((q) => this.ctx.metrics.ended(q.name, from, to));
         const handled = voice ? sum(totals.map((t) => t.handled)) : 0;
         const abandoned = voice ? sum(totals.map((t) => t.abandoned)) : 0;
         const handleSeconds = voice ? sum(totals.map((t) => t.handleSeconds)) : 0;

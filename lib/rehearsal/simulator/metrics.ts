@@ -16,11 +16,22 @@
  *   window the abandonment rate is Σ abandoned / Σ (handled + abandoned) and the AHT is Σ handled × aht /
  *   Σ handled: a contact-weighted mix of the rows in the window, so a spike at minute 6 already shows in the
  *   trailing minute at 6m15s (a quarter of its contacts). Counts are expected values and may be fractional.
- * - `contactFlowErrors` and `missedCalls` are instance-wide rates per minute (their CloudWatch metrics carry no
- *   queue): a row without `queue` sets the instance-wide rate, a row with `queue` sets an additional rate of its
- *   own, and the instance total is their sum. Integrated like `contactsHandled`.
+ * - `contactFlowErrors`, `missedCalls` and `misconfiguredCalls` are instance-wide rates per minute (their
+ *   CloudWatch metrics carry no queue): a row without `queue` sets the instance-wide rate, a row with `queue` sets
+ *   an additional rate of its own, and the instance total is their sum. Integrated like `contactsHandled`.
+ *
+ * When the contacts are visible (the scenario's `timing`, see scenario.ts for the sources):
+ * - `contactsHandled` and the abandonment rate say when contacts *start*. A handled contact ends one AHT (the AHT
+ *   in force when it started) after it started; an abandoned one ends when the caller hangs up,
+ *   {@link ABANDON_AFTER_SECONDS} after it started. {@link MetricTimeline.ended} counts the contacts that *ended* in a
+ *   range and whose contact record is visible (`end + historicalLagSeconds ≤ now`): GetMetricDataV2's view.
+ *   Those counts are whole contacts: the k-th contact of a queue ends when the expected count since the first row
+ *   reaches k, so counts over adjacent ranges add up.
+ * - `timing.realTimeRefreshSeconds`: GetCurrentMetricData answers the snapshot taken at the last refresh
+ *   ({@link MetricTimeline.snapshotAt}).
+ * - `timing.cloudWatchLagSeconds`: applied by cloudwatch.ts to each complete minute.
  */
-import type { TimelineRow } from '../scenario';
+import { DEFAULT_TIMING, type ScenarioTiming, type TimelineRow } from '../scenario';
 import type { SimulatedClock } from './clock';
 import type { SimQueue } from './state';
 
@@ -33,7 +44,7 @@ export type QueueField =
   | 'agentsOnline'
   | 'agentsAvailable';
 
-export type InstanceField = 'contactFlowErrors' | 'missedCalls';
+export type InstanceField = 'contactFlowErrors' | 'missedCalls' | 'misconfiguredCalls';
 
 /** Contacts of one queue over a time range. */
 export interface ContactTotals {
@@ -44,6 +55,11 @@ export interface ContactTotals {
 }
 
 export const DEFAULT_AVG_HANDLE_TIME_SECONDS = 300;
+/**
+ * How long a caller who abandons waited before hanging up. Contact centres report an average time to abandon of
+ * 30–90 s; the middle of that range. It only moves when an abandoned contact's record appears.
+ */
+export const ABANDON_AFTER_SECONDS = 60;
 const MAX_ABANDONMENT_RATE_FOR_VOLUME = 0.99;
 /** Row times are computed in floating point: a row at minute 0.1 must apply at its own instant. */
 const EPSILON_MINUTES = 1e-9;
@@ -56,6 +72,8 @@ export class MetricTimeline {
     timeline: readonly TimelineRow[],
     private readonly queues: readonly SimQueue[],
     private readonly clock: SimulatedClock,
+    /** When each source shows what happened; the scenario's defaults when not given. */
+    readonly timing: ScenarioTiming = { ...DEFAULT_TIMING },
   ) {
     this.rows = timeline
       .map((row, index) => ({ row, index }))
@@ -84,6 +102,52 @@ export class MetricTimeline {
       handleSeconds += h * this.instant(queueName, 'avgHandleTimeSeconds', start);
     }
     return { handled, abandoned, handleSeconds };
+  }
+
+  /**
+   * Contacts of one queue that ended in [fromMs, toMs) and whose record is visible now (ended at least
+   * `historicalLagSeconds` ago): what GetMetricDataV2 counts. Whole contacts; `handleSeconds` is the handled
+   * contacts' total handle time.
+   */
+  ended(queueName: string, fromMs: number, toMs: number): ContactTotals {
+    const cutoff = Math.min(toMs, this.clock.nowMillis() - this.timing.historicalLagSeconds * 1000);
+    if (!(cutoff > fromMs)) return { handled: 0, abandoned: 0, handleSeconds: 0 };
+    const before = this.endedSince(queueName, fromMs);
+    const upTo = this.endedSince(queueName, cutoff);
+    const handled = Math.floor(upTo.handled) - Math.floor(before.handled);
+    const abandoned = Math.floor(upTo.abandoned) - Math.floor(before.abandoned);
+    const expectedHandled = upTo.handled - before.handled;
+    // The AHT of the contacts that ended in the range, carried by whole contacts.
+    const aht = expectedHandled > 0 ? (upTo.handleSeconds - before.handleSeconds) / expectedHandled : 0;
+    return { handled, abandoned, handleSeconds: handled * aht };
+  }
+
+  /** Expected contacts of a queue that ended before `atMs`, counted from the first timeline row (not rounded). */
+  private endedSince(queueName: string, atMs: number): ContactTotals {
+    const first = this.rows.length > 0 ? this.clock.timeOfMinute(this.rows[0].atMinute) : null;
+    if (first === null) return { handled: 0, abandoned: 0, handleSeconds: 0 };
+    let handled = 0;
+    let abandoned = 0;
+    let handleSeconds = 0;
+    for (const [a, b] of this.cut(first, atMs)) {
+      const perMs = this.instant(queueName, 'contactsHandled', a) / 60_000;
+      if (perMs === 0) continue;
+      const aht = this.instant(queueName, 'avgHandleTimeSeconds', a);
+      const r = Math.min(this.instant(queueName, 'abandonmentRate', a), MAX_ABANDONMENT_RATE_FOR_VOLUME);
+      // Starts in [a, b) that have ended by atMs: those that started before atMs − duration.
+      const startedLongEnough = (durationMs: number) => Math.max(0, Math.min(b, atMs - durationMs) - a);
+      const h = perMs * startedLongEnough(aht * 1000);
+      handled += h;
+      handleSeconds += h * aht;
+      abandoned += ((perMs * r) / (1 - r)) * startedLongEnough(ABANDON_AFTER_SECONDS * 1000);
+    }
+    return { handled, abandoned, handleSeconds };
+  }
+
+  /** The moment GetCurrentMetricData's snapshot was taken: the last refresh at or before now. */
+  snapshotAt(nowMs: number = this.clock.nowMillis()): number {
+    const refreshMs = this.timing.realTimeRefreshSeconds * 1000;
+    return Math.floor(nowMs / refreshMs) * refreshMs;
   }
 
   /** An instance-wide per-minute count integrated between two instants (clamped to now). */
@@ -120,7 +184,11 @@ export class MetricTimeline {
 
   /** [start, end) slices of [from, min(to, now)] on which every field is constant. */
   private segments(fromMs: number, toMs: number): Array<[number, number]> {
-    const end = Math.min(toMs, this.clock.nowMillis());
+    return this.cut(fromMs, Math.min(toMs, this.clock.nowMillis()));
+  }
+
+  /** [start, end) slices of [from, end] on which every field is constant. */
+  private cut(fromMs: number, end: number): Array<[number, number]> {
     if (!(end > fromMs)) {
       return [];
     }

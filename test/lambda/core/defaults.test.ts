@@ -26,6 +26,8 @@ function healthy(elapsedSeconds: number, overrides: Partial<MetricSample> = {}):
     oldestContactAgeSeconds: 20,
     agentsAvailable: 5,
     contactFlowErrors: 0,
+    misconfiguredCalls: 0,
+    misconfiguredCallsBefore: 0,
     contactsInWindow: 10,
     contactsSinceCutover: 100,
     errors: [],
@@ -49,6 +51,8 @@ describe('DEFAULT_VERIFICATION', () => {
       maxOldestContactAgeSeconds: 180,
       minAgentsAvailable: 1,
       maxContactFlowErrors: 0,
+      maxCloudWatchLagSeconds: 120,
+      maxHistoricalLagSeconds: 120,
     });
   });
 

@@ -22,6 +22,8 @@ function sample(elapsedSeconds: number, overrides: Partial<MetricSample> = {}): 
     oldestContactAgeSeconds: 20,
     agentsAvailable: 5,
     contactFlowErrors: 0,
+    misconfiguredCalls: 0,
+    misconfiguredCallsBefore: 0,
     contactsInWindow: 10,
     contactsSinceCutover: 100,
     errors: [],
@@ -145,7 +147,49 @@ describe('evaluatePoll', () => {
         oldestContactAge: '≤ 180 s',
         agentsAvailable: '≥ 1',
         contactFlowErrors: '≤ 0',
+        misconfiguredCalls: '≤ 0/min (worst minute before cutover)',
       });
+    });
+  });
+
+  describe('delayed sources (CloudWatch minutes, contact records)', () => {
+    it('does not PASS a flow-error count whose newest minute is not final yet', () => {
+      const [state] = run([{ contactFlowErrors: 0, contactFlowErrorsFinal: false }]);
+      expect(checkOf(state, 'contactFlowErrors')).toMatchObject({ status: 'NO_DATA', value: 0 });
+      expect(checkOf(state, 'contactFlowErrors').note).toContain('no final minute yet');
+    });
+
+    it('FAILs published flow errors at once, final or not', () => {
+      const [state] = run([{ contactFlowErrors: 3, contactFlowErrorsFinal: false }]);
+      expect(checkOf(state, 'contactFlowErrors')).toMatchObject({ status: 'FAIL', value: 3 });
+    });
+
+    it('judges MisconfiguredPhoneNumbers against its own pre-cutover level', () => {
+      const [calm, risen] = run([
+        { misconfiguredCalls: 2, misconfiguredCallsBefore: 2 },
+        { misconfiguredCalls: 3, misconfiguredCallsBefore: 2 },
+      ]);
+      expect(checkOf(calm, 'misconfiguredCalls').status).toBe('PASS');
+      expect(checkOf(risen, 'misconfiguredCalls')).toMatchObject({ status: 'FAIL', threshold: '≤ 2/min (worst minute before cutover)' });
+    });
+
+    it('keeps watching after the window until every minute of it is final, then is LIVE', () => {
+      const window = SETTINGS.observationWindowSeconds;
+      const notFinal = fullWindow((t) => ({ finalThroughSeconds: t - 150 }));
+      expect(notFinal.decision).toBe('CONTINUE');
+      expect(notFinal.reason).toBe(
+        'observation window complete (1800 s of 1800 s); waiting for delayed metrics to be final (final through 1650 s)',
+      );
+      const live = evaluatePoll(notFinal, sample(window + 150, { finalThroughSeconds: window }), SETTINGS);
+      expect(live.decision).toBe('LIVE');
+    });
+
+    it('rolls back on a breach found while waiting for the window to be final', () => {
+      const notFinal = fullWindow((t) => ({ finalThroughSeconds: t - 150 }));
+      const window = SETTINGS.observationWindowSeconds;
+      const first = evaluatePoll(notFinal, sample(window + 15, { contactFlowErrors: 2, finalThroughSeconds: window - 135 }), SETTINGS);
+      const second = evaluatePoll(first, sample(window + 30, { contactFlowErrors: 2, finalThroughSeconds: window - 120 }), SETTINGS);
+      expect(decisions([first, second])).toEqual(['CONTINUE', 'ROLLBACK']);
     });
   });
 

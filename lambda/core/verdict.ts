@@ -234,6 +234,22 @@ export function evaluatePoll(
     };
   }
 
+  // A check in a FAIL streak when the window ends gets the polls its streak needs to reach the limit (or to
+  // recover), so a breach seen last does not end as a human's call; bounded, so a source that goes quiet mid-
+  // streak cannot hold the loop open.
+  const graceSeconds =
+    (settings.maxCloudWatchLagSeconds ?? 0) + (settings.maxHistoricalLagSeconds ?? 0) + 60 + limit * settings.pollIntervalSeconds;
+  if (elapsed >= settings.observationWindowSeconds && failing.length > 0 && elapsed < settings.observationWindowSeconds + graceSeconds) {
+    return {
+      ...base,
+      decision: 'CONTINUE',
+      reason:
+        `observation window complete (${round1(elapsed)} s of ${settings.observationWindowSeconds} s); watching ` +
+        `the failing checks to their limit: ${failing.map((c) => `${c.check} ${showValue(c)} (${c.consecutiveFailures} of ${limit})`).join(', ')}`,
+      breachAtSeconds: null,
+    };
+  }
+
   if (elapsed >= settings.observationWindowSeconds) {
     const why: string[] = [];
     const volume = sample.contactsSinceCutover;

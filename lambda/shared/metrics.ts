@@ -86,6 +86,22 @@ export async function readCurrent(instanceId: string, queueIds: readonly string[
     }
   };
   for (const chunk of chunkQueues(queueIds)) {
+    if (chunk.length === 1) {
+      // One queue: nothing to double count, one call.
+      const one = await connect.send(new GetCurrentMetricDataCommand({
+        InstanceId: instanceId,
+        Filters: { Queues: chunk, Channels: ['VOICE'] },
+        Groupings: ['QUEUE'],
+        CurrentMetrics: [
+          { Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' },
+          { Name: 'OLDEST_CONTACT_AGE', Unit: 'SECONDS' },
+          { Name: 'AGENTS_ONLINE', Unit: 'COUNT' },
+          { Name: 'AGENTS_AVAILABLE', Unit: 'COUNT' },
+        ],
+      }));
+      collect(one.MetricResults, ['CONTACTS_IN_QUEUE', 'OLDEST_CONTACT_AGE', 'AGENTS_ONLINE', 'AGENTS_AVAILABLE']);
+      continue;
+    }
     const [byQueue, agents] = await Promise.all([
       connect.send(new GetCurrentMetricDataCommand({
         InstanceId: instanceId,
@@ -262,22 +278,24 @@ export async function readSample(req: SampleRequest): Promise<MetricSample> {
   const now = req.now.getTime();
   const historicalLag = req.maxHistoricalLagSeconds ?? DEFAULT_VERIFICATION.maxHistoricalLagSeconds;
   const rateFrom = Math.max(cutover + (req.warmupSeconds ?? 0) * 1000, now - (req.metricWindowSeconds + historicalLag) * 1000);
-  const errors: string[] = [];
-  const attempt = async <T>(api: string, read: () => Promise<T>): Promise<T | null> => {
+  // One slot per source, so `errors` lists them in a fixed order whatever answers first.
+  const failures: Array<string | undefined> = [];
+  const attempt = async <T>(slot: number, api: string, read: () => Promise<T>): Promise<T | null> => {
     try {
       return await read();
     } catch (error) {
-      errors.push(`${api}: ${(error as Error).name}`);
+      failures[slot] = `${api}: ${(error as Error).name}`;
       return null;
     }
   };
   const [current, windowed, total, cw] = await Promise.all([
-    attempt('GetCurrentMetricData', () => readCurrent(req.instanceId, req.queueIds)),
+    attempt(0, 'GetCurrentMetricData', () => readCurrent(req.instanceId, req.queueIds)),
     // Before cutover + warm-up there is nothing to judge a rate on.
-    rateFrom < now ? attempt('GetMetricDataV2', () => readHistorical(req.instanceArn, req.queueIds, new Date(rateFrom), req.now)) : null,
-    attempt('GetMetricDataV2', () => readHistorical(req.instanceArn, req.queueIds, req.cutoverAt, req.now)),
-    attempt('GetMetricData', () => readCloudWatch(req)),
+    rateFrom < now ? attempt(1, 'GetMetricDataV2', () => readHistorical(req.instanceArn, req.queueIds, new Date(rateFrom), req.now)) : null,
+    attempt(2, 'GetMetricDataV2', () => readHistorical(req.instanceArn, req.queueIds, req.cutoverAt, req.now)),
+    attempt(3, 'GetMetricData', () => readCloudWatch(req)),
   ]);
+  const errors = failures.filter((f): f is string => f !== undefined);
   const historicalFinal = Math.max(0, Math.floor((now - cutover) / 1000) - historicalLag);
   return {
     elapsedSeconds: Math.max(0, Math.round((now - cutover) / 1000)),

@@ -17,7 +17,7 @@
  */
 import type { SimulatedClock } from './clock';
 import { ApiError, type ErrorKind } from './errors';
-import type { MetricTimeline } from './metrics';
+import type { InstanceField, MetricTimeline } from './metrics';
 import {
   AWS_JSON_1_0,
   type ParsedCall,
@@ -251,16 +251,19 @@ export class CloudWatchProtocol implements ProtocolModule {
     const instance = { InstanceId: state.instanceId };
     const inUse = new Set(state.numbers.map((n) => n.flow).filter((f): f is string => f !== null));
     const erring = state.flows.filter((f) => inUse.size === 0 || inUse.has(f.name));
+    // Counts are whole events (a minute holds 0 or 1 error, never 0.98).
+    const events = (field: InstanceField, share = 1) => (a: number, b: number) =>
+      metrics.instanceEventsUpTo(field, b, share) - metrics.instanceEventsUpTo(field, a, share);
     const out: Series[] = [];
     for (const flow of state.flows) {
       const dims = { ...instance, MetricGroup: 'ContactFlow', ContactFlowName: flow.name };
       const share = erring.includes(flow) ? 1 / erring.length : 0;
-      out.push({ metricName: 'ContactFlowErrors', dimensions: dims, count: (a, b) => share * metrics.instanceCount('contactFlowErrors', a, b) });
+      out.push({ metricName: 'ContactFlowErrors', dimensions: dims, count: events('contactFlowErrors', share) });
       out.push({ metricName: 'ContactFlowFatalErrors', dimensions: dims, count: () => 0 });
     }
     const voice = { ...instance, MetricGroup: 'VoiceCalls' };
-    out.push({ metricName: 'MissedCalls', dimensions: voice, count: (a, b) => metrics.instanceCount('missedCalls', a, b) });
-    out.push({ metricName: 'MisconfiguredPhoneNumbers', dimensions: voice, count: (a, b) => metrics.instanceCount('misconfiguredCalls', a, b) });
+    out.push({ metricName: 'MissedCalls', dimensions: voice, count: events('missedCalls') });
+    out.push({ metricName: 'MisconfiguredPhoneNumbers', dimensions: voice, count: events('misconfiguredCalls') });
     out.push({ metricName: 'ThrottledCalls', dimensions: voice, count: () => 0 });
     return out;
   }

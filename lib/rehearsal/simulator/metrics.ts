@@ -159,6 +159,18 @@ export class MetricTimeline {
     return total;
   }
 
+  /**
+   * The instance-wide events of a field from the first timeline row up to `atMs` (clamped to now), times `share`,
+   * in whole events: the k-th event happens when the expected count reaches k, so the difference of two of these
+   * is a whole count and counts over adjacent ranges add up.
+   */
+  instanceEventsUpTo(field: InstanceField, atMs: number, share = 1): number {
+    const first = this.rows.length > 0 ? this.clock.timeOfMinute(this.rows[0].atMinute) : null;
+    if (first === null) return 0;
+    // A hair of tolerance: 3 events a minute integrate to 2.9999999 in floating point.
+    return Math.floor(share * this.instanceCount(field, first, atMs) + 1e-9);
+  }
+
   /** The instance-wide rate per minute at an instant: the all-queue track plus every queue's own track. */
   instanceRate(field: InstanceField, atMs: number): number {
     let rate = this.lastRow(atMs, field, (r) => r.queue === undefined)?.[field] ?? 0;

@@ -339,16 +339,31 @@ describe('evaluatePoll', () => {
         () => ({ agentsAvailable: null, contactsInWindow: 3 }),
         'never observed passing: abandonmentRate, avgHandleTime, agentsAvailable',
       ],
-      [
-        'a check failing at the end',
-        (t) => (t === SETTINGS.observationWindowSeconds ? BAD_QUEUE : {}),
-        'failing at the end: contactsInQueue 40 (≤ 25)',
-      ],
     ])('is INCONCLUSIVE with %s', (_name, overrides, why) => {
       const state = fullWindow(overrides);
       expect(state.decision).toBe('INCONCLUSIVE');
       expect(state.reason).toMatch(/^observation window complete \(1800 s of 1800 s\) but /);
       expect(state.reason).toContain(why);
+    });
+
+    it('watches a check failing at the end to its limit: ROLLBACK on the next FAIL', () => {
+      const atEnd = fullWindow((t) => (t === SETTINGS.observationWindowSeconds ? BAD_QUEUE : {}));
+      expect(atEnd.decision).toBe('CONTINUE');
+      expect(atEnd.reason).toContain('watching the failing checks to their limit: contactsInQueue 40 (1 of 2)');
+      const next = evaluatePoll(atEnd, sample(SETTINGS.observationWindowSeconds + POLL, BAD_QUEUE), SETTINGS);
+      expect(next.decision).toBe('ROLLBACK');
+    });
+
+    it('is INCONCLUSIVE with a check still failing when the grace after the window is over', () => {
+      let state = fullWindow((t) => (t === SETTINGS.observationWindowSeconds ? BAD_QUEUE : {}));
+      // The queue source goes quiet: NO_DATA keeps the streak at 1 of 2.
+      for (let t = SETTINGS.observationWindowSeconds + POLL; state.decision === 'CONTINUE'; t += POLL) {
+        state = evaluatePoll(state, sample(t, NO_QUEUE_DATA), SETTINGS);
+      }
+      expect(state.decision).toBe('INCONCLUSIVE');
+      expect(state.reason).toContain('failing at the end: contactsInQueue no data (≤ 25)');
+      // grace = both lags (120 + 120) + 60 + 2 polls × 15 s
+      expect(state.sample?.elapsedSeconds).toBe(SETTINGS.observationWindowSeconds + 330);
     });
 
     it('is LIVE at exactly minContactsForVerdict contacts', () => {

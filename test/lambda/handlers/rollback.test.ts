@@ -80,9 +80,10 @@ describe('rollback handler (repoint)', () => {
       ],
       afterRollback: expect.objectContaining({ elapsedSeconds: 300, contactsInQueue: 0, agentsAvailable: 4, contactsSinceCutover: 7, contactFlowErrors: 0, errors: [] }),
     });
-    // The recovery sample watches no flow: the target flows are no longer in use.
+    // The recovery sample watches no flow: the target flows are no longer in use. CloudWatch is read per minute
+    // from 10 minutes before the cutover's minute (MisconfiguredPhoneNumbers' own pre-cutover level).
     expect(cloudwatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
-      StartTime: new Date(NOW.getTime() - 60_000),
+      StartTime: new Date(NOW.getTime() - 15 * 60_000),
       EndTime: NOW,
       MetricDataQueries: [expect.objectContaining({ Id: 'misconfigured' })],
     });

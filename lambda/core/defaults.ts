@@ -61,6 +61,11 @@ export const DEFAULT_VERIFICATION: VerificationSettings = {
   // (https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-metrics.html); AWS documents no
   // ingestion delay, so the same 2 minutes as CloudWatch (the rehearsal's default lag, see scenario.ts).
   maxHistoricalLagSeconds: 120,
+  // One typical handle time (5–6 minutes, see maxAvgHandleTimeSeconds): after it, the contacts ending are the
+  // new routing's, handled and abandoned alike. Until then abandonment would read high on a healthy line (only
+  // the quick abandoned calls have ended) and AHT low. Queue depth, oldest contact and agents, read in real
+  // time, watch that span.
+  rateSettleSeconds: 360,
 };
 
 export const DEFAULT_VERIFICATION_BOUNDS: VerificationBounds = {
@@ -87,6 +92,7 @@ export const DEFAULT_VERIFICATION_BOUNDS: VerificationBounds = {
   // 0 trusts every source to be instant (a test bench); beyond 15 minutes LIVE and every PASS wait that long.
   maxCloudWatchLagSeconds: { min: 0, max: 900 },
   maxHistoricalLagSeconds: { min: 0, max: 900 },
+  rateSettleSeconds: { min: 0, max: 3600 },
 };
 
 /** The attestations an approver gives by default (AWS Prescriptive Guidance, migration checklists). */

@@ -42,6 +42,12 @@ export interface VerificationSettings {
    * a window reaching this far back, and LIVE waits until the window's last contacts can have been counted.
    */
   readonly maxHistoricalLagSeconds: number;
+  /**
+   * Seconds after cutover + warm-up before rate metrics are judged: about one handle time. GetMetricDataV2 counts
+   * contacts when they end, so in that span the ended contacts are the old routing's calls still ending and the
+   * new routing's short ones (abandoned calls end first, handled ones an AHT later): neither is the new routing.
+   */
+  readonly rateSettleSeconds: number;
 }
 
 export type VerificationKey = keyof VerificationSettings;

@@ -10,8 +10,9 @@
  *   https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-metrics.html), so a range selects
  *   contacts by when they *ended*, and the newest records arrive up to `maxHistoricalLagSeconds` late. The rate
  *   window is therefore [now − metricWindowSeconds − maxHistoricalLagSeconds, now], never earlier than
- *   cutover + warm-up: the API cannot select contacts by start time, so the warm-up leaves out the span in which
- *   contacts of the old routing are still ending.
+ *   cutover + warm-up + rateSettleSeconds: the API cannot select contacts by start time, so that span leaves out
+ *   the contacts of the old routing still ending, and the new routing's first minutes in which only its short
+ *   (abandoned) contacts have ended.
  * - CloudWatch AWS/Connect has one datapoint per complete minute, sent after the minute, none for a quiet minute
  *   (https://docs.aws.amazon.com/connect/latest/adminguide/monitoring-cloudwatch.html). A published datapoint is
  *   the minute's whole count (Connect sends a minute once), so errors count as soon as they appear; an absent
@@ -43,6 +44,12 @@ export interface SampleRequest {
    * @default 0
    */
   readonly warmupSeconds?: number;
+  /**
+   * Contacts ending in this span after cutover + warm-up are left out of the rate metrics too (see
+   * VerificationSettings.rateSettleSeconds).
+   * @default 0
+   */
+  readonly rateSettleSeconds?: number;
   /**
    * The longest CloudWatch publishing delay the verdicts cover.
    * @default DEFAULT_VERIFICATION.maxCloudWatchLagSeconds
@@ -277,7 +284,7 @@ export async function readSample(req: SampleRequest): Promise<MetricSample> {
   const cutover = req.cutoverAt.getTime();
   const now = req.now.getTime();
   const historicalLag = req.maxHistoricalLagSeconds ?? DEFAULT_VERIFICATION.maxHistoricalLagSeconds;
-  const rateFrom = Math.max(cutover + (req.warmupSeconds ?? 0) * 1000, now - (req.metricWindowSeconds + historicalLag) * 1000);
+  const rateFrom = Math.max(cutover + ((req.warmupSeconds ?? 0) + (req.rateSettleSeconds ?? 0)) * 1000, now - (req.metricWindowSeconds + historicalLag) * 1000);
   // One slot per source, so `errors` lists them in a fixed order whatever answers first.
   const failures: Array<string | undefined> = [];
   const attempt = async <T>(slot: number, api: string, read: () => Promise<T>): Promise<T | null> => {

@@ -37,6 +37,7 @@ export async function handler(event: unknown): Promise<VerifyState> {
     now: now(),
     metricWindowSeconds: run.verification.metricWindowSeconds,
     warmupSeconds: run.verification.warmupSeconds,
+    rateSettleSeconds: run.verification.rateSettleSeconds,
     maxCloudWatchLagSeconds: run.verification.maxCloudWatchLagSeconds,
     maxHistoricalLagSeconds: run.verification.maxHistoricalLagSeconds,
   });

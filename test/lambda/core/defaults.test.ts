@@ -53,6 +53,7 @@ describe('DEFAULT_VERIFICATION', () => {
       maxContactFlowErrors: 0,
       maxCloudWatchLagSeconds: 120,
       maxHistoricalLagSeconds: 120,
+      rateSettleSeconds: 360,
     });
   });
 

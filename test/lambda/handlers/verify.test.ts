@@ -8,8 +8,9 @@ import { MetricSample, VerifyState } from '../../../lambda/core/types';
 import { handler } from '../../../lambda/verify';
 import {
   awsError, CHANGE_ID, CONTROL_TABLE, CUTOVER_COMPLETED_AT, cutoverRecord, EXECUTION_ARN, FLOWS, INSTANCE_ARN, INSTANCE_ID, NOW,
-  pinClock, published, queueArn, QUEUES, readiness, state, TOPIC_ARN, verifyState,
+  pinClock, published, queueArn, QUEUES, readiness, run, state, TOPIC_ARN, verifyState,
 } from './fixtures';
+import { DEFAULT_VERIFICATION } from '../../../lambda/core/defaults';
 
 const connect = mockClient(ConnectClient);
 const cloudwatch = mockClient(CloudWatchClient);
@@ -60,8 +61,10 @@ beforeEach(() => {
 });
 afterEach(() => restoreClock());
 
+/** Rates are judged from cutover + warm-up here (no settle span), so a cutover 300 s ago has a rate window. */
+const RUN = run({ verification: { ...DEFAULT_VERIFICATION, rateSettleSeconds: 0 } });
 /** `null`: the first poll (no `verify` key yet). */
-const verifyEvent = (previous: VerifyState | null = verifyState()) => state({ cutover: cutoverRecord(), verify: previous ?? undefined });
+const verifyEvent = (previous: VerifyState | null = verifyState()) => state({ run: RUN, cutover: cutoverRecord(), verify: previous ?? undefined });
 
 const GOOD_SAMPLE: MetricSample = {
   elapsedSeconds: 300,
@@ -199,6 +202,14 @@ describe('verify handler: the sample', () => {
     expect(connect).toHaveReceivedCommandWith(GetMetricDataV2Command, { StartTime: justCut, EndTime: NOW });
     expect(next.sample).toMatchObject({ elapsedSeconds: 20, contactsInWindow: null, contactsSinceCutover: 1, abandonmentRate: null, contactFlowErrorsFinal: false });
     expect(next.decision).toBe('WARMING_UP');
+  });
+
+  it('judges no rate during the settle span after warm-up (default one handle time, 360 s)', async () => {
+    await handler(state({ cutover: cutoverRecord(), verify: verifyState() }));
+
+    // Cutover 300 s ago < warm-up 60 s + settle 360 s: only the since-cutover volume is read.
+    expect(connect).toHaveReceivedCommandTimes(GetMetricDataV2Command, 1);
+    expect(connect).toHaveReceivedCommandWith(GetMetricDataV2Command, { StartTime: CUTOVER_COMPLETED_AT });
   });
 
   it('leaves a passing flow-error count NO_DATA while no minute after cutover is final', async () => {

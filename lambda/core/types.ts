@@ -11,6 +11,16 @@ export interface PlanEntry {
   readonly phoneNumber: string;
   /** Target contact flow: ARN, id, or flow name. */
   readonly targetFlow: string;
+  /**
+   * The service line this number belongs to (e.g. `Sales`): verdicts are per line, and the line that fails is
+   * named. Entries without it form one line.
+   */
+  readonly serviceLine?: string;
+  /**
+   * Queues (ARN, id or name) this number's calls land in: the line's metrics are read over them. Entries without
+   * them are judged over every watched queue.
+   */
+  readonly queues?: readonly string[];
 }
 
 /** Thresholds and timing of the verification loop. Every field may be overridden per execution within bounds. */
@@ -196,4 +206,17 @@ export interface VerifyState {
    * Optional so states written before it existed still evaluate; `evaluatePoll` always writes it.
    */
   readonly failureStreakSince?: Readonly<Record<string, number>>;
+  /**
+   * Per service line (plan entries' `serviceLine`; entries without one form the line `all`): each line's own loop
+   * state. The fields above are the run's combined verdict, with the checks and sample of the line that decided
+   * it (the first failing line, else the first line). Absent in states written before lines existed.
+   */
+  readonly lines?: readonly ServiceLineState[];
+  /** Lines whose verdict is ROLLBACK: the ones a service-line rollback moves back. */
+  readonly failingLines?: readonly string[];
+}
+
+/** One service line's Verify loop state. */
+export interface ServiceLineState extends Omit<VerifyState, 'lines' | 'failingLines'> {
+  readonly serviceLine: string;
 }

@@ -7,7 +7,7 @@
  * human decides.
  */
 import { percent, round1 } from './text';
-import { CheckResult, CheckStatus, MetricSample, PollDecision, VerificationSettings, VerifyState } from './types';
+import { CheckResult, CheckStatus, MetricSample, PlanEntry, PollDecision, ServiceLineState, VerificationSettings, VerifyState } from './types';
 
 /**
  * Rate-type checks (abandonment rate, AHT) need this many contacts in the trailing metric window to be judged;
@@ -327,4 +327,82 @@ function showValue(check: CheckResult): string {
   const spec = CHECKS.find((s) => s.name === check.check);
   if (check.value === null) return 'no data';
   return spec ? spec.show(check.value) : String(check.value);
+}
+
+/** The line plan entries without a `serviceLine` belong to. */
+export const DEFAULT_SERVICE_LINE = 'all';
+
+/** What Verify watches for one service line: its queues and the flows its numbers moved to (references). */
+export interface ServiceLine {
+  readonly serviceLine: string;
+  /** Queue references (ARN, id or name) of the line; the runbook's watched queues when no entry names any. */
+  readonly queues: readonly string[];
+  /** Target flow references of the line's entries. */
+  readonly targetFlows: readonly string[];
+}
+
+/**
+ * Groups plan entries by `serviceLine` (entries without one form the line {@link DEFAULT_SERVICE_LINE}), in plan
+ * order. A line's queues are the union of its entries' `queues`, or `watchedQueues` when none names any.
+ */
+export function serviceLinesOf(plan: readonly PlanEntry[], watchedQueues: readonly string[]): ServiceLine[] {
+  const lines = new Map<string, { queues: string[]; targetFlows: string[] }>();
+  for (const entry of plan) {
+    const name = entry.serviceLine ?? DEFAULT_SERVICE_LINE;
+    const line = lines.get(name) ?? { queues: [], targetFlows: [] };
+    lines.set(name, line);
+    for (const q of entry.queues ?? []) if (!line.queues.includes(q)) line.queues.push(q);
+    if (!line.targetFlows.includes(entry.targetFlow)) line.targetFlows.push(entry.targetFlow);
+  }
+  return [...lines].map(([serviceLine, l]) => ({
+    serviceLine,
+    queues: l.queues.length > 0 ? l.queues : [...watchedQueues],
+    targetFlows: l.targetFlows,
+  }));
+}
+
+/**
+ * The run's verdict from its lines' verdicts: ROLLBACK when any line rolls back (naming it), LIVE when every line
+ * is LIVE, INCONCLUSIVE when every line is done and one is not LIVE, WARMING_UP while every line warms up, else
+ * CONTINUE. A line that is LIVE stays LIVE while the others are still watched.
+ */
+export function combineLines(lines: readonly ServiceLineState[], polls: number): VerifyState {
+  const named = (l: ServiceLineState) => (lines.length === 1 ? l.reason : `${l.serviceLine}: ${l.reason}`);
+  const failing = lines.filter((l) => l.decision === 'ROLLBACK');
+  const inconclusive = lines.filter((l) => l.decision === 'INCONCLUSIVE');
+  const done = lines.every((l) => isTerminalDecision(l.decision));
+  let decision: PollDecision;
+  let lead: ServiceLineState;
+  let reason: string;
+  if (failing.length > 0) {
+    decision = 'ROLLBACK';
+    lead = failing[0];
+    reason = failing.map((l) => (lines.length === 1 ? l.reason : `service line ${l.serviceLine}: ${l.reason}`)).join('; ');
+  } else if (done) {
+    decision = inconclusive.length > 0 ? 'INCONCLUSIVE' : 'LIVE';
+    lead = inconclusive[0] ?? lines[0];
+    reason = (inconclusive.length > 0 ? inconclusive : lines).map(named).join('; ');
+  } else {
+    decision = lines.every((l) => l.decision === 'WARMING_UP') ? 'WARMING_UP' : 'CONTINUE';
+    lead = lines.find((l) => Object.values(l.failureStreaks).some((n) => n > 0)) ?? lines[0];
+    reason = lines.map(named).join('; ');
+  }
+  const { serviceLine: _line, ...leadState } = lead;
+  const breaches = failing.map((l) => l.breachAtSeconds).filter((b): b is number => b !== null);
+  return {
+    ...leadState,
+    polls,
+    decision,
+    reason,
+    breachAtSeconds: breaches.length > 0 ? Math.min(...breaches) : null,
+    lines,
+    failingLines: failing.map((l) => l.serviceLine),
+  };
+}
+
+/** A line's previous state: from `previous.lines`, or the whole previous state when it predates lines. */
+export function previousLineState(previous: VerifyState | null, serviceLine: string, lineCount: number): VerifyState | null {
+  if (!previous) return null;
+  if (previous.lines) return previous.lines.find((l) => l.serviceLine === serviceLine) ?? null;
+  return lineCount === 1 ? previous : null;
 }

@@ -1,10 +1,11 @@
 /**
- * Verify: one poll of the observation loop. Reads every metric source (a failing source is NO_DATA, not FAIL),
- * lets the core judge, and returns the loop state with the inputs of the verdict. An operator abort turns the
- * verdict into ROLLBACK.
+ * Verify: one poll of the observation loop. Reads every metric source per service line (a failing source is
+ * NO_DATA, not FAIL), lets the core judge each line, and returns the loop state with the inputs of each verdict.
+ * An operator abort turns the verdict into ROLLBACK.
  */
-import { evaluatePoll } from '../core/verdict';
-import { VerifyState } from '../core/types';
+import * as z from 'zod';
+import { combineLines, evaluatePoll, previousLineState, serviceLinesOf, type ServiceLine } from '../core/verdict';
+import { PlanEntry, ServiceLineState, VerifyState } from '../core/types';
 import { now } from '../shared/clock';
 import { instanceIdOf } from '../shared/connect';
 import { abortRequested } from '../shared/control';
@@ -12,6 +13,24 @@ import { logger } from '../shared/logger';
 import { readSample } from '../shared/metrics';
 import { parseState } from '../shared/state';
 import { publishStatus } from '../shared/status';
+
+/**
+ * The plan entries as Verify needs them, with their service lines and queues. Read from the event itself: the
+ * shared state parser keeps only `phoneNumber` and `targetFlow` of an entry.
+ */
+const linePlan = z.object({
+  run: z.object({ plan: z.array(z.object({ phoneNumber: z.string(), targetFlow: z.string(), serviceLine: z.string().optional(), queues: z.array(z.string()).optional() })) }).loose().optional(),
+  config: z.object({ plan: z.array(z.object({ phoneNumber: z.string(), targetFlow: z.string(), serviceLine: z.string().optional(), queues: z.array(z.string()).optional() })) }).loose(),
+}).loose();
+
+function planOf(event: unknown): PlanEntry[] {
+  const parsed = linePlan.safeParse(event);
+  if (!parsed.success) return [];
+  // The run's entries may have lost their lines on the way (ValidateInput copies the parsed plan): take the
+  // configured entries of the numbers the run selected.
+  const selected = new Set((parsed.data.run?.plan ?? parsed.data.config.plan).map((e) => e.phoneNumber));
+  return parsed.data.config.plan.filter((e) => selected.has(e.phoneNumber));
+}
 
 export async function handler(event: unknown): Promise<VerifyState> {
   const { config, run, readiness, cutover, verify: previous, executionArn } = parseState(event, 'config', 'run', 'readiness', 'cutover', 'executionArn');
@@ -28,22 +47,51 @@ export async function handler(event: unknown): Promise<VerifyState> {
     await publish(aborted);
     return aborted;
   }
-  const sample = await readSample({
-    instanceId: instanceIdOf(config.instanceArn),
-    instanceArn: config.instanceArn,
-    queueIds: readiness.queueIds,
-    flowNames: (readiness as { targetFlowNames?: string[] }).targetFlowNames ?? [],
-    cutoverAt: new Date(cutover!.completedAt),
-    now: now(),
-    metricWindowSeconds: run.verification.metricWindowSeconds,
-    warmupSeconds: run.verification.warmupSeconds,
-    rateSettleSeconds: run.verification.rateSettleSeconds,
-    maxCloudWatchLagSeconds: run.verification.maxCloudWatchLagSeconds,
-    maxHistoricalLagSeconds: run.verification.maxHistoricalLagSeconds,
-  });
-  const next = evaluatePoll(previous ?? null, sample, run.verification);
-  logger.info('verdict', { decision: next.decision, reason: next.reason, sample });
+  const lines = serviceLinesOf(planOf(event), config.queues);
+  const targetFlowNames = (readiness as { targetFlowNames?: string[] }).targetFlowNames ?? [];
+  const at = now();
+  const states: ServiceLineState[] = [];
+  for (const line of lines) {
+    const sample = await readSample({
+      instanceId: instanceIdOf(config.instanceArn),
+      instanceArn: config.instanceArn,
+      queueIds: queueIdsOf(line, config.queues, readiness.queueIds),
+      flowNames: flowNamesOf(line, targetFlowNames),
+      cutoverAt: new Date(cutover!.completedAt),
+      now: at,
+      metricWindowSeconds: run.verification.metricWindowSeconds,
+      warmupSeconds: run.verification.warmupSeconds,
+      rateSettleSeconds: run.verification.rateSettleSeconds,
+      maxCloudWatchLagSeconds: run.verification.maxCloudWatchLagSeconds,
+      maxHistoricalLagSeconds: run.verification.maxHistoricalLagSeconds,
+    });
+    const prev = previousLineState(previous ?? null, line.serviceLine, lines.length);
+    const { lines: _l, failingLines: _f, ...lineState } = evaluatePoll(prev, sample, run.verification);
+    states.push({ serviceLine: line.serviceLine, ...lineState });
+  }
+  const next = combineLines(states, (previous?.polls ?? 0) + 1);
+  logger.info('verdict', { decision: next.decision, reason: next.reason, failingLines: next.failingLines });
   // Every poll's verdict is in the execution history; the bridge hears the first poll and every change.
   if (!previous || previous.decision !== next.decision || next.decision === 'ROLLBACK') await publish(next);
   return next;
+}
+
+/**
+ * A line's queue ids. DeployCheck resolves `config.queues` in order and stops the run when one is missing, so at
+ * Verify `readiness.queueIds[i]` is `config.queues[i]`. A reference that cannot be matched makes the line read
+ * every watched queue: more than its own, never fewer.
+ */
+function queueIdsOf(line: ServiceLine, watched: readonly string[], queueIds: readonly string[]): string[] {
+  if (watched.length !== queueIds.length) return [...queueIds];
+  const ids = line.queues.map((ref) => queueIds[watched.indexOf(ref)]);
+  return ids.every((id) => id !== undefined) ? [...new Set(ids)] : [...queueIds];
+}
+
+/**
+ * A line's target flow names (ContactFlowErrors is published per flow name). A target given by ARN or id is not
+ * matched to its name here: the line then watches every target flow's errors.
+ */
+function flowNamesOf(line: ServiceLine, targetFlowNames: readonly string[]): string[] {
+  const names = line.targetFlows.filter((f) => targetFlowNames.includes(f));
+  return names.length === line.targetFlows.length ? names : [...targetFlowNames];
 }

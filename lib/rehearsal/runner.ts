@@ -79,7 +79,12 @@ export function synthesizeForScenario(scenario: Scenario): Template {
     context: {
       ...cdkJson.context,
       'aws:cdk:bundling-stacks': [],
-      'connect-golive:plan': scenario.contactCenter.phoneNumbers.map((p) => ({ phoneNumber: p.number, targetFlow: p.targetFlow })),
+      'connect-golive:plan': scenario.contactCenter.phoneNumbers.map((p) => ({
+        phoneNumber: p.number,
+        targetFlow: p.targetFlow,
+        ...(p.serviceLine !== undefined ? { serviceLine: p.serviceLine } : {}),
+        ...(p.queues !== undefined ? { queues: p.queues } : {}),
+      })),
       'connect-golive:watchQueues': scenario.contactCenter.queues.map((q) => q.name),
     },
   });

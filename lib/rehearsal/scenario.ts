@@ -89,6 +89,10 @@ const phoneNumberSchema = z.strictObject({
   /** The flow the cutover moves it to. */
   targetFlow: name,
   status: z.enum(['CLAIMED', 'IN_PROGRESS', 'FAILED']).default('CLAIMED'),
+  /** The plan entry's service line (verdicts are per line). */
+  serviceLine: name.optional(),
+  /** The queues this number's calls land in (names from contactCenter.queues). */
+  queues: z.array(name).min(1).optional(),
 });
 
 const uatPhoneNumberSchema = z.strictObject({
@@ -407,7 +411,13 @@ function checkFlowRefs(s: Parsed): Problem | undefined {
     flow === undefined || flows.has(flow)
       ? undefined
       : { path, message: `flow ${JSON.stringify(flow)} is not defined in contactCenter.flows` };
+  const queues = new Set(s.contactCenter.queues.map((q) => q.name));
   for (const [i, p] of s.contactCenter.phoneNumbers.entries()) {
+    for (const [j, q] of (p.queues ?? []).entries()) {
+      if (!queues.has(q)) {
+        return { path: `scenario.contactCenter.phoneNumbers[${i}].queues[${j}]`, message: `queue ${JSON.stringify(q)} is not defined in contactCenter.queues` };
+      }
+    }
     const problem =
       undefinedFlow(`scenario.contactCenter.phoneNumbers[${i}].flow`, p.flow) ??
       undefinedFlow(`scenario.contactCenter.phoneNumbers[${i}].targetFlow`, p.targetFlow);

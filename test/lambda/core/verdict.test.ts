@@ -1,12 +1,16 @@
 import {
+  DEFAULT_SERVICE_LINE,
   DEFAULT_VERIFICATION,
   MIN_CONTACTS_FOR_RATE,
   MetricSample,
   VERIFY_CHECK_NAMES,
   VerificationSettings,
   VerifyState,
+  combineLines,
   evaluatePoll,
   initialVerifyState,
+  previousLineState,
+  serviceLinesOf,
 } from '../../../lambda/core';
 
 const SETTINGS: VerificationSettings = DEFAULT_VERIFICATION; // warm-up 60 s, window 1800 s, limit 2, 20 contacts
@@ -417,3 +421,58 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+describe('service lines', () => {
+  const line = (serviceLine: string, state: VerifyState) => ({ serviceLine, ...state });
+
+  it('groups entries by serviceLine; entries without one form one line over the watched queues', () => {
+    expect(
+      serviceLinesOf(
+        [
+          { phoneNumber: '+1', targetFlow: 'Main' },
+          { phoneNumber: '+2', targetFlow: 'SalesMain', serviceLine: 'Sales', queues: ['Sales'] },
+          { phoneNumber: '+3', targetFlow: 'SalesMain', serviceLine: 'Sales', queues: ['Sales', 'Renewals'] },
+        ],
+        ['Support', 'Sales', 'Renewals'],
+      ),
+    ).toEqual([
+      { serviceLine: DEFAULT_SERVICE_LINE, queues: ['Support', 'Sales', 'Renewals'], targetFlows: ['Main'] },
+      { serviceLine: 'Sales', queues: ['Sales', 'Renewals'], targetFlows: ['SalesMain'] },
+    ]);
+  });
+
+  it('rolls back when any line rolls back, names it and lists it in failingLines', () => {
+    const [, rolledBack] = run([BAD_QUEUE, BAD_QUEUE]);
+    const healthy = run([{}, {}])[1];
+
+    const combined = combineLines([line('Support', healthy), line('Sales', rolledBack)], 7);
+
+    expect(combined.decision).toBe('ROLLBACK');
+    expect(combined.failingLines).toEqual(['Sales']);
+    expect(combined.reason).toMatch(/^service line Sales: contactsInQueue 40 breached/);
+    expect(combined.breachAtSeconds).toBe(rolledBack.breachAtSeconds);
+    expect(combined.polls).toBe(7);
+    expect(combined.lines).toHaveLength(2);
+  });
+
+  it('is LIVE only when every line is LIVE, INCONCLUSIVE when every line is done and one is not LIVE', () => {
+    const live = fullWindow();
+    const inconclusive = fullWindow(() => ({ contactsSinceCutover: 3 }));
+    const watching = run([{}])[0];
+
+    expect(combineLines([line('A', live), line('B', live)], 1).decision).toBe('LIVE');
+    expect(combineLines([line('A', live), line('B', watching)], 1).decision).toBe('CONTINUE');
+    const mixed = combineLines([line('A', live), line('B', inconclusive)], 1);
+    expect(mixed.decision).toBe('INCONCLUSIVE');
+    expect(mixed.reason).toMatch(/^B: observation window complete/);
+  });
+
+  it('finds a line’s previous state, or takes a state written before lines for a single line', () => {
+    const state = run([{}])[0];
+    const combined = combineLines([line('Sales', state)], 1);
+
+    expect(previousLineState(combined, 'Sales', 1)).toMatchObject({ serviceLine: 'Sales', polls: state.polls });
+    expect(previousLineState(state, DEFAULT_SERVICE_LINE, 1)).toBe(state);
+    expect(previousLineState(state, 'Sales', 2)).toBeNull();
+  });
+});

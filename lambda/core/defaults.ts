@@ -66,6 +66,9 @@ export const DEFAULT_VERIFICATION: VerificationSettings = {
   // the quick abandoned calls have ended) and AHT low. Queue depth, oldest contact and agents, read in real
   // time, watch that span.
   rateSettleSeconds: 360,
+  // Calls over the concurrent-calls quota get a fast busy tone. Within an hour, volume routinely swings 10 % around
+  // its average; a wave that leaves less than 10 % of the quota free has its next routine surge turned away.
+  maxConcurrentCallsPercentage: 90,
 };
 
 export const DEFAULT_VERIFICATION_BOUNDS: VerificationBounds = {
@@ -93,6 +96,7 @@ export const DEFAULT_VERIFICATION_BOUNDS: VerificationBounds = {
   maxCloudWatchLagSeconds: { min: 0, max: 900 },
   maxHistoricalLagSeconds: { min: 0, max: 900 },
   rateSettleSeconds: { min: 0, max: 3600 },
+  maxConcurrentCallsPercentage: { min: 1, max: 100 },
 };
 
 /** The attestations an approver gives by default (AWS Prescriptive Guidance, migration checklists). */

@@ -58,6 +58,8 @@ export interface VerificationSettings {
    * new routing's short ones (abandoned calls end first, handled ones an AHT later): neither is the new routing.
    */
   readonly rateSettleSeconds: number;
+  /** ConcurrentCallsPercentage (percent of the instance's concurrent-calls quota in use) above which capacity fails. */
+  readonly maxConcurrentCallsPercentage: number;
 }
 
 export type VerificationKey = keyof VerificationSettings;
@@ -166,6 +168,12 @@ export interface MetricSample {
   readonly misconfiguredCalls?: number | null;
   /** The largest per-minute MisconfiguredPhoneNumbers count in the minutes before cutover: the instance's normal. */
   readonly misconfiguredCallsBefore?: number | null;
+  /** The largest per-minute count of calls rejected for capacity (CallsBreachingConcurrencyQuota + ThrottledCalls) after cutover. */
+  readonly callsRejected?: number | null;
+  /** The same before the cutover: the instance's normal. */
+  readonly callsRejectedBefore?: number | null;
+  /** The highest ConcurrentCallsPercentage of a minute after cutover. */
+  readonly concurrentCallsPercentage?: number | null;
   /**
    * Seconds after cutover up to which every delayed source is final (CloudWatch minutes, contact records). LIVE
    * needs it to reach the observation window. Absent in samples written before it existed: counted as final.

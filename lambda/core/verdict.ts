@@ -25,6 +25,8 @@ export const VERIFY_CHECK_NAMES = [
   'agentsAvailable',
   'contactFlowErrors',
   'misconfiguredCalls',
+  'callsRejected',
+  'concurrentCallsPercentage',
 ] as const;
 
 export type VerifyCheckName = (typeof VERIFY_CHECK_NAMES)[number];
@@ -108,6 +110,26 @@ const CHECKS: readonly CheckSpec[] = [
     passes: (v, _s, m) => v <= (m.misconfiguredCallsBefore ?? 0),
     threshold: (_s, m) => `≤ ${m.misconfiguredCallsBefore ?? 0}/min (worst minute before cutover)`,
     show: (v) => `${v}/min`,
+    pending: cloudWatchPending,
+  },
+  {
+    // Capacity: callers turned away (fast busy) for the concurrent-calls quota or the call rate. Instance-wide, so
+    // judged against the instance's worst minute before the cutover, like MisconfiguredPhoneNumbers.
+    name: 'callsRejected',
+    value: (m) => m.callsRejected ?? null,
+    rate: false,
+    passes: (v, _s, m) => v <= (m.callsRejectedBefore ?? 0),
+    threshold: (_s, m) => `≤ ${m.callsRejectedBefore ?? 0}/min (worst minute before cutover)`,
+    show: (v) => `${v}/min`,
+    pending: cloudWatchPending,
+  },
+  {
+    name: 'concurrentCallsPercentage',
+    value: (m) => m.concurrentCallsPercentage ?? null,
+    rate: false,
+    passes: (v, s) => v <= s.maxConcurrentCallsPercentage,
+    threshold: (s) => `≤ ${s.maxConcurrentCallsPercentage}% of the quota`,
+    show: (v) => `${round1(v)}%`,
     pending: cloudWatchPending,
   },
 ];

@@ -211,6 +211,12 @@ export interface CloudWatchSignals {
   readonly misconfiguredCalls: number;
   /** The largest per-minute MisconfiguredPhoneNumbers count in the PRE_CUTOVER_MINUTES before the cutover. */
   readonly misconfiguredCallsBefore: number;
+  /** The largest per-minute CallsBreachingConcurrencyQuota + ThrottledCalls count after cutover. */
+  readonly callsRejected: number;
+  /** The same in the PRE_CUTOVER_MINUTES before the cutover. */
+  readonly callsRejectedBefore: number;
+  /** The highest ConcurrentCallsPercentage (Maximum) of a minute after cutover. */
+  readonly concurrentCallsPercentage: number;
 }
 
 /**
@@ -227,7 +233,7 @@ export async function readCloudWatch(req: SampleRequest): Promise<CloudWatchSign
   const finalEnd = Math.floor((now - lagMs) / MINUTE_MS) * MINUTE_MS;
   const windowMinutes = Math.max(1, Math.round(req.metricWindowSeconds / 60));
   const start = cutoverMinute - PRE_CUTOVER_MINUTES * MINUTE_MS;
-  const query = (id: string, metricName: string, dims: Record<string, string>): MetricDataQuery => ({
+  const query = (id: string, metricName: string, dims: Record<string, string>, stat = 'Sum'): MetricDataQuery => ({
     Id: id,
     MetricStat: {
       Metric: {
@@ -236,11 +242,16 @@ export async function readCloudWatch(req: SampleRequest): Promise<CloudWatchSign
         Dimensions: Object.entries({ InstanceId: req.instanceId, ...dims }).map(([Name, Value]) => ({ Name, Value })),
       },
       Period: 60,
-      Stat: 'Sum',
+      Stat: stat,
     },
   });
   const queries: MetricDataQuery[] = [
     query('misconfigured', 'MisconfiguredPhoneNumbers', { MetricGroup: 'VoiceCalls' }),
+    // Capacity: calls rejected for the concurrent-calls quota or the calls-per-second rate, and the share of the
+    // quota in use (https://docs.aws.amazon.com/connect/latest/adminguide/monitoring-cloudwatch.html).
+    query('breaching', 'CallsBreachingConcurrencyQuota', { MetricGroup: 'VoiceCalls' }),
+    query('throttled', 'ThrottledCalls', { MetricGroup: 'VoiceCalls' }),
+    query('concurrency', 'ConcurrentCallsPercentage', { MetricGroup: 'VoiceCalls' }, 'Maximum'),
     ...req.flowNames.flatMap((name, i) => [
       query(`errors${i}`, 'ContactFlowErrors', { MetricGroup: 'ContactFlow', ContactFlowName: name }),
       query(`fatal${i}`, 'ContactFlowFatalErrors', { MetricGroup: 'ContactFlow', ContactFlowName: name }),
@@ -248,6 +259,8 @@ export async function readCloudWatch(req: SampleRequest): Promise<CloudWatchSign
   ];
   const errors: Minutes = new Map();
   const misconfigured: Minutes = new Map();
+  const rejected: Minutes = new Map();
+  const concurrency: Minutes = new Map();
   if (lastComplete > start) {
     const out = await cloudwatch.send(new GetMetricDataCommand({
       StartTime: new Date(start),
@@ -255,7 +268,11 @@ export async function readCloudWatch(req: SampleRequest): Promise<CloudWatchSign
       MetricDataQueries: queries,
     }));
     for (const r of out.MetricDataResults ?? []) {
-      const into = r.Id === 'misconfigured' ? misconfigured : errors;
+      const into =
+        r.Id === 'misconfigured' ? misconfigured
+          : r.Id === 'breaching' || r.Id === 'throttled' ? rejected
+            : r.Id === 'concurrency' ? concurrency
+              : errors;
       (r.Timestamps ?? []).forEach((t, i) => {
         const minute = new Date(t).getTime();
         into.set(minute, (into.get(minute) ?? 0) + (r.Values?.[i] ?? 0));
@@ -276,6 +293,9 @@ export async function readCloudWatch(req: SampleRequest): Promise<CloudWatchSign
     finalThroughSeconds: Math.max(0, Math.floor((finalEnd - req.cutoverAt.getTime()) / 1000)),
     misconfiguredCalls: Math.max(0, ...after(misconfigured).map(([, v]) => v)),
     misconfiguredCallsBefore: Math.max(0, ...[...misconfigured].filter(([t]) => t < cutoverMinute).map(([, v]) => v)),
+    callsRejected: Math.max(0, ...after(rejected).map(([, v]) => v)),
+    callsRejectedBefore: Math.max(0, ...[...rejected].filter(([t]) => t < cutoverMinute).map(([, v]) => v)),
+    concurrentCallsPercentage: Math.max(0, ...after(concurrency).map(([, v]) => v)),
   };
 }
 
@@ -315,6 +335,9 @@ export async function readSample(req: SampleRequest): Promise<MetricSample> {
     contactFlowErrorsFinal: cw?.final ?? false,
     misconfiguredCalls: cw?.misconfiguredCalls ?? null,
     misconfiguredCallsBefore: cw?.misconfiguredCallsBefore ?? null,
+    callsRejected: cw?.callsRejected ?? null,
+    callsRejectedBefore: cw?.callsRejectedBefore ?? null,
+    concurrentCallsPercentage: cw?.concurrentCallsPercentage ?? null,
     contactsInWindow: windowed?.contacts ?? (windowed ? 0 : null),
     contactsSinceCutover: total?.contacts ?? (total ? 0 : null),
     finalThroughSeconds: cw ? Math.min(cw.finalThroughSeconds, historicalFinal) : null,

@@ -111,6 +111,12 @@ const contactCenterSchema = z.strictObject({
   flows: z.array(flowSchema).min(1),
   queues: z.array(queueSchema).min(1),
   phoneNumbers: z.array(phoneNumberSchema).min(1),
+  /**
+   * The instance's concurrent active calls quota. Calls offered above it get a fast busy: CloudWatch's
+   * CallsBreachingConcurrencyQuota counts them and ConcurrentCallsPercentage shows the quota in use. Absent: no
+   * quota is modelled.
+   */
+  concurrentCallsQuota: z.number().int().min(1).optional(),
   /** The temporary number the service lines ran UAT against; DeployCheck verifies it exists. */
   uatPhoneNumber: uatPhoneNumberSchema.optional(),
 });

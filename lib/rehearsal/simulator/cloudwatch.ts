@@ -264,7 +264,11 @@ export class CloudWatchProtocol implements ProtocolModule {
     const voice = { ...instance, MetricGroup: 'VoiceCalls' };
     out.push({ metricName: 'MissedCalls', dimensions: voice, count: events('missedCalls') });
     out.push({ metricName: 'MisconfiguredPhoneNumbers', dimensions: voice, count: events('misconfiguredCalls') });
+    // Calls per second are not modelled: no call is throttled for rate. The concurrency quota is.
     out.push({ metricName: 'ThrottledCalls', dimensions: voice, count: () => 0 });
+    out.push({ metricName: 'CallsBreachingConcurrencyQuota', dimensions: voice, count: (a, b) => metrics.rejectedCallsUpTo(b) - metrics.rejectedCallsUpTo(a) });
+    // A percentage, not a count: the minute's value is the one at its start (read it with Maximum).
+    out.push({ metricName: 'ConcurrentCallsPercentage', dimensions: voice, count: (a) => Math.round(metrics.concurrentCallsPercentage(a) * 10) / 10 });
     return out;
   }
 }

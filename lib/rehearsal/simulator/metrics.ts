@@ -74,6 +74,8 @@ export class MetricTimeline {
     private readonly clock: SimulatedClock,
     /** When each source shows what happened; the scenario's defaults when not given. */
     readonly timing: ScenarioTiming = { ...DEFAULT_TIMING },
+    /** The instance's concurrent-calls quota; undefined = none modelled. */
+    readonly concurrentCallsQuota?: number,
   ) {
     this.rows = timeline
       .map((row, index) => ({ row, index }))
@@ -169,6 +171,48 @@ export class MetricTimeline {
     if (first === null) return 0;
     // A hair of tolerance: 3 events a minute integrate to 2.9999999 in floating point.
     return Math.floor(share * this.instanceCount(field, first, atMs) + 1e-9);
+  }
+
+  /**
+   * Calls in progress across the instance at an instant, by Little's law: per queue, calls starting per minute ×
+   * their handle time (in minutes) + callers waiting. These are the calls offered; over the quota some are
+   * rejected.
+   */
+  concurrentCalls(atMs: number): number {
+    let calls = 0;
+    for (const q of this.queues) {
+      calls += (this.instant(q.name, 'contactsHandled', atMs) / 60) * this.instant(q.name, 'avgHandleTimeSeconds', atMs);
+      calls += this.instant(q.name, 'contactsInQueue', atMs);
+    }
+    return calls;
+  }
+
+  /** Percent of the concurrent-calls quota in use at an instant (capped at 100); 0 without a quota. */
+  concurrentCallsPercentage(atMs: number): number {
+    if (this.concurrentCallsQuota === undefined) return 0;
+    return Math.min(100, (100 * this.concurrentCalls(atMs)) / this.concurrentCallsQuota);
+  }
+
+  /**
+   * Calls rejected for the quota up to `atMs`, in whole calls: arrivals (handled and abandoned) × the share of
+   * the offered concurrency above the quota.
+   */
+  rejectedCallsUpTo(atMs: number): number {
+    const quota = this.concurrentCallsQuota;
+    const first = this.rows.length > 0 ? this.clock.timeOfMinute(this.rows[0].atMinute) : null;
+    if (quota === undefined || first === null) return 0;
+    let rejected = 0;
+    for (const [a, b] of this.segments(first, atMs)) {
+      const offered = this.concurrentCalls(a);
+      if (offered <= quota) continue;
+      let arrivals = 0;
+      for (const q of this.queues) {
+        const r = Math.min(this.instant(q.name, 'abandonmentRate', a), MAX_ABANDONMENT_RATE_FOR_VOLUME);
+        arrivals += this.instant(q.name, 'contactsHandled', a) / (1 - r);
+      }
+      rejected += arrivals * ((offered - quota) / offered) * ((b - a) / 60_000);
+    }
+    return Math.floor(rejected + 1e-9);
   }
 
   /** The instance-wide rate per minute at an instant: the all-queue track plus every queue's own track. */

@@ -28,6 +28,9 @@ function healthy(elapsedSeconds: number, overrides: Partial<MetricSample> = {}):
     contactFlowErrors: 0,
     misconfiguredCalls: 0,
     misconfiguredCallsBefore: 0,
+    callsRejected: 0,
+    callsRejectedBefore: 0,
+    concurrentCallsPercentage: 40,
     contactsInWindow: 10,
     contactsSinceCutover: 100,
     errors: [],
@@ -54,6 +57,7 @@ describe('DEFAULT_VERIFICATION', () => {
       maxCloudWatchLagSeconds: 120,
       maxHistoricalLagSeconds: 120,
       rateSettleSeconds: 360,
+      maxConcurrentCallsPercentage: 90,
     });
   });
 

@@ -28,6 +28,9 @@ function sample(elapsedSeconds: number, overrides: Partial<MetricSample> = {}): 
     contactFlowErrors: 0,
     misconfiguredCalls: 0,
     misconfiguredCallsBefore: 0,
+    callsRejected: 0,
+    callsRejectedBefore: 0,
+    concurrentCallsPercentage: 40,
     contactsInWindow: 10,
     contactsSinceCutover: 100,
     errors: [],
@@ -152,6 +155,8 @@ describe('evaluatePoll', () => {
         agentsAvailable: '≥ 1',
         contactFlowErrors: '≤ 0',
         misconfiguredCalls: '≤ 0/min (worst minute before cutover)',
+        callsRejected: '≤ 0/min (worst minute before cutover)',
+        concurrentCallsPercentage: '≤ 90% of the quota',
       });
     });
   });
@@ -175,6 +180,15 @@ describe('evaluatePoll', () => {
       ]);
       expect(checkOf(calm, 'misconfiguredCalls').status).toBe('PASS');
       expect(checkOf(risen, 'misconfiguredCalls')).toMatchObject({ status: 'FAIL', threshold: '≤ 2/min (worst minute before cutover)' });
+    });
+
+    it('fails capacity: calls rejected above the pre-cutover level, or the quota in use above the threshold', () => {
+      const [rejected] = run([{ callsRejected: 3, callsRejectedBefore: 1 }]);
+      const [usual] = run([{ callsRejected: 1, callsRejectedBefore: 1 }]);
+      const [full] = run([{ concurrentCallsPercentage: 95 }]);
+      expect(checkOf(rejected, 'callsRejected').status).toBe('FAIL');
+      expect(checkOf(usual, 'callsRejected').status).toBe('PASS');
+      expect(checkOf(full, 'concurrentCallsPercentage')).toMatchObject({ status: 'FAIL', value: 95, threshold: '≤ 90% of the quota' });
     });
 
     it('keeps watching after the window until every minute of it is final, then is LIVE', () => {

@@ -85,7 +85,7 @@ describe('rollback handler (repoint)', () => {
     expect(cloudwatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
       StartTime: new Date(NOW.getTime() - 15 * 60_000),
       EndTime: NOW,
-      MetricDataQueries: [expect.objectContaining({ Id: 'misconfigured' })],
+      MetricDataQueries: ['misconfigured', 'breaching', 'throttled', 'concurrency'].map((Id) => expect.objectContaining({ Id })),
     });
     expect(connect).toHaveReceivedCommandWith(GetMetricDataV2Command, { StartTime: CUTOVER_COMPLETED_AT, EndTime: NOW });
   });

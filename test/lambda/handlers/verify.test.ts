@@ -77,6 +77,9 @@ const GOOD_SAMPLE: MetricSample = {
   contactFlowErrorsFinal: true,
   misconfiguredCalls: 0,
   misconfiguredCallsBefore: 0,
+  callsRejected: 0,
+  callsRejectedBefore: 0,
+  concurrentCallsPercentage: 0,
   contactsInWindow: 19,
   contactsSinceCutover: 94,
   // 300 s since cutover − the 120 s either delayed source may still need.
@@ -160,6 +163,9 @@ describe('verify handler: the sample', () => {
       EndTime: NOW,
       MetricDataQueries: [
         query('misconfigured', 'MisconfiguredPhoneNumbers', { MetricGroup: 'VoiceCalls' }),
+        query('breaching', 'CallsBreachingConcurrencyQuota', { MetricGroup: 'VoiceCalls' }),
+        query('throttled', 'ThrottledCalls', { MetricGroup: 'VoiceCalls' }),
+        { ...query('concurrency', 'ConcurrentCallsPercentage', { MetricGroup: 'VoiceCalls' }), MetricStat: { ...query('concurrency', 'ConcurrentCallsPercentage', { MetricGroup: 'VoiceCalls' }).MetricStat, Stat: 'Maximum' } },
         query('errors0', 'ContactFlowErrors', { MetricGroup: 'ContactFlow', ContactFlowName: FLOWS.main.name }),
         query('fatal0', 'ContactFlowFatalErrors', { MetricGroup: 'ContactFlow', ContactFlowName: FLOWS.main.name }),
         query('errors1', 'ContactFlowErrors', { MetricGroup: 'ContactFlow', ContactFlowName: FLOWS.billing.name }),

@@ -159,6 +159,22 @@ describe('readCloudWatch', () => {
     expect(input.MetricDataQueries?.every((q) => q.MetricStat?.Period === 60)).toBe(true);
   });
 
+  it('reads capacity: rejected calls before and after the cutover, and the quota in use (Maximum)', async () => {
+    cloudwatch.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        { Id: 'breaching', Timestamps: [at(13), at(4)], Values: [1, 2] },
+        { Id: 'throttled', Timestamps: [at(4)], Values: [1] },
+        { Id: 'concurrency', Timestamps: [at(12), at(3)], Values: [97, 88.5] },
+      ],
+    });
+
+    const cw = await readCloudWatch(request());
+
+    expect(cw).toMatchObject({ callsRejected: 3, callsRejectedBefore: 1, concurrentCallsPercentage: 88.5 });
+    const queries = cloudwatch.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries!;
+    expect(queries.find((q) => q.Id === 'concurrency')?.MetricStat).toMatchObject({ Stat: 'Maximum', Metric: { MetricName: 'ConcurrentCallsPercentage' } });
+  });
+
   it('rejects when CloudWatch fails (readSample turns that into null)', async () => {
     cloudwatch.on(GetMetricDataCommand).rejects(awsError('Throttling'));
 
@@ -188,6 +204,9 @@ describe('readSample', () => {
       contactFlowErrorsFinal: true,
       misconfiguredCalls: 0,
       misconfiguredCallsBefore: 0,
+      callsRejected: 0,
+      callsRejectedBefore: 0,
+      concurrentCallsPercentage: 0,
       contactsInWindow: 9,
       contactsSinceCutover: 9,
       finalThroughSeconds: 480,

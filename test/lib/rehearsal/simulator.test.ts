@@ -811,3 +811,34 @@ describe('metric timing (scenario timing)', () => {
     expect(baseScenario().timing).toEqual({ cloudWatchLagSeconds: 120, historicalLagSeconds: 120, realTimeRefreshSeconds: 15 });
   });
 });
+
+describe('the concurrent-calls quota (contactCenter.concurrentCallsQuota)', () => {
+  test('rejects the calls offered over the quota and reports the quota in use', async () => {
+    // Support: 40 calls a minute of 310 s + 3 waiting ≈ 210 at once; Billing 10 of 200 s ≈ 33. Quota 200.
+    const s = instantScenario();
+    await start({}, { ...s, contactCenter: { ...s.contactCenter, concurrentCallsQuota: 200 } });
+    atMinute(3);
+    const voice = (metricName: string, stat: string): MetricDataQuery => ({
+      Id: metricName.charAt(0).toLowerCase() + metricName.slice(1),
+      MetricStat: { Metric: { Namespace: 'AWS/Connect', MetricName: metricName, Dimensions: [{ Name: 'InstanceId', Value: INSTANCE_ID }, { Name: 'MetricGroup', Value: 'VoiceCalls' }] }, Period: 60, Stat: stat },
+    });
+
+    const out = await client(CloudWatchClient).send(
+      new GetMetricDataCommand({
+        StartTime: T0,
+        EndTime: sim.clock.now(),
+        ScanBy: 'TimestampAscending',
+        MetricDataQueries: [voice('CallsBreachingConcurrencyQuota', 'Sum'), voice('ConcurrentCallsPercentage', 'Maximum'), voice('ThrottledCalls', 'Sum')],
+      }),
+    );
+
+    const [breaching, percentage, throttled] = out.MetricDataResults!;
+    const offered = (40 / 60) * 310 + 3 + (10 / 60) * 200;
+    const arrivalsPerMinute = 40 / 0.96 + 10;
+    const perMinute = arrivalsPerMinute * ((offered - 200) / offered);
+    expect(breaching.Values?.reduce((a, b) => a + b, 0)).toBe(Math.floor(3 * perMinute));
+    expect(breaching.Values?.every((v) => Number.isInteger(v))).toBe(true);
+    expect(percentage.Values).toEqual([100, 100, 100]);
+    expect(throttled.Values).toEqual([]);
+  });
+});

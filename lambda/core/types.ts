@@ -109,6 +109,15 @@ export interface RunParameters {
   /** The plan entries selected for this execution (all, or the `phoneNumbers` subset). */
   readonly plan: readonly PlanEntry[];
   readonly verification: VerificationSettings;
+  /** The legacy platform's normal per service line (execution input `baseline`): relative thresholds. */
+  readonly baseline?: Readonly<Record<string, LineBaseline>>;
+}
+
+/** A service line's normal on the legacy platform, stated by the change board. */
+export interface LineBaseline {
+  /** Fraction 0–1. */
+  readonly abandonmentRate: number;
+  readonly avgHandleTimeSeconds: number;
 }
 
 /** A phone number as found on the instance. */

@@ -7,7 +7,7 @@
  * human decides.
  */
 import { percent, round1 } from './text';
-import { CheckResult, CheckStatus, MetricSample, PlanEntry, PollDecision, ServiceLineState, VerificationSettings, VerifyState } from './types';
+import { CheckResult, CheckStatus, LineBaseline, MetricSample, PlanEntry, PollDecision, ServiceLineState, VerificationSettings, VerifyState } from './types';
 
 /**
  * Rate-type checks (abandonment rate, AHT) need this many contacts in the trailing metric window to be judged;
@@ -427,4 +427,27 @@ export function previousLineState(previous: VerifyState | null, serviceLine: str
   if (!previous) return null;
   if (previous.lines) return previous.lines.find((l) => l.serviceLine === serviceLine) ?? null;
   return lineCount === 1 ? previous : null;
+}
+
+/** Abandonment may exceed the line's baseline by this much (5 percentage points). */
+export const BASELINE_ABANDONMENT_POINTS = 0.05;
+/** Handle time may move this far from the line's baseline, either way (±50 %). */
+export const BASELINE_AHT_TOLERANCE = 0.5;
+
+/**
+ * A line's settings with its baseline applied: abandonment ≤ baseline + 5 points, AHT within ±50 % of baseline.
+ * With a stated baseline these replace the absolute thresholds: the change board's own normal for that line is
+ * more specific than a generic default. Why these forms: abandonment is already a rate, so a few points above
+ * normal is how a contact-centre lead reads it (8 % normal → 13 % means callers are giving up); handle time
+ * varies by line (a 3-minute help desk, a 12-minute claims line), so a proportional band fits every line, and
+ * ±50 % tolerates a slower first day while catching dropped calls (far shorter) and stuck agents (far longer).
+ */
+export function settingsForLine(settings: VerificationSettings, baseline: LineBaseline | undefined): VerificationSettings {
+  if (!baseline) return settings;
+  return {
+    ...settings,
+    maxAbandonmentRate: Math.min(1, baseline.abandonmentRate + BASELINE_ABANDONMENT_POINTS),
+    minAvgHandleTimeSeconds: Math.floor(baseline.avgHandleTimeSeconds * (1 - BASELINE_AHT_TOLERANCE)),
+    maxAvgHandleTimeSeconds: Math.ceil(baseline.avgHandleTimeSeconds * (1 + BASELINE_AHT_TOLERANCE)),
+  };
 }

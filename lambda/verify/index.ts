@@ -4,7 +4,7 @@
  * An operator abort turns the verdict into ROLLBACK.
  */
 import * as z from 'zod';
-import { combineLines, evaluatePoll, previousLineState, serviceLinesOf, type ServiceLine } from '../core/verdict';
+import { combineLines, evaluatePoll, previousLineState, serviceLinesOf, settingsForLine, type ServiceLine } from '../core/verdict';
 import { PlanEntry, ServiceLineState, VerifyState } from '../core/types';
 import { now } from '../shared/clock';
 import { instanceIdOf } from '../shared/connect';
@@ -66,7 +66,8 @@ export async function handler(event: unknown): Promise<VerifyState> {
       maxHistoricalLagSeconds: run.verification.maxHistoricalLagSeconds,
     });
     const prev = previousLineState(previous ?? null, line.serviceLine, lines.length);
-    const { lines: _l, failingLines: _f, ...lineState } = evaluatePoll(prev, sample, run.verification);
+    const settings = settingsForLine(run.verification, run.baseline?.[line.serviceLine]);
+    const { lines: _l, failingLines: _f, ...lineState } = evaluatePoll(prev, sample, settings);
     states.push({ serviceLine: line.serviceLine, ...lineState });
   }
   const next = combineLines(states, (previous?.polls ?? 0) + 1);

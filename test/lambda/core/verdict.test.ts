@@ -11,6 +11,7 @@ import {
   initialVerifyState,
   previousLineState,
   serviceLinesOf,
+  settingsForLine,
 } from '../../../lambda/core';
 
 const SETTINGS: VerificationSettings = DEFAULT_VERIFICATION; // warm-up 60 s, window 1800 s, limit 2, 20 contacts
@@ -488,5 +489,22 @@ describe('service lines', () => {
     expect(previousLineState(combined, 'Sales', 1)).toMatchObject({ serviceLine: 'Sales', polls: state.polls });
     expect(previousLineState(state, DEFAULT_SERVICE_LINE, 1)).toBe(state);
     expect(previousLineState(state, 'Sales', 2)).toBeNull();
+  });
+});
+
+describe('settingsForLine (baselines)', () => {
+  it('replaces the absolute thresholds by baseline + 5 points and ±50 % of the baseline AHT', () => {
+    const s = settingsForLine(SETTINGS, { abandonmentRate: 0.08, avgHandleTimeSeconds: 400 });
+    expect([s.maxAbandonmentRate, s.minAvgHandleTimeSeconds, s.maxAvgHandleTimeSeconds]).toEqual([0.08 + 0.05, 200, 600]);
+    expect(s.maxContactsInQueue).toBe(SETTINGS.maxContactsInQueue);
+  });
+
+  it('keeps the settings without a baseline', () => {
+    expect(settingsForLine(SETTINGS, undefined)).toBe(SETTINGS);
+  });
+
+  it('fails a line at an AHT its baseline does not allow though the absolute limit would', () => {
+    const [state] = run([{ avgHandleTimeSeconds: 700 }], settingsForLine(SETTINGS, { abandonmentRate: 0.05, avgHandleTimeSeconds: 300 }));
+    expect(checkOf(state, 'avgHandleTime')).toMatchObject({ status: 'FAIL', threshold: '150–450 s' });
   });
 });

@@ -61,11 +61,12 @@ export const DEFAULT_VERIFICATION: VerificationSettings = {
   // (https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-metrics.html); AWS documents no
   // ingestion delay, so the same 2 minutes as CloudWatch (the rehearsal's default lag, see scenario.ts).
   maxHistoricalLagSeconds: 120,
-  // One typical handle time (5–6 minutes, see maxAvgHandleTimeSeconds): after it, the contacts ending are the
-  // new routing's, handled and abandoned alike. Until then abandonment would read high on a healthy line (only
-  // the quick abandoned calls have ended) and AHT low. Queue depth, oldest contact and agents, read in real
-  // time, watch that span.
-  rateSettleSeconds: 360,
+  // 0: the warm-up alone leaves out the first minute, so abandonment is judged from the start of the window (the
+  // shortest observation window, 5 minutes, must be able to see a rate pass). A line whose legacy calls are long,
+  // or that starts from silence at the cutover (then only its quick abandoned calls have ended at first and the
+  // rate reads high), should set it near its handle time; rates are then judged that much later, and queue
+  // depth, oldest contact and agents, read in real time, watch that span.
+  rateSettleSeconds: 0,
   // Calls over the concurrent-calls quota get a fast busy tone. Within an hour, volume routinely swings 10 % around
   // its average; a wave that leaves less than 10 % of the quota free has its next routine surge turned away.
   maxConcurrentCallsPercentage: 90,

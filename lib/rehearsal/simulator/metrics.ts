@@ -25,8 +25,10 @@
  *   in force when it started) after it started; an abandoned one ends when the caller hangs up,
  *   {@link ABANDON_AFTER_SECONDS} after it started. {@link MetricTimeline.ended} counts the contacts that *ended* in a
  *   range and whose contact record is visible (`end + historicalLagSeconds ≤ now`): GetMetricDataV2's view.
- *   Those counts are whole contacts: the k-th contact of a queue ends when the expected count since the first row
- *   reaches k, so counts over adjacent ranges add up.
+ *   Those counts are whole contacts: the k-th contact of a queue ends when the expected count reaches k, so counts
+ *   over adjacent ranges add up. The first row's traffic is taken to have flowed before it (a centre is never
+ *   silent before its first row), so contacts are ending from the start; a row with `contactsHandled: 0`
+ *   earlier models a line that really starts from silence.
  * - `timing.realTimeRefreshSeconds`: GetCurrentMetricData answers the snapshot taken at the last refresh
  *   ({@link MetricTimeline.snapshotAt}).
  * - `timing.cloudWatchLagSeconds`: applied by cloudwatch.ts to each complete minute.
@@ -60,6 +62,8 @@ export const DEFAULT_AVG_HANDLE_TIME_SECONDS = 300;
  * 30–90 s; the middle of that range. It only moves when an abandoned contact's record appears.
  */
 export const ABANDON_AFTER_SECONDS = 60;
+/** How far before the first timeline row its traffic is taken to have flowed: longer than any handle time. */
+const CARRY_BACK_MS = 2 * 3_600_000;
 const MAX_ABANDONMENT_RATE_FOR_VOLUME = 0.99;
 /** Row times are computed in floating point: a row at minute 0.1 must apply at its own instant. */
 const EPSILON_MINUTES = 1e-9;
@@ -131,11 +135,14 @@ export class MetricTimeline {
     let handled = 0;
     let abandoned = 0;
     let handleSeconds = 0;
-    for (const [a, b] of this.cut(first, atMs)) {
-      const perMs = this.instant(queueName, 'contactsHandled', a) / 60_000;
+    // A contact centre does not start from silence at its first row: the first row's traffic was already flowing
+    // (CARRY_BACK_MS before it), so calls started earlier are still ending when the timeline begins.
+    for (const [a, b] of this.cut(first - CARRY_BACK_MS, atMs)) {
+      const at = Math.max(a, first);
+      const perMs = this.instant(queueName, 'contactsHandled', at) / 60_000;
       if (perMs === 0) continue;
-      const aht = this.instant(queueName, 'avgHandleTimeSeconds', a);
-      const r = Math.min(this.instant(queueName, 'abandonmentRate', a), MAX_ABANDONMENT_RATE_FOR_VOLUME);
+      const aht = this.instant(queueName, 'avgHandleTimeSeconds', at);
+      const r = Math.min(this.instant(queueName, 'abandonmentRate', at), MAX_ABANDONMENT_RATE_FOR_VOLUME);
       // Starts in [a, b) that have ended by atMs: those that started before atMs − duration.
       const startedLongEnough = (durationMs: number) => Math.max(0, Math.min(b, atMs - durationMs) - a);
       const h = perMs * startedLongEnough(aht * 1000);

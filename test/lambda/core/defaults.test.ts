@@ -56,7 +56,7 @@ describe('DEFAULT_VERIFICATION', () => {
       maxContactFlowErrors: 0,
       maxCloudWatchLagSeconds: 120,
       maxHistoricalLagSeconds: 120,
-      rateSettleSeconds: 360,
+      rateSettleSeconds: 0,
       maxConcurrentCallsPercentage: 90,
     });
   });

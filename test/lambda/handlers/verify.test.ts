@@ -210,8 +210,8 @@ describe('verify handler: the sample', () => {
     expect(next.decision).toBe('WARMING_UP');
   });
 
-  it('judges no rate during the settle span after warm-up (default one handle time, 360 s)', async () => {
-    await handler(state({ cutover: cutoverRecord(), verify: verifyState() }));
+  it('judges no rate during the settle span after warm-up', async () => {
+    await handler(state({ run: run({ verification: { ...DEFAULT_VERIFICATION, rateSettleSeconds: 360 } }), cutover: cutoverRecord(), verify: verifyState() }));
 
     // Cutover 300 s ago < warm-up 60 s + settle 360 s: only the since-cutover volume is read.
     expect(connect).toHaveReceivedCommandTimes(GetMetricDataV2Command, 1);

@@ -52,6 +52,24 @@ export const DEFAULT_VERIFICATION: VerificationSettings = {
   // window for ~60 s, i.e. several polls, so a single error rolls back: raise this for flows whose error
   // branches are taken on purpose.
   maxContactFlowErrors: 0,
+  // Connect sends AWS/Connect data to CloudWatch once a minute
+  // (https://docs.aws.amazon.com/connect/latest/adminguide/monitoring-cloudwatch.html) and one-minute datapoints
+  // commonly arrive 1–2 minutes late: covering 2 minutes covers the realistic range. Flow errors are then seen
+  // at most ~lag + 60 s (the minute) + two polls after they happen; a larger value only delays the PASS and LIVE.
+  maxCloudWatchLagSeconds: 120,
+  // GetMetricDataV2 counts a contact from its contact record, i.e. once it has ended
+  // (https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-metrics.html); AWS documents no
+  // ingestion delay, so the same 2 minutes as CloudWatch (the rehearsal's default lag, see scenario.ts).
+  maxHistoricalLagSeconds: 120,
+  // 0: the warm-up alone leaves out the first minute, so abandonment is judged from the start of the window (the
+  // shortest observation window, 5 minutes, must be able to see a rate pass). A line whose legacy calls are long,
+  // or that starts from silence at the cutover (then only its quick abandoned calls have ended at first and the
+  // rate reads high), should set it near its handle time; rates are then judged that much later, and queue
+  // depth, oldest contact and agents, read in real time, watch that span.
+  rateSettleSeconds: 0,
+  // Calls over the concurrent-calls quota get a fast busy tone. Within an hour, volume routinely swings 10 % around
+  // its average; a wave that leaves less than 10 % of the quota free has its next routine surge turned away.
+  maxConcurrentCallsPercentage: 90,
 };
 
 export const DEFAULT_VERIFICATION_BOUNDS: VerificationBounds = {
@@ -75,6 +93,11 @@ export const DEFAULT_VERIFICATION_BOUNDS: VerificationBounds = {
   maxOldestContactAgeSeconds: { min: 10, max: 3600 },
   minAgentsAvailable: { min: 0, max: 10_000 },
   maxContactFlowErrors: { min: 0, max: 10_000 },
+  // 0 trusts every source to be instant (a test bench); beyond 15 minutes LIVE and every PASS wait that long.
+  maxCloudWatchLagSeconds: { min: 0, max: 900 },
+  maxHistoricalLagSeconds: { min: 0, max: 900 },
+  rateSettleSeconds: { min: 0, max: 3600 },
+  maxConcurrentCallsPercentage: { min: 1, max: 100 },
 };
 
 /** The attestations an approver gives by default (AWS Prescriptive Guidance, migration checklists). */

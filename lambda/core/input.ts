@@ -9,13 +9,14 @@ import { MAX_WAVE_SIZE, selectPlan } from './batches';
 import { VERIFICATION_KEYS, validateVerificationSettings } from './defaults';
 import { FieldProblem, InputValidationError } from './errors';
 import { describeValue } from './text';
-import { PlanEntry, RunbookConfig, RunParameters, VerificationKey, VerificationSettings } from './types';
+import { LineBaseline, PlanEntry, RunbookConfig, RunParameters, VerificationKey, VerificationSettings } from './types';
+import { DEFAULT_SERVICE_LINE } from './verdict';
 
 export const CHANGE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 export const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
 
 /** The top-level fields of the execution input, in the order they are documented. */
-export const EXECUTION_INPUT_FIELDS = ['changeId', 'cutoverAt', 'dryRun', 'phoneNumbers', 'verification'] as const;
+export const EXECUTION_INPUT_FIELDS = ['changeId', 'cutoverAt', 'dryRun', 'phoneNumbers', 'verification', 'baseline'] as const;
 
 const MAX_CHANGE_ID_LENGTH = 64;
 /** The longest ISO-8601 UTC form accepted: `2025-06-01T22:00:00.123456789Z` is 30 characters. */
@@ -39,6 +40,7 @@ export interface ExecutionInput {
   readonly dryRun?: boolean;
   readonly phoneNumbers?: readonly string[];
   readonly verification?: Partial<VerificationSettings>;
+  readonly baseline?: Readonly<Record<string, LineBaseline>>;
 }
 
 /**
@@ -64,6 +66,7 @@ export function parseExecutionInput(raw: unknown, config: RunbookConfig, now: Da
     planSize: selectPlan(config.plan, selection).length,
     ...(selection ? { selection } : {}),
     verification: { ...config.verification, ...input.verification },
+    ...(input.baseline !== undefined ? { baseline: input.baseline } : {}),
   };
 }
 
@@ -96,6 +99,23 @@ export function executionInputSchema(config: RunbookConfig, now: Date) {
           const merged = { ...config.verification, ...definedOnly(overrides) };
           for (const problem of validateVerificationSettings(merged, config.verificationBounds, '', { setByCaller })) {
             ctx.addIssue({ code: 'custom', message: problem.message, path: [problem.field] });
+          }
+        })
+        .optional(),
+      // The legacy platform's normal per service line, as the change board states it (the relative thresholds).
+      baseline: z
+        .record(
+          z.string().regex(/^[^\s\x00-\x1f][^\x00-\x1f]{0,63}$/, { error: 'must be a service line name of 1–64 characters' }),
+          z.strictObject({
+            abandonmentRate: z.number({ error: typeError('a number') }).min(0, { error: 'must be between 0 and 1' }).max(1, { error: 'must be between 0 and 1' }),
+            avgHandleTimeSeconds: z.number({ error: typeError('a number') }).min(1, { error: 'must be between 1 and 7200' }).max(7200, { error: 'must be between 1 and 7200' }),
+          }, { error: typeError('an object { abandonmentRate, avgHandleTimeSeconds }') }),
+          { error: typeError('an object keyed by service line') },
+        )
+        .superRefine((baseline, ctx) => {
+          const lines = new Set(config.plan.map((e) => e.serviceLine ?? DEFAULT_SERVICE_LINE));
+          for (const line of Object.keys(baseline)) {
+            if (!lines.has(line)) ctx.addIssue({ code: 'custom', message: `is not a service line of the plan (${[...lines].join(', ')})`, path: [line] });
           }
         })
         .optional(),

@@ -222,6 +222,7 @@ export function assessNumbers(facts: readonly PhoneNumberFacts[]): {
         phoneNumberArn: number.phoneNumberArn,
         targetFlowId: targetFlow.flowId,
         snapshotFlowId: number.currentFlowId,
+        ...(entry.serviceLine !== undefined ? { serviceLine: entry.serviceLine } : {}),
       });
     }
   }

@@ -11,6 +11,16 @@ export interface PlanEntry {
   readonly phoneNumber: string;
   /** Target contact flow: ARN, id, or flow name. */
   readonly targetFlow: string;
+  /**
+   * The service line this number belongs to (e.g. `Sales`): verdicts are per line, and the line that fails is
+   * named. Entries without it form one line.
+   */
+  readonly serviceLine?: string;
+  /**
+   * Queues (ARN, id or name) this number's calls land in: the line's metrics are read over them. Entries without
+   * them are judged over every watched queue.
+   */
+  readonly queues?: readonly string[];
 }
 
 /** Thresholds and timing of the verification loop. Every field may be overridden per execution within bounds. */
@@ -30,8 +40,26 @@ export interface VerificationSettings {
   readonly maxContactsInQueue: number;
   readonly maxOldestContactAgeSeconds: number;
   readonly minAgentsAvailable: number;
-  /** ContactFlowErrors + ContactFlowFatalErrors + MisconfiguredPhoneNumbers in the trailing metric window. */
+  /** ContactFlowErrors + ContactFlowFatalErrors of the target flows in any trailing metric window. */
   readonly maxContactFlowErrors: number;
+  /**
+   * The longest delay, after a minute ends, with which CloudWatch AWS/Connect datapoints may arrive: a minute with
+   * no datapoint counts as zero only once it is this old, and LIVE waits until every minute of the window is.
+   */
+  readonly maxCloudWatchLagSeconds: number;
+  /**
+   * The longest delay, after a contact ends, with which GetMetricDataV2 may count it: rate metrics are read over
+   * a window reaching this far back, and LIVE waits until the window's last contacts can have been counted.
+   */
+  readonly maxHistoricalLagSeconds: number;
+  /**
+   * Seconds after cutover + warm-up before rate metrics are judged: about one handle time. GetMetricDataV2 counts
+   * contacts when they end, so in that span the ended contacts are the old routing's calls still ending and the
+   * new routing's short ones (abandoned calls end first, handled ones an AHT later): neither is the new routing.
+   */
+  readonly rateSettleSeconds: number;
+  /** ConcurrentCallsPercentage (percent of the instance's concurrent-calls quota in use) above which capacity fails. */
+  readonly maxConcurrentCallsPercentage: number;
 }
 
 export type VerificationKey = keyof VerificationSettings;
@@ -86,6 +114,15 @@ export interface RunParameters {
   /** The execution input's `phoneNumbers` subset (E.164); absent = the whole plan. */
   readonly selection?: readonly string[];
   readonly verification: VerificationSettings;
+  /** The legacy platform's normal per service line (execution input `baseline`): relative thresholds. */
+  readonly baseline?: Readonly<Record<string, LineBaseline>>;
+}
+
+/** A service line's normal on the legacy platform, stated by the change board. */
+export interface LineBaseline {
+  /** Fraction 0–1. */
+  readonly abandonmentRate: number;
+  readonly avgHandleTimeSeconds: number;
 }
 
 /** The configuration as the state document carries it: everything but the plan. */
@@ -99,6 +136,8 @@ export interface ResolvedNumber {
   readonly targetFlowId: string;
   /** Flow the number points at before cutover (the rollback snapshot); null when none. */
   readonly snapshotFlowId: string | null;
+  /** The plan entry's service line (DEFAULT_SERVICE_LINE when it names none). */
+  readonly serviceLine?: string;
 }
 
 export type CheckStatus = 'PASS' | 'FAIL' | 'NO_DATA';
@@ -136,9 +175,20 @@ export interface ReadinessState {
   readonly queueIds: readonly string[];
   /** Names of the target flows (CloudWatch reports ContactFlowErrors per flow name). */
   readonly targetFlowNames: readonly string[];
+  /** The wave's service lines (plan entries grouped by `serviceLine`, with their queues and target flows). */
+  readonly serviceLines: readonly ServiceLineRefs[];
   /** Numbers in the wave, numbers resolved and stored in the snapshot, numbers failing a check. */
   readonly numberCounts: { readonly total: number; readonly resolved: number; readonly failing: number };
   readonly cursor: BatchCursor;
+}
+
+/** A service line as Verify judges it (lambda/core/verdict.ts serviceLinesOf). */
+export interface ServiceLineRefs {
+  readonly serviceLine: string;
+  /** Queue references (ARN, id or name) of the line; the runbook's watched queues when no entry names any. */
+  readonly queues: readonly string[];
+  /** Target flow references of the line's entries. */
+  readonly targetFlows: readonly string[];
 }
 
 /** Where a batched loop (DeployCheck, Cutover, Rollback) stands: what the state carries instead of per-number arrays. */
@@ -169,6 +219,27 @@ export interface MetricSample {
   readonly contactsInWindow: number | null;
   /** Contacts handled + abandoned since cutover. */
   readonly contactsSinceCutover: number | null;
+  /**
+   * Whether `contactFlowErrors` covers at least one final CloudWatch minute after cutover (one whose datapoint,
+   * if any, has surely been published): a count under the threshold is a PASS only then. Absent in samples
+   * written before it existed: counted as final.
+   */
+  readonly contactFlowErrorsFinal?: boolean;
+  /** The largest per-minute MisconfiguredPhoneNumbers count after cutover (instance-wide). */
+  readonly misconfiguredCalls?: number | null;
+  /** The largest per-minute MisconfiguredPhoneNumbers count in the minutes before cutover: the instance's normal. */
+  readonly misconfiguredCallsBefore?: number | null;
+  /** The largest per-minute count of calls rejected for capacity (CallsBreachingConcurrencyQuota + ThrottledCalls) after cutover. */
+  readonly callsRejected?: number | null;
+  /** The same before the cutover: the instance's normal. */
+  readonly callsRejectedBefore?: number | null;
+  /** The highest ConcurrentCallsPercentage of a minute after cutover. */
+  readonly concurrentCallsPercentage?: number | null;
+  /**
+   * Seconds after cutover up to which every delayed source is final (CloudWatch minutes, contact records). LIVE
+   * needs it to reach the observation window. Absent in samples written before it existed: counted as final.
+   */
+  readonly finalThroughSeconds?: number | null;
   /** API names that failed on this poll: an error is not a failure. */
   readonly errors: readonly string[];
 }
@@ -204,4 +275,17 @@ export interface VerifyState {
    * Optional so states written before it existed still evaluate; `evaluatePoll` always writes it.
    */
   readonly failureStreakSince?: Readonly<Record<string, number>>;
+  /**
+   * Per service line (plan entries' `serviceLine`; entries without one form the line `all`): each line's own loop
+   * state. The fields above are the run's combined verdict, with the checks and sample of the line that decided
+   * it (the first failing line, else the first line). Absent in states written before lines existed.
+   */
+  readonly lines?: readonly ServiceLineState[];
+  /** Lines whose verdict is ROLLBACK: the ones a service-line rollback moves back. */
+  readonly failingLines?: readonly string[];
+}
+
+/** One service line's Verify loop state. */
+export interface ServiceLineState extends Omit<VerifyState, 'lines' | 'failingLines'> {
+  readonly serviceLine: string;
 }

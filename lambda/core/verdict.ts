@@ -7,7 +7,7 @@
  * human decides.
  */
 import { percent, round1 } from './text';
-import { CheckResult, CheckStatus, MetricSample, PollDecision, VerificationSettings, VerifyState } from './types';
+import { CheckResult, CheckStatus, LineBaseline, MetricSample, PlanEntry, PollDecision, ServiceLineRefs, ServiceLineState, VerificationSettings, VerifyState } from './types';
 
 /**
  * Rate-type checks (abandonment rate, AHT) need this many contacts in the trailing metric window to be judged;
@@ -24,6 +24,9 @@ export const VERIFY_CHECK_NAMES = [
   'oldestContactAge',
   'agentsAvailable',
   'contactFlowErrors',
+  'misconfiguredCalls',
+  'callsRejected',
+  'concurrentCallsPercentage',
 ] as const;
 
 export type VerifyCheckName = (typeof VERIFY_CHECK_NAMES)[number];
@@ -33,10 +36,18 @@ interface CheckSpec {
   readonly value: (sample: MetricSample) => number | null;
   /** Subject to MIN_CONTACTS_FOR_RATE. */
   readonly rate: boolean;
-  readonly passes: (value: number, s: VerificationSettings) => boolean;
-  readonly threshold: (s: VerificationSettings) => string;
+  readonly passes: (value: number, s: VerificationSettings, sample: MetricSample) => boolean;
+  readonly threshold: (s: VerificationSettings, sample: MetricSample) => string;
   readonly show: (value: number) => string;
+  /**
+   * For a delayed source: whether the value may still grow (its newest data is not final). A passing value that
+   * may still grow is NO_DATA, never PASS; a failing one is a FAIL (what was published is real).
+   */
+  readonly pending?: (sample: MetricSample) => boolean;
 }
+
+/** CloudWatch minutes are final once the lag Verify covers has passed; a sample without the flag is final. */
+const cloudWatchPending = (m: MetricSample): boolean => m.contactFlowErrorsFinal === false;
 
 const seconds = (value: number): string => `${round1(value)} s`;
 
@@ -88,6 +99,38 @@ const CHECKS: readonly CheckSpec[] = [
     passes: (v, s) => v <= s.maxContactFlowErrors,
     threshold: (s) => `≤ ${s.maxContactFlowErrors}`,
     show: String,
+    pending: cloudWatchPending,
+  },
+  {
+    // MisconfiguredPhoneNumbers covers the whole instance: a call to any number outside the plan counts. Judged
+    // against the instance's own worst minute before the cutover, so only a rise the cutover caused fails.
+    name: 'misconfiguredCalls',
+    value: (m) => m.misconfiguredCalls ?? null,
+    rate: false,
+    passes: (v, _s, m) => v <= (m.misconfiguredCallsBefore ?? 0),
+    threshold: (_s, m) => `≤ ${m.misconfiguredCallsBefore ?? 0}/min (worst minute before cutover)`,
+    show: (v) => `${v}/min`,
+    pending: cloudWatchPending,
+  },
+  {
+    // Capacity: callers turned away (fast busy) for the concurrent-calls quota or the call rate. Instance-wide, so
+    // judged against the instance's worst minute before the cutover, like MisconfiguredPhoneNumbers.
+    name: 'callsRejected',
+    value: (m) => m.callsRejected ?? null,
+    rate: false,
+    passes: (v, _s, m) => v <= (m.callsRejectedBefore ?? 0),
+    threshold: (_s, m) => `≤ ${m.callsRejectedBefore ?? 0}/min (worst minute before cutover)`,
+    show: (v) => `${v}/min`,
+    pending: cloudWatchPending,
+  },
+  {
+    name: 'concurrentCallsPercentage',
+    value: (m) => m.concurrentCallsPercentage ?? null,
+    rate: false,
+    passes: (v, s) => v <= s.maxConcurrentCallsPercentage,
+    threshold: (s) => `≤ ${s.maxConcurrentCallsPercentage}% of the quota`,
+    show: (v) => `${round1(v)}%`,
+    pending: cloudWatchPending,
   },
 ];
 
@@ -198,6 +241,37 @@ export function evaluatePoll(
   const failing = checks.filter((c) => c.consecutiveFailures > 0);
   const noData = checks.filter((c) => c.status === 'NO_DATA');
 
+  // LIVE only once every minute of the window has been judged on final data: a delayed source may still hold a
+  // breach that happened near the end of the window.
+  const finalThrough = sample.finalThroughSeconds;
+  const windowFinal = finalThrough === undefined || (finalThrough !== null && finalThrough >= settings.observationWindowSeconds);
+  if (elapsed >= settings.observationWindowSeconds && !windowFinal) {
+    return {
+      ...base,
+      decision: 'CONTINUE',
+      reason:
+        `observation window complete (${round1(elapsed)} s of ${settings.observationWindowSeconds} s); waiting for ` +
+        `delayed metrics to be final (final through ${finalThrough === null ? 'unknown' : `${round1(finalThrough)} s`})`,
+      breachAtSeconds: null,
+    };
+  }
+
+  // A check in a FAIL streak when the window ends gets the polls its streak needs to reach the limit (or to
+  // recover), so a breach seen last does not end as a human's call; bounded, so a source that goes quiet mid-
+  // streak cannot hold the loop open.
+  const graceSeconds =
+    (settings.maxCloudWatchLagSeconds ?? 0) + (settings.maxHistoricalLagSeconds ?? 0) + 60 + limit * settings.pollIntervalSeconds;
+  if (elapsed >= settings.observationWindowSeconds && failing.length > 0 && elapsed < settings.observationWindowSeconds + graceSeconds) {
+    return {
+      ...base,
+      decision: 'CONTINUE',
+      reason:
+        `observation window complete (${round1(elapsed)} s of ${settings.observationWindowSeconds} s); watching ` +
+        `the failing checks to their limit: ${failing.map((c) => `${c.check} ${showValue(c)} (${c.consecutiveFailures} of ${limit})`).join(', ')}`,
+      breachAtSeconds: null,
+    };
+  }
+
   if (elapsed >= settings.observationWindowSeconds) {
     const why: string[] = [];
     const volume = sample.contactsSinceCutover;
@@ -241,7 +315,7 @@ export function evaluatePoll(
 type Judged = Omit<CheckResult, 'consecutiveFailures'>;
 
 function judge(spec: CheckSpec, sample: MetricSample, settings: VerificationSettings): Judged {
-  const threshold = spec.threshold(settings);
+  const threshold = spec.threshold(settings, sample);
   const raw = spec.value(sample);
   const base = { check: spec.name, threshold };
   if (raw === null || raw === undefined) {
@@ -264,7 +338,10 @@ function judge(spec: CheckSpec, sample: MetricSample, settings: VerificationSett
       };
     }
   }
-  const status: CheckStatus = spec.passes(raw, settings) ? 'PASS' : 'FAIL';
+  const status: CheckStatus = spec.passes(raw, settings, sample) ? 'PASS' : 'FAIL';
+  if (status === 'PASS' && spec.pending?.(sample)) {
+    return { ...base, status: 'NO_DATA', value: raw, note: 'no final minute yet: an absent datapoint may still arrive' };
+  }
   return { ...base, status, value: raw };
 }
 
@@ -272,4 +349,99 @@ function showValue(check: CheckResult): string {
   const spec = CHECKS.find((s) => s.name === check.check);
   if (check.value === null) return 'no data';
   return spec ? spec.show(check.value) : String(check.value);
+}
+
+/** The line plan entries without a `serviceLine` belong to. */
+export const DEFAULT_SERVICE_LINE = 'all';
+
+/** What Verify watches for one service line: its queues and the flows its numbers moved to (references). */
+export type ServiceLine = ServiceLineRefs;
+
+/**
+ * Groups plan entries by `serviceLine` (entries without one form the line {@link DEFAULT_SERVICE_LINE}), in plan
+ * order. A line's queues are the union of its entries' `queues`, or `watchedQueues` when none names any.
+ */
+export function serviceLinesOf(plan: readonly PlanEntry[], watchedQueues: readonly string[]): ServiceLine[] {
+  const lines = new Map<string, { queues: string[]; targetFlows: string[] }>();
+  for (const entry of plan) {
+    const name = entry.serviceLine ?? DEFAULT_SERVICE_LINE;
+    const line = lines.get(name) ?? { queues: [], targetFlows: [] };
+    lines.set(name, line);
+    for (const q of entry.queues ?? []) if (!line.queues.includes(q)) line.queues.push(q);
+    if (!line.targetFlows.includes(entry.targetFlow)) line.targetFlows.push(entry.targetFlow);
+  }
+  return [...lines].map(([serviceLine, l]) => ({
+    serviceLine,
+    queues: l.queues.length > 0 ? l.queues : [...watchedQueues],
+    targetFlows: l.targetFlows,
+  }));
+}
+
+/**
+ * The run's verdict from its lines' verdicts: ROLLBACK when any line rolls back (naming it), LIVE when every line
+ * is LIVE, INCONCLUSIVE when every line is done and one is not LIVE, WARMING_UP while every line warms up, else
+ * CONTINUE. A line that is LIVE stays LIVE while the others are still watched.
+ */
+export function combineLines(lines: readonly ServiceLineState[], polls: number): VerifyState {
+  const named = (l: ServiceLineState) => (lines.length === 1 ? l.reason : `${l.serviceLine}: ${l.reason}`);
+  const failing = lines.filter((l) => l.decision === 'ROLLBACK');
+  const inconclusive = lines.filter((l) => l.decision === 'INCONCLUSIVE');
+  const done = lines.every((l) => isTerminalDecision(l.decision));
+  let decision: PollDecision;
+  let lead: ServiceLineState;
+  let reason: string;
+  if (failing.length > 0) {
+    decision = 'ROLLBACK';
+    lead = failing[0];
+    reason = failing.map((l) => (lines.length === 1 ? l.reason : `service line ${l.serviceLine}: ${l.reason}`)).join('; ');
+  } else if (done) {
+    decision = inconclusive.length > 0 ? 'INCONCLUSIVE' : 'LIVE';
+    lead = inconclusive[0] ?? lines[0];
+    reason = (inconclusive.length > 0 ? inconclusive : lines).map(named).join('; ');
+  } else {
+    decision = lines.every((l) => l.decision === 'WARMING_UP') ? 'WARMING_UP' : 'CONTINUE';
+    lead = lines.find((l) => Object.values(l.failureStreaks).some((n) => n > 0)) ?? lines[0];
+    reason = lines.map(named).join('; ');
+  }
+  const { serviceLine: _line, ...leadState } = lead;
+  const breaches = failing.map((l) => l.breachAtSeconds).filter((b): b is number => b !== null);
+  return {
+    ...leadState,
+    polls,
+    decision,
+    reason,
+    breachAtSeconds: breaches.length > 0 ? Math.min(...breaches) : null,
+    lines,
+    failingLines: failing.map((l) => l.serviceLine),
+  };
+}
+
+/** A line's previous state: from `previous.lines`, or the whole previous state when it predates lines. */
+export function previousLineState(previous: VerifyState | null, serviceLine: string, lineCount: number): VerifyState | null {
+  if (!previous) return null;
+  if (previous.lines) return previous.lines.find((l) => l.serviceLine === serviceLine) ?? null;
+  return lineCount === 1 ? previous : null;
+}
+
+/** Abandonment may exceed the line's baseline by this much (5 percentage points). */
+export const BASELINE_ABANDONMENT_POINTS = 0.05;
+/** Handle time may move this far from the line's baseline, either way (±50 %). */
+export const BASELINE_AHT_TOLERANCE = 0.5;
+
+/**
+ * A line's settings with its baseline applied: abandonment ≤ baseline + 5 points, AHT within ±50 % of baseline.
+ * With a stated baseline these replace the absolute thresholds: the change board's own normal for that line is
+ * more specific than a generic default. Why these forms: abandonment is already a rate, so a few points above
+ * normal is how a contact-centre lead reads it (8 % normal → 13 % means callers are giving up); handle time
+ * varies by line (a 3-minute help desk, a 12-minute claims line), so a proportional band fits every line, and
+ * ±50 % tolerates a slower first day while catching dropped calls (far shorter) and stuck agents (far longer).
+ */
+export function settingsForLine(settings: VerificationSettings, baseline: LineBaseline | undefined): VerificationSettings {
+  if (!baseline) return settings;
+  return {
+    ...settings,
+    maxAbandonmentRate: Math.min(1, baseline.abandonmentRate + BASELINE_ABANDONMENT_POINTS),
+    minAvgHandleTimeSeconds: Math.floor(baseline.avgHandleTimeSeconds * (1 - BASELINE_AHT_TOLERANCE)),
+    maxAvgHandleTimeSeconds: Math.ceil(baseline.avgHandleTimeSeconds * (1 + BASELINE_AHT_TOLERANCE)),
+  };
 }

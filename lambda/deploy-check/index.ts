@@ -6,6 +6,7 @@
  */
 import { batchRange, cursorAfter, selectPlan } from '../core/batches';
 import { SNAPSHOT_RETENTION_DAYS_BEYOND_EXECUTION } from '../core/control';
+import { serviceLinesOf } from '../core/verdict';
 import { assessGlobal, assessNumbers, formatReadinessState, planItem, READINESS_CHECKS } from '../core/readiness';
 import { ReadinessItem, ReadinessState } from '../core/types';
 import { now } from '../shared/clock';
@@ -33,16 +34,17 @@ export async function handler(event: unknown): Promise<ReadinessState> {
   const batch = previous?.cursor.nextBatch ?? 0;
   const { start, end } = batchRange(batch, wave.length);
 
-  let base: Pick<ReadinessState, 'items' | 'queueIds'>;
+  let base: Pick<ReadinessState, 'items' | 'queueIds' | 'serviceLines'>;
   if (batch === 0) {
     const first = await firstBatchFacts(instanceId, config, wave.length);
     if (!first.instanceFound || !first.items.every((i) => i.ok)) {
       // Nothing about the numbers is worth reading when the instance, a queue or the UAT number is not ready.
-      const state = finish({ items: first.items, queueIds: first.queueIds, targetFlowNames: [], counts: { total: wave.length, resolved: 0, failing: 0 }, batch, total: wave.length, stop: true });
+      const state = finish({ items: first.items, queueIds: first.queueIds, serviceLines: [], targetFlowNames: [], counts: { total: wave.length, resolved: 0, failing: 0 }, batch, total: wave.length, stop: true });
       await publishStatus(config.statusTopicArn, { step: 'DeployCheck', changeId: run.changeId, status: 'NOT_READY', summary: formatReadinessState(state) });
       return state;
     }
-    base = first;
+    // Verify judges each service line over its own queues and target flows (the plan never travels in the state).
+    base = { ...first, serviceLines: serviceLinesOf(wave, config.queues) };
   } else {
     base = previous!;
   }
@@ -91,6 +93,7 @@ export async function handler(event: unknown): Promise<ReadinessState> {
   const state = finish({
     items: mergeItems(base.items, assessed.items),
     queueIds: base.queueIds,
+    serviceLines: base.serviceLines,
     targetFlowNames: [...new Set([...(previous?.targetFlowNames ?? []), ...found.flatMap((f) => (f.flow ? [f.flow.name] : []))])],
     counts,
     batch,
@@ -170,7 +173,7 @@ function mergeItems(kept: readonly ReadinessItem[], batch: readonly ReadinessIte
 }
 
 function finish(parts: {
-  items: ReadinessItem[]; queueIds: readonly string[]; targetFlowNames: string[];
+  items: ReadinessItem[]; queueIds: readonly string[]; serviceLines: ReadinessState['serviceLines']; targetFlowNames: string[];
   counts: ReadinessState['numberCounts']; batch: number; total: number; stop: boolean;
 }): ReadinessState {
   const cursor = parts.stop ? { ...cursorAfter(parts.batch, parts.total), done: true } : cursorAfter(parts.batch, parts.total);
@@ -187,6 +190,7 @@ function finish(parts: {
     ready: cursor.done && items.every((i) => i.ok),
     items,
     queueIds: parts.queueIds,
+    serviceLines: parts.serviceLines,
     targetFlowNames: parts.targetFlowNames,
     numberCounts: parts.counts,
     cursor,

@@ -31,6 +31,7 @@ export function parseState<K extends keyof StateDocument>(event: unknown, ...req
       cursor,
       queueIds: z.array(z.string()),
       targetFlowNames: z.array(z.string()),
+      serviceLines: z.array(z.object({ serviceLine: z.string(), queues: z.array(z.string()), targetFlows: z.array(z.string()) })),
       numberCounts: z.object({ total: z.number().int().min(0), resolved: z.number().int().min(0), failing: z.number().int().min(0) }),
     }).loose().optional(),
     cutover: z.object({ cursor }).loose().optional(),

@@ -1,10 +1,10 @@
 /**
- * Verify: one poll of the observation loop. Reads every metric source (a failing source is NO_DATA, not FAIL),
- * lets the core judge, and returns the loop state with the inputs of the verdict. An operator abort turns the
- * verdict into ROLLBACK.
+ * Verify: one poll of the observation loop. Reads every metric source per service line (a failing source is
+ * NO_DATA, not FAIL), lets the core judge each line, and returns the loop state with the inputs of each verdict.
+ * An operator abort turns the verdict into ROLLBACK.
  */
-import { evaluatePoll } from '../core/verdict';
-import { VerifyState } from '../core/types';
+import { combineLines, evaluatePoll, previousLineState, settingsForLine, type ServiceLine } from '../core/verdict';
+import { ServiceLineState, VerifyState } from '../core/types';
 import { now } from '../shared/clock';
 import { instanceIdOf } from '../shared/connect';
 import { abortRequested } from '../shared/control';
@@ -28,18 +28,53 @@ export async function handler(event: unknown): Promise<VerifyState> {
     await publish(aborted);
     return aborted;
   }
-  const sample = await readSample({
-    instanceId: instanceIdOf(config.instanceArn),
-    instanceArn: config.instanceArn,
-    queueIds: [...readiness.queueIds],
-    flowNames: [...readiness.targetFlowNames],
-    cutoverAt: new Date(cutover!.completedAt ?? cutover!.startedAt),
-    now: now(),
-    metricWindowSeconds: run.verification.metricWindowSeconds,
-  });
-  const next = evaluatePoll(previous ?? null, sample, run.verification);
-  logger.info('verdict', { decision: next.decision, reason: next.reason, sample });
+  // DeployCheck grouped the wave into service lines (the plan itself never travels in the state).
+  const lines = readiness.serviceLines;
+  const targetFlowNames = readiness.targetFlowNames;
+  const at = now();
+  const states: ServiceLineState[] = [];
+  for (const line of lines) {
+    const sample = await readSample({
+      instanceId: instanceIdOf(config.instanceArn),
+      instanceArn: config.instanceArn,
+      queueIds: queueIdsOf(line, config.queues, readiness.queueIds),
+      flowNames: flowNamesOf(line, targetFlowNames),
+      cutoverAt: new Date(cutover!.completedAt ?? cutover!.startedAt),
+      now: at,
+      metricWindowSeconds: run.verification.metricWindowSeconds,
+      warmupSeconds: run.verification.warmupSeconds,
+      rateSettleSeconds: run.verification.rateSettleSeconds,
+      maxCloudWatchLagSeconds: run.verification.maxCloudWatchLagSeconds,
+      maxHistoricalLagSeconds: run.verification.maxHistoricalLagSeconds,
+    });
+    const prev = previousLineState(previous ?? null, line.serviceLine, lines.length);
+    const settings = settingsForLine(run.verification, run.baseline?.[line.serviceLine]);
+    const { lines: _l, failingLines: _f, ...lineState } = evaluatePoll(prev, sample, settings);
+    states.push({ serviceLine: line.serviceLine, ...lineState });
+  }
+  const next = combineLines(states, (previous?.polls ?? 0) + 1);
+  logger.info('verdict', { decision: next.decision, reason: next.reason, failingLines: next.failingLines });
   // Every poll's verdict is in the execution history; the bridge hears the first poll and every change.
   if (!previous || previous.decision !== next.decision || next.decision === 'ROLLBACK') await publish(next);
   return next;
+}
+
+/**
+ * A line's queue ids. DeployCheck resolves `config.queues` in order and stops the run when one is missing, so at
+ * Verify `readiness.queueIds[i]` is `config.queues[i]`. A reference that cannot be matched makes the line read
+ * every watched queue: more than its own, never fewer.
+ */
+function queueIdsOf(line: ServiceLine, watched: readonly string[], queueIds: readonly string[]): string[] {
+  if (watched.length !== queueIds.length) return [...queueIds];
+  const ids = line.queues.map((ref) => queueIds[watched.indexOf(ref)]);
+  return ids.every((id) => id !== undefined) ? [...new Set(ids)] : [...queueIds];
+}
+
+/**
+ * A line's target flow names (ContactFlowErrors is published per flow name). A target given by ARN or id is not
+ * matched to its name here: the line then watches every target flow's errors.
+ */
+function flowNamesOf(line: ServiceLine, targetFlowNames: readonly string[]): string[] {
+  const names = line.targetFlows.filter((f) => targetFlowNames.includes(f));
+  return names.length === line.targetFlows.length ? names : [...targetFlowNames];
 }

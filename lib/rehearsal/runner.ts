@@ -112,7 +112,12 @@ export function synthesizeForScenario(scenario: Scenario): Template {
     context: {
       ...cdkJson.context,
       'aws:cdk:bundling-stacks': [],
-      'connect-golive:plan': scenario.contactCenter.phoneNumbers.map((p) => ({ phoneNumber: p.number, targetFlow: p.targetFlow })),
+      'connect-golive:plan': scenario.contactCenter.phoneNumbers.map((p) => ({
+        phoneNumber: p.number,
+        targetFlow: p.targetFlow,
+        ...(p.serviceLine !== undefined ? { serviceLine: p.serviceLine } : {}),
+        ...(p.queues !== undefined ? { queues: p.queues } : {}),
+      })),
       'connect-golive:watchQueues': scenario.contactCenter.queues.map((q) => q.name),
     },
   });
@@ -376,8 +381,11 @@ function breachToRollback(scenario: Scenario, result: LocalRunResult, cutoverAt:
   const verifyOut = lastOutput(result.steps, 'Verify');
   const settings = verifyOut?.run?.verification;
   if (!settings || verifyOut.verify?.decision !== 'ROLLBACK' || verifyOut.verify?.breachAtSeconds == null) return null;
+  // MisconfiguredPhoneNumbers is judged against its own level before the cutover.
+  const misconfiguredBefore = Math.max(0, ...scenario.timeline.filter((r) => r.atMinute < 0).map((r) => r.misconfiguredCalls ?? 0));
   const breaches = (row: Scenario['timeline'][number]) =>
-    (row.abandonmentRate !== undefined && row.abandonmentRate > settings.maxAbandonmentRate)
+    (row.misconfiguredCalls !== undefined && row.misconfiguredCalls > misconfiguredBefore)
+    || (row.abandonmentRate !== undefined && row.abandonmentRate > settings.maxAbandonmentRate)
     || (row.contactsInQueue !== undefined && row.contactsInQueue > settings.maxContactsInQueue)
     || (row.oldestContactAgeSeconds !== undefined && row.oldestContactAgeSeconds > settings.maxOldestContactAgeSeconds)
     || (row.contactFlowErrors !== undefined && row.contactFlowErrors > settings.maxContactFlowErrors)

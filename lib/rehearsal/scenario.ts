@@ -108,6 +108,10 @@ const phoneNumberSchema = z.strictObject({
   /** The flow the cutover moves it to. */
   targetFlow: name,
   status: z.enum(['CLAIMED', 'IN_PROGRESS', 'FAILED']).default('CLAIMED'),
+  /** The plan entry's service line (verdicts are per line). */
+  serviceLine: name.optional(),
+  /** The queues this number's calls land in (names from contactCenter.queues). */
+  queues: z.array(name).min(1).optional(),
 });
 
 const uatPhoneNumberSchema = z.strictObject({
@@ -126,6 +130,12 @@ const contactCenterSchema = z.strictObject({
   flows: z.array(flowSchema).min(1),
   queues: z.array(queueSchema).min(1),
   phoneNumbers: z.array(phoneNumberSchema).min(1).max(MAX_WAVE_NUMBERS),
+  /**
+   * The instance's concurrent active calls quota. Calls offered above it get a fast busy: CloudWatch's
+   * CallsBreachingConcurrencyQuota counts them and ConcurrentCallsPercentage shows the quota in use. Absent: no
+   * quota is modelled.
+   */
+  concurrentCallsQuota: z.number().int().min(1).optional(),
   /** The temporary number the service lines ran UAT against; DeployCheck verifies it exists. */
   uatPhoneNumber: uatPhoneNumberSchema.optional(),
   /**
@@ -155,6 +165,31 @@ const timelineRowSchema = z.strictObject({
   agentsAvailable: count.optional(),
   contactFlowErrors: nonNegative.optional(),
   missedCalls: nonNegative.optional(),
+  /** Per minute, instance-wide: calls to numbers outside the plan (CloudWatch MisconfiguredPhoneNumbers). */
+  misconfiguredCalls: nonNegative.optional(),
+});
+
+/**
+ * When each metric source shows what happened (DESIGN.md "The rehearsal is as strict as AWS"). The defaults are
+ * realistic, never zero:
+ * - `cloudWatchLagSeconds` 120: Connect sends its AWS/Connect data to CloudWatch once a minute, one datapoint per
+ *   minute and none for a quiet minute (Admin Guide, "Monitoring your instance using CloudWatch",
+ *   https://docs.aws.amazon.com/connect/latest/adminguide/monitoring-cloudwatch.html); field reports put one-minute
+ *   datapoints 1–2 minutes late: the stricter end, 2 minutes.
+ * - `historicalLagSeconds` 120: GetMetricDataV2's contact metrics come from contact records, so a contact counts
+ *   once it has ended (Admin Guide, "Metrics, dashboards, and reports",
+ *   https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-metrics.html); AWS documents no
+ *   ingestion delay, so the rehearsal assumes the same 2 minutes as CloudWatch (the stricter assumption).
+ * - `realTimeRefreshSeconds` 15: GetCurrentMetricData's values refresh about every 15 seconds (Admin Guide,
+ *   "Real-time metrics reports", https://docs.aws.amazon.com/connect/latest/adminguide/real-time-metrics-reports.html).
+ */
+export const DEFAULT_TIMING = { cloudWatchLagSeconds: 120, historicalLagSeconds: 120, realTimeRefreshSeconds: 15 } as const;
+
+const timingSchema = z.strictObject({
+  cloudWatchLagSeconds: nonNegative.max(3600).default(DEFAULT_TIMING.cloudWatchLagSeconds),
+  historicalLagSeconds: nonNegative.max(3600).default(DEFAULT_TIMING.historicalLagSeconds),
+  // 0 would be a continuous feed, which no Connect API is; at least one second.
+  realTimeRefreshSeconds: z.number().min(1).max(300).default(DEFAULT_TIMING.realTimeRefreshSeconds),
 });
 
 const faultSchema = z.strictObject({
@@ -178,6 +213,7 @@ const scenarioSchema = z.strictObject({
   }),
   inconclusiveDecision: z.enum(['live', 'rollback', 'timeout']).default('timeout'),
   timeline: z.array(timelineRowSchema).default([]),
+  timing: timingSchema.default({ ...DEFAULT_TIMING }),
   faults: z.array(faultSchema).default([]),
   expect: z.strictObject({ outcome: z.enum(OUTCOMES) }).optional(),
 });
@@ -203,6 +239,7 @@ export type ScenarioPhoneNumber = Scenario['contactCenter']['phoneNumbers'][numb
 export type ScenarioFlow = Scenario['contactCenter']['flows'][number];
 export type TimelineRow = Scenario['timeline'][number];
 export type ScenarioApproval = Scenario['approval'];
+export type ScenarioTiming = Scenario['timing'];
 
 /** A scenario that does not parse; `message` is one line naming the field. */
 export class ScenarioError extends Error {
@@ -467,7 +504,13 @@ function checkFlowRefs(s: Parsed): Problem | undefined {
     flow === undefined || flows.has(flow)
       ? undefined
       : { path, message: `flow ${describeValue(flow)} is not defined in contactCenter.flows` };
+  const queues = new Set(s.contactCenter.queues.map((q) => q.name));
   for (const [i, p] of s.contactCenter.phoneNumbers.entries()) {
+    for (const [j, q] of (p.queues ?? []).entries()) {
+      if (!queues.has(q)) {
+        return { path: `scenario.contactCenter.phoneNumbers[${i}].queues[${j}]`, message: `queue ${JSON.stringify(q)} is not defined in contactCenter.queues` };
+      }
+    }
     const problem =
       undefinedFlow(`scenario.contactCenter.phoneNumbers[${i}].flow`, p.flow) ??
       undefinedFlow(`scenario.contactCenter.phoneNumbers[${i}].targetFlow`, p.targetFlow);

@@ -176,10 +176,32 @@ function metricsSection(record: EvidenceRecord, markers: readonly ChartMarker[])
   return `<section id="metrics"><h2>Metrics</h2>${figures.join('')}</section>`;
 }
 
+/** Polls that only say "keep watching": a run of them is one row (a 30-minute window is not 119 rows). */
+const REPEATING_DECISIONS: ReadonlySet<string> = new Set(['CONTINUE', 'WARMING_UP']);
+
+/** Consecutive verdicts with the same repeating decision, folded into one: first time, last time, count, last reason. */
+export function collapseVerdicts(
+  verdicts: EvidenceRecord['verdicts'],
+): Array<{ from: string; to: string; polls: number; decision: string; reason: string }> {
+  const out: Array<{ from: string; to: string; polls: number; decision: string; reason: string }> = [];
+  for (const v of verdicts) {
+    const last = out.at(-1);
+    if (last && REPEATING_DECISIONS.has(v.decision) && last.decision === v.decision) {
+      last.to = v.at;
+      last.polls += 1;
+      last.reason = v.reason;
+    } else {
+      out.push({ from: v.at, to: v.at, polls: 1, decision: v.decision, reason: v.reason });
+    }
+  }
+  return out;
+}
+
 function verdictsSection(record: EvidenceRecord): string {
   if (record.verdicts.length === 0) return '';
-  const rows = record.verdicts.map(
-    (v) => `<tr><td class="num">${escapeHtml(formatTime(v.at))}</td><td>${escapeHtml(v.decision)}</td><td>${escapeHtml(v.reason)}</td></tr>`,
-  );
+  const rows = collapseVerdicts(record.verdicts).map((v) => {
+    const at = v.polls === 1 ? formatTime(v.from) : `${formatTime(v.from)} – ${formatTime(v.to)} (${v.polls} polls)`;
+    return `<tr><td class="num">${escapeHtml(at)}</td><td>${escapeHtml(v.decision)}</td><td>${escapeHtml(v.reason)}</td></tr>`;
+  });
   return `<section id="verdicts"><h2>Verdicts</h2><table><thead><tr><th>At</th><th>Decision</th><th>Reason</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }

@@ -178,8 +178,14 @@ export class GoLiveRunbook extends Construct {
 
     this.config = {
       instanceArn: props.instance.instanceArn,
-      plan: props.plan.map((e) => ({ phoneNumber: e.phoneNumber, targetFlow: e.targetFlow })),
-      queues: [...props.queues],
+      plan: props.plan.map((e) => ({
+        phoneNumber: e.phoneNumber,
+        targetFlow: e.targetFlow,
+        ...(e.serviceLine !== undefined ? { serviceLine: e.serviceLine } : {}),
+        ...(e.queues !== undefined ? { queues: [...e.queues] } : {}),
+      })),
+      // A service line's queues are watched (and staffing-checked) like the runbook's own.
+      queues: [...new Set([...props.queues, ...props.plan.flatMap((e) => e.queues ?? [])])],
       cutoverMode,
       verification,
       verificationBounds,
@@ -392,6 +398,15 @@ function validateProps(props: GoLiveRunbookProps, r: ResolvedProps): void {
     seen.add(n);
     if (typeof targetFlow !== 'string' || (!Token.isUnresolved(targetFlow) && !/^[^\s\x00-\x1f][^\x00-\x1f]{0,511}$/.test(targetFlow))) {
       throw new Error(`plan[${i}].targetFlow must be a flow ARN, id or name, got: ${JSON.stringify(targetFlow)}`);
+    }
+    const { serviceLine, queues } = entry as Record<string, unknown>;
+    if (serviceLine !== undefined && (typeof serviceLine !== 'string' || !/^[^\s\x00-\x1f][^\x00-\x1f]{0,63}$/.test(serviceLine))) {
+      throw new Error(`plan[${i}].serviceLine must be a name of 1–64 characters, got: ${JSON.stringify(serviceLine)}`);
+    }
+    // The metric APIs filter at most 100 queues per call; a line is read in one call.
+    if (queues !== undefined && (!Array.isArray(queues) || queues.length === 0 || queues.length > 100
+      || queues.some((q) => typeof q !== 'string' || (!Token.isUnresolved(q) && !/^[^\s\x00-\x1f][^\x00-\x1f]{0,511}$/.test(q))))) {
+      throw new Error(`plan[${i}].queues must list 1–100 queue ARNs, ids or names, got: ${JSON.stringify(queues)}`);
     }
   });
   // The plan travels in ValidateInput's and DeployCheck's task parameters, which Step Functions caps at 256 KiB

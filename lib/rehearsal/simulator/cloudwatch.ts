@@ -12,11 +12,12 @@
  * ContactFlowErrors): sum over flows with `SUM(SEARCH('{AWS/Connect,InstanceId,MetricGroup,ContactFlowName}
  * MetricName="ContactFlowErrors"', 'Sum', 60))`. Connect publishes a minute once it has ended and only when
  * something happened, so a datapoint covers complete minutes and a quiet metric has no datapoints at all
- * (`zeroFill` publishes zeros instead).
+ * (`zeroFill` publishes zeros instead); a minute's datapoint appears `timing.cloudWatchLagSeconds` after the
+ * minute ends. MisconfiguredPhoneNumbers counts the timeline's `misconfiguredCalls`.
  */
 import type { SimulatedClock } from './clock';
 import { ApiError, type ErrorKind } from './errors';
-import type { MetricTimeline } from './metrics';
+import type { InstanceField, MetricTimeline } from './metrics';
 import {
   AWS_JSON_1_0,
   type ParsedCall,
@@ -227,12 +228,14 @@ export class CloudWatchProtocol implements ProtocolModule {
 
   private datapoints(s: Series, periodSeconds: number, statistic: string, start: number, end: number): Datapoint[] {
     const periodMs = Math.max(60, Math.round(periodSeconds)) * 1000;
-    const now = this.ctx.clock.nowMillis();
+    // Connect sends a minute's data once a minute, after the minute; it reaches CloudWatch
+    // `timing.cloudWatchLagSeconds` after the minute ends
+    // (https://docs.aws.amazon.com/connect/latest/adminguide/monitoring-cloudwatch.html).
+    const publishedBy = this.ctx.clock.nowMillis() - this.ctx.metrics.timing.cloudWatchLagSeconds * 1000;
     const points: Datapoint[] = [];
     for (let bucket = Math.floor(start / periodMs) * periodMs; bucket < end; bucket += periodMs) {
       const minutes: number[] = [];
-      // Connect publishes a minute once it has ended.
-      for (let m = bucket; m < bucket + periodMs && m + MINUTE_MS <= now; m += MINUTE_MS) {
+      for (let m = bucket; m < bucket + periodMs && m + MINUTE_MS <= publishedBy; m += MINUTE_MS) {
         const v = s.count(m, m + MINUTE_MS);
         if (v > 0 || this.ctx.zeroFill) minutes.push(v);
       }
@@ -248,17 +251,24 @@ export class CloudWatchProtocol implements ProtocolModule {
     const instance = { InstanceId: state.instanceId };
     const inUse = new Set(state.numbers.map((n) => n.flow).filter((f): f is string => f !== null));
     const erring = state.flows.filter((f) => inUse.size === 0 || inUse.has(f.name));
+    // Counts are whole events (a minute holds 0 or 1 error, never 0.98).
+    const events = (field: InstanceField, share = 1) => (a: number, b: number) =>
+      metrics.instanceEventsUpTo(field, b, share) - metrics.instanceEventsUpTo(field, a, share);
     const out: Series[] = [];
     for (const flow of state.flows) {
       const dims = { ...instance, MetricGroup: 'ContactFlow', ContactFlowName: flow.name };
       const share = erring.includes(flow) ? 1 / erring.length : 0;
-      out.push({ metricName: 'ContactFlowErrors', dimensions: dims, count: (a, b) => share * metrics.instanceCount('contactFlowErrors', a, b) });
+      out.push({ metricName: 'ContactFlowErrors', dimensions: dims, count: events('contactFlowErrors', share) });
       out.push({ metricName: 'ContactFlowFatalErrors', dimensions: dims, count: () => 0 });
     }
     const voice = { ...instance, MetricGroup: 'VoiceCalls' };
-    out.push({ metricName: 'MissedCalls', dimensions: voice, count: (a, b) => metrics.instanceCount('missedCalls', a, b) });
-    out.push({ metricName: 'MisconfiguredPhoneNumbers', dimensions: voice, count: () => 0 });
+    out.push({ metricName: 'MissedCalls', dimensions: voice, count: events('missedCalls') });
+    out.push({ metricName: 'MisconfiguredPhoneNumbers', dimensions: voice, count: events('misconfiguredCalls') });
+    // Calls per second are not modelled: no call is throttled for rate. The concurrency quota is.
     out.push({ metricName: 'ThrottledCalls', dimensions: voice, count: () => 0 });
+    out.push({ metricName: 'CallsBreachingConcurrencyQuota', dimensions: voice, count: (a, b) => metrics.rejectedCallsUpTo(b) - metrics.rejectedCallsUpTo(a) });
+    // A percentage, not a count: the minute's value is the one at its start (read it with Maximum).
+    out.push({ metricName: 'ConcurrentCallsPercentage', dimensions: voice, count: (a) => Math.round(metrics.concurrentCallsPercentage(a) * 10) / 10 });
     return out;
   }
 }

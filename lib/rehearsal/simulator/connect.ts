@@ -475,7 +475,9 @@ export class ConnectProtocol implements ProtocolModule {
       'CurrentMetrics',
       currentMetric,
     );
-    const now = this.ctx.clock.nowMillis();
+    // Real-time metrics are a snapshot refreshed every `timing.realTimeRefreshSeconds` (about 15 s in Connect):
+    // a value changed since the last refresh is not shown yet.
+    const now = this.ctx.metrics.snapshotAt();
     const results = groups.map((group) => ({
       Dimensions: {
         ...(byQueue ? { Queue: { Id: group[0].id, Arn: group[0].arn } } : {}),
@@ -495,7 +497,9 @@ export class ConnectProtocol implements ProtocolModule {
   }
 
   /**
-   * Historical metrics over [StartTime, EndTime] from the timeline (see metrics.ts for the model). The time rules
+   * Historical metrics over [StartTime, EndTime] from the timeline (see metrics.ts for the model). Like Connect's
+   * contact-record driven metrics, a contact counts once it has ended and its record has arrived
+   * (`timing.historicalLagSeconds`): the range selects contacts by when they ended. The time rules
    * are GetMetricDataV2's (InvalidParameterException, HTTP 400): StartTime before EndTime; EndTime not later than
    * now ("It cannot be later than the current timestamp" — no clock skew is tolerated here, the stricter reading);
    * StartTime within the last 3 months (calendar months, the stricter reading of "available for 3 months"); the
@@ -577,7 +581,7 @@ export class ConnectProtocol implements ProtocolModule {
     const results: unknown[] = [];
     for (const [from, to] of intervals) {
       for (const group of groups) {
-        const totals = group.map((q) => this.ctx.metrics.totals(q.name, from, to));
+        const totals = group.map((q) => this.ctx.metrics.ended(q.name, from, to));
         const handled = voice ? sum(totals.map((t) => t.handled)) : 0;
         const abandoned = voice ? sum(totals.map((t) => t.abandoned)) : 0;
         const handleSeconds = voice ? sum(totals.map((t) => t.handleSeconds)) : 0;

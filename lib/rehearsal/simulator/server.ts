@@ -209,7 +209,7 @@ class SimulatorServer implements Simulator {
   constructor(scenario: Scenario, options: SimulatorOptions) {
     this.clock = options.clock ?? new SimulatedClock(options.startAt);
     this.state = new ContactCenterState(scenario);
-    this.metrics = new MetricTimeline(scenario.timeline, this.state.queues, this.clock);
+    this.metrics = new MetricTimeline(scenario.timeline, this.state.queues, this.clock, scenario.timing, scenario.contactCenter.concurrentCallsQuota);
     this.latencySeconds = (options.latencyMs ?? 50) / 1000;
     this.timeoutDelayMs = options.timeoutDelayMs ?? 2000;
     this.onTrace = options.onTrace;

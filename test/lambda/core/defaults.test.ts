@@ -26,6 +26,11 @@ function healthy(elapsedSeconds: number, overrides: Partial<MetricSample> = {}):
     oldestContactAgeSeconds: 20,
     agentsAvailable: 5,
     contactFlowErrors: 0,
+    misconfiguredCalls: 0,
+    misconfiguredCallsBefore: 0,
+    callsRejected: 0,
+    callsRejectedBefore: 0,
+    concurrentCallsPercentage: 40,
     contactsInWindow: 10,
     contactsSinceCutover: 100,
     errors: [],
@@ -49,6 +54,10 @@ describe('DEFAULT_VERIFICATION', () => {
       maxOldestContactAgeSeconds: 180,
       minAgentsAvailable: 1,
       maxContactFlowErrors: 0,
+      maxCloudWatchLagSeconds: 120,
+      maxHistoricalLagSeconds: 120,
+      rateSettleSeconds: 0,
+      maxConcurrentCallsPercentage: 90,
     });
   });
 

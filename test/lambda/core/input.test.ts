@@ -323,3 +323,31 @@ describe('parseExecutionInput', () => {
     });
   });
 });
+
+describe('execution input baseline', () => {
+  const LINES: RunbookConfig = {
+    ...CONFIG,
+    plan: [
+      { phoneNumber: '+18005550100', targetFlow: 'Main', serviceLine: 'Support' },
+      { phoneNumber: '+18005550101', targetFlow: 'Sales', serviceLine: 'Sales' },
+    ],
+  };
+
+  it('carries the baseline per service line into the run', () => {
+    const run = parse({ ...ok, baseline: { Sales: { abandonmentRate: 0.06, avgHandleTimeSeconds: 420 } } }, LINES);
+    expect(run.baseline).toEqual({ Sales: { abandonmentRate: 0.06, avgHandleTimeSeconds: 420 } });
+  });
+
+  it.each<[string, unknown, string, RegExp]>([
+    ['a line that is not in the plan', { Billing: { abandonmentRate: 0.05, avgHandleTimeSeconds: 300 } }, 'baseline.Billing', /^is not a service line of the plan \(Support, Sales\)$/],
+    ['an abandonment rate in percent', { Sales: { abandonmentRate: 6, avgHandleTimeSeconds: 300 } }, 'baseline.Sales.abandonmentRate', /^must be between 0 and 1/],
+    ['a zero handle time', { Sales: { abandonmentRate: 0.06, avgHandleTimeSeconds: 0 } }, 'baseline.Sales.avgHandleTimeSeconds', /^must be between 1 and 7200/],
+  ])('rejects %s', (_name, baseline, field, message) => {
+    const problem = rejection({ ...ok, baseline }, LINES).problems.find((p) => p.field === field);
+    expect(problem?.message).toMatch(message);
+  });
+
+  it('takes the line all for entries without a service line', () => {
+    expect(parse({ ...ok, baseline: { all: { abandonmentRate: 0.05, avgHandleTimeSeconds: 300 } } }).baseline).toBeDefined();
+  });
+});

@@ -295,6 +295,7 @@ describe('assessReadiness split for batches: assessGlobal + planItem + assessNum
 
 describe('formatReadinessState', () => {
   const state = (overrides: Partial<ReadinessState> = {}): ReadinessState => ({
+    serviceLines: [],
     ready: true,
     items: [
       { check: READINESS_CHECKS.instanceActive, subject: INSTANCE_ID, ok: true, detail: 'status ACTIVE' },

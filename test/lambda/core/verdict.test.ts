@@ -1,12 +1,17 @@
 import {
+  DEFAULT_SERVICE_LINE,
   DEFAULT_VERIFICATION,
   MIN_CONTACTS_FOR_RATE,
   MetricSample,
   VERIFY_CHECK_NAMES,
   VerificationSettings,
   VerifyState,
+  combineLines,
   evaluatePoll,
   initialVerifyState,
+  previousLineState,
+  serviceLinesOf,
+  settingsForLine,
 } from '../../../lambda/core';
 
 const SETTINGS: VerificationSettings = DEFAULT_VERIFICATION; // warm-up 60 s, window 1800 s, limit 2, 20 contacts
@@ -22,6 +27,11 @@ function sample(elapsedSeconds: number, overrides: Partial<MetricSample> = {}): 
     oldestContactAgeSeconds: 20,
     agentsAvailable: 5,
     contactFlowErrors: 0,
+    misconfiguredCalls: 0,
+    misconfiguredCallsBefore: 0,
+    callsRejected: 0,
+    callsRejectedBefore: 0,
+    concurrentCallsPercentage: 40,
     contactsInWindow: 10,
     contactsSinceCutover: 100,
     errors: [],
@@ -145,7 +155,60 @@ describe('evaluatePoll', () => {
         oldestContactAge: '≤ 180 s',
         agentsAvailable: '≥ 1',
         contactFlowErrors: '≤ 0',
+        misconfiguredCalls: '≤ 0/min (worst minute before cutover)',
+        callsRejected: '≤ 0/min (worst minute before cutover)',
+        concurrentCallsPercentage: '≤ 90% of the quota',
       });
+    });
+  });
+
+  describe('delayed sources (CloudWatch minutes, contact records)', () => {
+    it('does not PASS a flow-error count whose newest minute is not final yet', () => {
+      const [state] = run([{ contactFlowErrors: 0, contactFlowErrorsFinal: false }]);
+      expect(checkOf(state, 'contactFlowErrors')).toMatchObject({ status: 'NO_DATA', value: 0 });
+      expect(checkOf(state, 'contactFlowErrors').note).toContain('no final minute yet');
+    });
+
+    it('FAILs published flow errors at once, final or not', () => {
+      const [state] = run([{ contactFlowErrors: 3, contactFlowErrorsFinal: false }]);
+      expect(checkOf(state, 'contactFlowErrors')).toMatchObject({ status: 'FAIL', value: 3 });
+    });
+
+    it('judges MisconfiguredPhoneNumbers against its own pre-cutover level', () => {
+      const [calm, risen] = run([
+        { misconfiguredCalls: 2, misconfiguredCallsBefore: 2 },
+        { misconfiguredCalls: 3, misconfiguredCallsBefore: 2 },
+      ]);
+      expect(checkOf(calm, 'misconfiguredCalls').status).toBe('PASS');
+      expect(checkOf(risen, 'misconfiguredCalls')).toMatchObject({ status: 'FAIL', threshold: '≤ 2/min (worst minute before cutover)' });
+    });
+
+    it('fails capacity: calls rejected above the pre-cutover level, or the quota in use above the threshold', () => {
+      const [rejected] = run([{ callsRejected: 3, callsRejectedBefore: 1 }]);
+      const [usual] = run([{ callsRejected: 1, callsRejectedBefore: 1 }]);
+      const [full] = run([{ concurrentCallsPercentage: 95 }]);
+      expect(checkOf(rejected, 'callsRejected').status).toBe('FAIL');
+      expect(checkOf(usual, 'callsRejected').status).toBe('PASS');
+      expect(checkOf(full, 'concurrentCallsPercentage')).toMatchObject({ status: 'FAIL', value: 95, threshold: '≤ 90% of the quota' });
+    });
+
+    it('keeps watching after the window until every minute of it is final, then is LIVE', () => {
+      const window = SETTINGS.observationWindowSeconds;
+      const notFinal = fullWindow((t) => ({ finalThroughSeconds: t - 150 }));
+      expect(notFinal.decision).toBe('CONTINUE');
+      expect(notFinal.reason).toBe(
+        'observation window complete (1800 s of 1800 s); waiting for delayed metrics to be final (final through 1650 s)',
+      );
+      const live = evaluatePoll(notFinal, sample(window + 150, { finalThroughSeconds: window }), SETTINGS);
+      expect(live.decision).toBe('LIVE');
+    });
+
+    it('rolls back on a breach found while waiting for the window to be final', () => {
+      const notFinal = fullWindow((t) => ({ finalThroughSeconds: t - 150 }));
+      const window = SETTINGS.observationWindowSeconds;
+      const first = evaluatePoll(notFinal, sample(window + 15, { contactFlowErrors: 2, finalThroughSeconds: window - 135 }), SETTINGS);
+      const second = evaluatePoll(first, sample(window + 30, { contactFlowErrors: 2, finalThroughSeconds: window - 120 }), SETTINGS);
+      expect(decisions([first, second])).toEqual(['CONTINUE', 'ROLLBACK']);
     });
   });
 
@@ -295,16 +358,31 @@ describe('evaluatePoll', () => {
         () => ({ agentsAvailable: null, contactsInWindow: 3 }),
         'never observed passing: abandonmentRate, avgHandleTime, agentsAvailable',
       ],
-      [
-        'a check failing at the end',
-        (t) => (t === SETTINGS.observationWindowSeconds ? BAD_QUEUE : {}),
-        'failing at the end: contactsInQueue 40 (≤ 25)',
-      ],
     ])('is INCONCLUSIVE with %s', (_name, overrides, why) => {
       const state = fullWindow(overrides);
       expect(state.decision).toBe('INCONCLUSIVE');
       expect(state.reason).toMatch(/^observation window complete \(1800 s of 1800 s\) but /);
       expect(state.reason).toContain(why);
+    });
+
+    it('watches a check failing at the end to its limit: ROLLBACK on the next FAIL', () => {
+      const atEnd = fullWindow((t) => (t === SETTINGS.observationWindowSeconds ? BAD_QUEUE : {}));
+      expect(atEnd.decision).toBe('CONTINUE');
+      expect(atEnd.reason).toContain('watching the failing checks to their limit: contactsInQueue 40 (1 of 2)');
+      const next = evaluatePoll(atEnd, sample(SETTINGS.observationWindowSeconds + POLL, BAD_QUEUE), SETTINGS);
+      expect(next.decision).toBe('ROLLBACK');
+    });
+
+    it('is INCONCLUSIVE with a check still failing when the grace after the window is over', () => {
+      let state = fullWindow((t) => (t === SETTINGS.observationWindowSeconds ? BAD_QUEUE : {}));
+      // The queue source goes quiet: NO_DATA keeps the streak at 1 of 2.
+      for (let t = SETTINGS.observationWindowSeconds + POLL; state.decision === 'CONTINUE'; t += POLL) {
+        state = evaluatePoll(state, sample(t, NO_QUEUE_DATA), SETTINGS);
+      }
+      expect(state.decision).toBe('INCONCLUSIVE');
+      expect(state.reason).toContain('failing at the end: contactsInQueue no data (≤ 25)');
+      // grace = both lags (120 + 120) + 60 + 2 polls × 15 s
+      expect(state.sample?.elapsedSeconds).toBe(SETTINGS.observationWindowSeconds + 330);
     });
 
     it('is LIVE at exactly minContactsForVerdict contacts', () => {
@@ -358,3 +436,75 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+describe('service lines', () => {
+  const line = (serviceLine: string, state: VerifyState) => ({ serviceLine, ...state });
+
+  it('groups entries by serviceLine; entries without one form one line over the watched queues', () => {
+    expect(
+      serviceLinesOf(
+        [
+          { phoneNumber: '+1', targetFlow: 'Main' },
+          { phoneNumber: '+2', targetFlow: 'SalesMain', serviceLine: 'Sales', queues: ['Sales'] },
+          { phoneNumber: '+3', targetFlow: 'SalesMain', serviceLine: 'Sales', queues: ['Sales', 'Renewals'] },
+        ],
+        ['Support', 'Sales', 'Renewals'],
+      ),
+    ).toEqual([
+      { serviceLine: DEFAULT_SERVICE_LINE, queues: ['Support', 'Sales', 'Renewals'], targetFlows: ['Main'] },
+      { serviceLine: 'Sales', queues: ['Sales', 'Renewals'], targetFlows: ['SalesMain'] },
+    ]);
+  });
+
+  it('rolls back when any line rolls back, names it and lists it in failingLines', () => {
+    const [, rolledBack] = run([BAD_QUEUE, BAD_QUEUE]);
+    const healthy = run([{}, {}])[1];
+
+    const combined = combineLines([line('Support', healthy), line('Sales', rolledBack)], 7);
+
+    expect(combined.decision).toBe('ROLLBACK');
+    expect(combined.failingLines).toEqual(['Sales']);
+    expect(combined.reason).toMatch(/^service line Sales: contactsInQueue 40 breached/);
+    expect(combined.breachAtSeconds).toBe(rolledBack.breachAtSeconds);
+    expect(combined.polls).toBe(7);
+    expect(combined.lines).toHaveLength(2);
+  });
+
+  it('is LIVE only when every line is LIVE, INCONCLUSIVE when every line is done and one is not LIVE', () => {
+    const live = fullWindow();
+    const inconclusive = fullWindow(() => ({ contactsSinceCutover: 3 }));
+    const watching = run([{}])[0];
+
+    expect(combineLines([line('A', live), line('B', live)], 1).decision).toBe('LIVE');
+    expect(combineLines([line('A', live), line('B', watching)], 1).decision).toBe('CONTINUE');
+    const mixed = combineLines([line('A', live), line('B', inconclusive)], 1);
+    expect(mixed.decision).toBe('INCONCLUSIVE');
+    expect(mixed.reason).toMatch(/^B: observation window complete/);
+  });
+
+  it('finds a line’s previous state, or takes a state written before lines for a single line', () => {
+    const state = run([{}])[0];
+    const combined = combineLines([line('Sales', state)], 1);
+
+    expect(previousLineState(combined, 'Sales', 1)).toMatchObject({ serviceLine: 'Sales', polls: state.polls });
+    expect(previousLineState(state, DEFAULT_SERVICE_LINE, 1)).toBe(state);
+    expect(previousLineState(state, 'Sales', 2)).toBeNull();
+  });
+});
+
+describe('settingsForLine (baselines)', () => {
+  it('replaces the absolute thresholds by baseline + 5 points and ±50 % of the baseline AHT', () => {
+    const s = settingsForLine(SETTINGS, { abandonmentRate: 0.08, avgHandleTimeSeconds: 400 });
+    expect([s.maxAbandonmentRate, s.minAvgHandleTimeSeconds, s.maxAvgHandleTimeSeconds]).toEqual([0.08 + 0.05, 200, 600]);
+    expect(s.maxContactsInQueue).toBe(SETTINGS.maxContactsInQueue);
+  });
+
+  it('keeps the settings without a baseline', () => {
+    expect(settingsForLine(SETTINGS, undefined)).toBe(SETTINGS);
+  });
+
+  it('fails a line at an AHT its baseline does not allow though the absolute limit would', () => {
+    const [state] = run([{ avgHandleTimeSeconds: 700 }], settingsForLine(SETTINGS, { abandonmentRate: 0.05, avgHandleTimeSeconds: 300 }));
+    expect(checkOf(state, 'avgHandleTime')).toMatchObject({ status: 'FAIL', threshold: '150–450 s' });
+  });
+});

@@ -19,7 +19,7 @@ import { snapshotKey } from '../../../lambda/core/control';
 import {
   BatchCursor, PlanEntry, ReadinessState, ResolvedNumber, RunbookConfig, RunParameters, StateConfig, VerifyState,
 } from '../../../lambda/core/types';
-import { initialVerifyState } from '../../../lambda/core/verdict';
+import { initialVerifyState, serviceLinesOf } from '../../../lambda/core/verdict';
 import { useClock } from '../../../lambda/shared/clock';
 import { CutoverRecord, RollbackProgress } from '../../../lambda/shared/state';
 
@@ -122,6 +122,8 @@ export function readiness(overrides: Partial<ReadinessState> = {}): ReadinessSta
     items: [{ check: 'instance-active', subject: INSTANCE_ID, ok: true, detail: 'status ACTIVE' }],
     queueIds: [QUEUES.support.id, QUEUES.billing.id],
     targetFlowNames: [FLOWS.main.name, FLOWS.billing.name],
+    // As DeployCheck groups the plan: entries without a service line form one line over the watched queues.
+    serviceLines: serviceLinesOf(PLAN, config().queues),
     numberCounts: { total: NUMBERS.length, resolved: NUMBERS.length, failing: 0 },
     cursor: DONE,
     ...overrides,

@@ -94,11 +94,12 @@ describe('rollback handler (repoint)', () => {
       alreadyOnSnapshot: 1,
       afterRollback: expect.objectContaining({ elapsedSeconds: 300, contactsInQueue: 0, agentsAvailable: 4, contactsSinceCutover: 7, contactFlowErrors: 0, errors: [] }),
     });
-    // The recovery sample watches no flow: the target flows are no longer in use.
+    // The recovery sample watches no flow: the target flows are no longer in use. CloudWatch is read per minute
+    // from 10 minutes before the cutover's minute (MisconfiguredPhoneNumbers' own pre-cutover level).
     expect(cloudwatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
-      StartTime: new Date(NOW.getTime() - 60_000),
+      StartTime: new Date(NOW.getTime() - 15 * 60_000),
       EndTime: NOW,
-      MetricDataQueries: [expect.objectContaining({ Id: 'misconfigured' })],
+      MetricDataQueries: ['misconfigured', 'breaching', 'throttled', 'concurrency'].map((Id) => expect.objectContaining({ Id })),
     });
     expect(connect).toHaveReceivedCommandWith(GetMetricDataV2Command, { StartTime: CUTOVER_COMPLETED_AT, EndTime: NOW });
   });
@@ -265,7 +266,9 @@ describe('rollback handler (batches)', () => {
     expect(record?.afterRollback).toMatchObject({ agentsAvailable: 4 });
     expect(WAVE.every((n) => world.flows[n.phoneNumberId] === FLOWS.legacy.id)).toBe(true);
     expect(Object.values(world.moves).every((count) => count === 1)).toBe(true);
-    expect(connect).toHaveReceivedCommandTimes(GetCurrentMetricDataCommand, 1);
+    // One recovery sample (readSample reads real-time metrics in two calls: by queue, and agents ungrouped).
+    expect(connect).toHaveReceivedCommandTimes(GetCurrentMetricDataCommand, 2);
+    expect(cloudwatch).toHaveReceivedCommandTimes(GetMetricDataCommand, 1);
     expect(published(sns).map((p) => p.message.status)).toEqual(['IN_PROGRESS', 'IN_PROGRESS', 'DONE']);
   });
 

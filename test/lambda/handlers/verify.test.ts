@@ -8,8 +8,9 @@ import { MetricSample, VerifyState } from '../../../lambda/core/types';
 import { handler } from '../../../lambda/verify';
 import {
   awsError, CHANGE_ID, CONTROL_TABLE, CUTOVER_COMPLETED_AT, cutoverRecord, EXECUTION_ARN, FLOWS, INSTANCE_ARN, INSTANCE_ID, NOW,
-  pinClock, published, queueArn, QUEUES, readiness, state, TOPIC_ARN, verifyState,
+  pinClock, published, queueArn, QUEUES, readiness, run, state, TOPIC_ARN, verifyState,
 } from './fixtures';
+import { DEFAULT_VERIFICATION } from '../../../lambda/core/defaults';
 
 const connect = mockClient(ConnectClient);
 const cloudwatch = mockClient(CloudWatchClient);
@@ -17,8 +18,14 @@ const dynamodb = mockClient(DynamoDBClient);
 const sns = mockClient(SNSClient);
 let restoreClock: () => void;
 
-/** The trailing metric window (60 s) ends at NOW; the cutover was 300 s ago. */
-const WINDOW_START = new Date(NOW.getTime() - 60_000);
+/**
+ * The rate window ends at NOW and reaches back the metric window (60 s) plus the contact-record lag Verify covers
+ * (120 s): contacts that ended in the last minute may not be counted yet. The cutover was 300 s ago.
+ */
+const WINDOW_START = new Date(NOW.getTime() - 180_000);
+/** CloudWatch is read per minute from 10 minutes before the cutover's minute (MisconfiguredPhoneNumbers' normal). */
+const CLOUDWATCH_START = new Date(NOW.getTime() - 15 * 60_000);
+const minuteAgo = (n: number) => new Date(NOW.getTime() - n * 60_000);
 
 function queueResult(queueId: string, values: Partial<Record<CurrentMetricName, number>>) {
   return {
@@ -54,8 +61,10 @@ beforeEach(() => {
 });
 afterEach(() => restoreClock());
 
+/** Rates are judged from cutover + warm-up here (no settle span), so a cutover 300 s ago has a rate window. */
+const RUN = run({ verification: { ...DEFAULT_VERIFICATION, rateSettleSeconds: 0 } });
 /** `null`: the first poll (no `verify` key yet). */
-const verifyEvent = (previous: VerifyState | null = verifyState()) => state({ cutover: cutoverRecord(), verify: previous ?? undefined });
+const verifyEvent = (previous: VerifyState | null = verifyState()) => state({ run: RUN, cutover: cutoverRecord(), verify: previous ?? undefined });
 
 const GOOD_SAMPLE: MetricSample = {
   elapsedSeconds: 300,
@@ -65,8 +74,16 @@ const GOOD_SAMPLE: MetricSample = {
   oldestContactAgeSeconds: 45,
   agentsAvailable: 3,
   contactFlowErrors: 0,
+  contactFlowErrorsFinal: true,
+  misconfiguredCalls: 0,
+  misconfiguredCallsBefore: 0,
+  callsRejected: 0,
+  callsRejectedBefore: 0,
+  concurrentCallsPercentage: 0,
   contactsInWindow: 19,
   contactsSinceCutover: 94,
+  // 300 s since cutover − the 120 s either delayed source may still need.
+  finalThroughSeconds: 180,
   errors: [],
 };
 
@@ -80,10 +97,10 @@ describe('verify handler: the sample', () => {
     expect(next.checks.every((c) => c.status === 'PASS')).toBe(true);
   });
 
-  it('reads real-time metrics over the watched queues, grouped by queue', async () => {
+  it('reads queue metrics grouped by queue and agents without grouping (an agent in two queues counts once)', async () => {
     await handler(verifyEvent());
 
-    expect(connect).toHaveReceivedCommandTimes(GetCurrentMetricDataCommand, 1);
+    expect(connect).toHaveReceivedCommandTimes(GetCurrentMetricDataCommand, 2);
     expect(connect).toHaveReceivedCommandWith(GetCurrentMetricDataCommand, {
       InstanceId: INSTANCE_ID,
       Filters: { Queues: [QUEUES.support.id, QUEUES.billing.id], Channels: ['VOICE'] },
@@ -91,6 +108,13 @@ describe('verify handler: the sample', () => {
       CurrentMetrics: [
         { Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' },
         { Name: 'OLDEST_CONTACT_AGE', Unit: 'SECONDS' },
+      ],
+    });
+    const agents = connect.commandCalls(GetCurrentMetricDataCommand).map((c) => c.args[0].input).find((i) => i.Groupings === undefined);
+    expect(agents).toEqual({
+      InstanceId: INSTANCE_ID,
+      Filters: { Queues: [QUEUES.support.id, QUEUES.billing.id], Channels: ['VOICE'] },
+      CurrentMetrics: [
         { Name: 'AGENTS_ONLINE', Unit: 'COUNT' },
         { Name: 'AGENTS_AVAILABLE', Unit: 'COUNT' },
       ],
@@ -135,10 +159,13 @@ describe('verify handler: the sample', () => {
     });
     expect(cloudwatch).toHaveReceivedCommandTimes(GetMetricDataCommand, 1);
     expect(cloudwatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
-      StartTime: WINDOW_START,
+      StartTime: CLOUDWATCH_START,
       EndTime: NOW,
       MetricDataQueries: [
         query('misconfigured', 'MisconfiguredPhoneNumbers', { MetricGroup: 'VoiceCalls' }),
+        query('breaching', 'CallsBreachingConcurrencyQuota', { MetricGroup: 'VoiceCalls' }),
+        query('throttled', 'ThrottledCalls', { MetricGroup: 'VoiceCalls' }),
+        { ...query('concurrency', 'ConcurrentCallsPercentage', { MetricGroup: 'VoiceCalls' }), MetricStat: { ...query('concurrency', 'ConcurrentCallsPercentage', { MetricGroup: 'VoiceCalls' }).MetricStat, Stat: 'Maximum' } },
         query('errors0', 'ContactFlowErrors', { MetricGroup: 'ContactFlow', ContactFlowName: FLOWS.main.name }),
         query('fatal0', 'ContactFlowFatalErrors', { MetricGroup: 'ContactFlow', ContactFlowName: FLOWS.main.name }),
         query('errors1', 'ContactFlowErrors', { MetricGroup: 'ContactFlow', ContactFlowName: FLOWS.billing.name }),
@@ -147,12 +174,12 @@ describe('verify handler: the sample', () => {
     });
   });
 
-  it('sums every flow error series', async () => {
+  it('sums every flow error series minute by minute', async () => {
     cloudwatch.on(GetMetricDataCommand).resolves({
       MetricDataResults: [
-        { Id: 'misconfigured', Values: [] },
-        { Id: 'errors0', Values: [1, 2] },
-        { Id: 'fatal1', Values: [1] },
+        { Id: 'misconfigured', Timestamps: [], Values: [] },
+        { Id: 'errors0', Timestamps: [minuteAgo(1)], Values: [3] },
+        { Id: 'fatal1', Timestamps: [minuteAgo(1)], Values: [1] },
       ],
     });
 
@@ -162,7 +189,7 @@ describe('verify handler: the sample', () => {
     expect(next.checks.find((c) => c.check === 'contactFlowErrors')).toMatchObject({ status: 'FAIL', value: 4, consecutiveFailures: 1 });
   });
 
-  it('counts an empty CloudWatch answer as 0 errors, not as no data', async () => {
+  it('counts an empty CloudWatch answer as 0 errors once a minute after cutover is final, not as no data', async () => {
     cloudwatch.on(GetMetricDataCommand).resolves({});
 
     const next = await handler(verifyEvent());
@@ -171,18 +198,32 @@ describe('verify handler: the sample', () => {
     expect(next.checks.find((c) => c.check === 'contactFlowErrors')?.status).toBe('PASS');
   });
 
-  it('starts the trailing window at the cutover while the cutover is younger than the window', async () => {
+  it('reads no rate window before cutover + warm-up: contacts ending then started on the old routing', async () => {
     const justCut = new Date(NOW.getTime() - 20_000);
     connect.on(GetMetricDataV2Command).resolves(historical({ CONTACTS_HANDLED: 1 }));
 
     const next = await handler(state({ cutover: cutoverRecord({ completedAt: justCut.toISOString() }), verify: undefined }));
 
-    expect(connect).toHaveReceivedCommandTimes(GetMetricDataV2Command, 2);
-    expect(connect).toHaveReceivedNthSpecificCommandWith(1, GetMetricDataV2Command, { StartTime: justCut, EndTime: NOW });
-    expect(connect).toHaveReceivedNthSpecificCommandWith(2, GetMetricDataV2Command, { StartTime: justCut, EndTime: NOW });
-    expect(cloudwatch).toHaveReceivedCommandWith(GetMetricDataCommand, { StartTime: justCut, EndTime: NOW });
-    expect(next.sample).toMatchObject({ elapsedSeconds: 20, contactsInWindow: 1, abandonmentRate: null });
+    expect(connect).toHaveReceivedCommandTimes(GetMetricDataV2Command, 1);
+    expect(connect).toHaveReceivedCommandWith(GetMetricDataV2Command, { StartTime: justCut, EndTime: NOW });
+    expect(next.sample).toMatchObject({ elapsedSeconds: 20, contactsInWindow: null, contactsSinceCutover: 1, abandonmentRate: null, contactFlowErrorsFinal: false });
     expect(next.decision).toBe('WARMING_UP');
+  });
+
+  it('judges no rate during the settle span after warm-up', async () => {
+    await handler(state({ run: run({ verification: { ...DEFAULT_VERIFICATION, rateSettleSeconds: 360 } }), cutover: cutoverRecord(), verify: verifyState() }));
+
+    // Cutover 300 s ago < warm-up 60 s + settle 360 s: only the since-cutover volume is read.
+    expect(connect).toHaveReceivedCommandTimes(GetMetricDataV2Command, 1);
+    expect(connect).toHaveReceivedCommandWith(GetMetricDataV2Command, { StartTime: CUTOVER_COMPLETED_AT });
+  });
+
+  it('leaves a passing flow-error count NO_DATA while no minute after cutover is final', async () => {
+    const twoMinutesAgo = new Date(NOW.getTime() - 100_000);
+
+    const next = await handler(state({ cutover: cutoverRecord({ completedAt: twoMinutesAgo.toISOString() }), verify: verifyState() }));
+
+    expect(next.checks.find((c) => c.check === 'contactFlowErrors')).toMatchObject({ status: 'NO_DATA', value: 0 });
   });
 });
 
@@ -229,7 +270,7 @@ describe('verify handler: an API error is not a failure', () => {
 
     const next = await handler(verifyEvent());
 
-    expect(next.sample).toMatchObject({ contactFlowErrors: null, errors: ['GetMetricData: AccessDenied'] });
+    expect(next.sample).toMatchObject({ contactFlowErrors: null, misconfiguredCalls: null, finalThroughSeconds: null, errors: ['GetMetricData: AccessDenied'] });
     expect(next.decision).toBe('CONTINUE');
   });
 });

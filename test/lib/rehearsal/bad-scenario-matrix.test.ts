@@ -73,6 +73,9 @@ const CASES: Array<[string, (s: any) => void, string, RegExp]> = [
   // each cross reference
   ['a current flow that is not defined', (s) => (s.contactCenter.phoneNumbers[1].flow = 'Legacy'), 'scenario.contactCenter.phoneNumbers[1].flow', /^flow "Legacy" is not defined in contactCenter.flows$/],
   ['a timeline queue in the wrong case', (s) => (s.timeline[0].queue = 'support'), 'scenario.timeline[0].queue', /^queue "support" is not defined in contactCenter.queues$/],
+  ['a plan entry queue that is not defined', (s) => (s.contactCenter.phoneNumbers[0].queues = ['Sales']), 'scenario.contactCenter.phoneNumbers[0].queues[0]', /^queue "Sales" is not defined in contactCenter.queues$/],
+  ['a negative CloudWatch lag', (s) => (s.timing = { cloudWatchLagSeconds: -1 }), 'scenario.timing.cloudWatchLagSeconds', /^must be ≥ 0, got -1$/],
+  ['a zero real-time refresh', (s) => (s.timing = { realTimeRefreshSeconds: 0 }), 'scenario.timing.realTimeRefreshSeconds', /^must be ≥ 1, got 0$/],
   ['a duplicate queue name', (s) => s.contactCenter.queues.push({ name: 'Support' }), 'scenario.contactCenter.queues[1].name', /^duplicate queue name "Support"$/],
   // counts and minutes
   ['a negative per-minute contactsHandled', (s) => (s.timeline[1].contactsHandled = -5), 'scenario.timeline[1].contactsHandled', /^must be ≥ 0, got -5$/],

@@ -33,6 +33,14 @@ export function baseScenario(overrides: Record<string, unknown> = {}): Scenario 
   });
 }
 
+/** Every source shows what happened at once: for tests about anything but metric timing. */
+export const INSTANT_TIMING = { cloudWatchLagSeconds: 0, historicalLagSeconds: 0, realTimeRefreshSeconds: 1 } as const;
+
+/** {@link baseScenario} with {@link INSTANT_TIMING}. */
+export function instantScenario(overrides: Record<string, unknown> = {}): Scenario {
+  return baseScenario({ timing: { ...INSTANT_TIMING }, ...overrides });
+}
+
 export function clientConfig(endpoint: string, extra: Record<string, unknown> = {}) {
   return {
     endpoint,

@@ -37,7 +37,7 @@ import {
   queueIdFor,
   startSimulator,
 } from '../../../lib/rehearsal/simulator';
-import { T0, baseScenario, clientConfig } from './fixtures';
+import { T0, baseScenario, instantScenario, clientConfig } from './fixtures';
 
 const MAIN = flowIdFor('Main');
 const LEGACY = flowIdFor('LegacyBridge');
@@ -50,7 +50,7 @@ let sim: Simulator;
 let connect: ConnectClient;
 const clients: Array<{ destroy(): void }> = [];
 
-async function start(options: SimulatorOptions = {}, scenario: Scenario = baseScenario()): Promise<void> {
+async function start(options: SimulatorOptions = {}, scenario: Scenario = instantScenario()): Promise<void> {
   sim = await startSimulator(scenario, { startAt: T0, rateLimits: false, ...options });
   connect = client(ConnectClient);
 }
@@ -225,7 +225,7 @@ describe('flow associations', () => {
   });
 
   test('rejects associating a number whose claim is not complete', async () => {
-    const scenario = baseScenario();
+    const scenario = instantScenario();
     scenario.contactCenter.phoneNumbers[0].status = 'IN_PROGRESS';
     await sim.close();
     await start({}, scenario);
@@ -270,7 +270,7 @@ describe('injected faults', () => {
     ['InternalServiceException', 500],
     ['ResourceNotFoundException', 404],
   ])('answers %s on the faulted call only', async (error, status) => {
-    await start({}, baseScenario({ faults: [{ api: 'AssociatePhoneNumberContactFlow', onCall: 2, error }] }));
+    await start({}, instantScenario({ faults: [{ api: 'AssociatePhoneNumberContactFlow', onCall: 2, error }] }));
 
     await associate(LEGACY);
     await expect(associate()).rejects.toMatchObject({ name: error, $metadata: { httpStatusCode: status } });
@@ -285,7 +285,7 @@ describe('injected faults', () => {
   });
 
   test('repeats a fault `times` times', async () => {
-    await start({}, baseScenario({ faults: [{ api: 'DescribeInstance', onCall: 1, times: 2, error: 'InternalServiceException' }] }));
+    await start({}, instantScenario({ faults: [{ api: 'DescribeInstance', onCall: 1, times: 2, error: 'InternalServiceException' }] }));
     const describe = () => connect.send(new DescribeInstanceCommand({ InstanceId: INSTANCE_ID }));
 
     await expect(describe()).rejects.toMatchObject({ name: 'InternalServiceException', $fault: 'server' });
@@ -294,7 +294,7 @@ describe('injected faults', () => {
   });
 
   test('Timeout holds the answer past the client timeout, but the write lands', async () => {
-    await start({ timeoutDelayMs: 300 }, baseScenario({ faults: [{ api: 'AssociatePhoneNumberContactFlow', onCall: 1, error: 'Timeout' }] }));
+    await start({ timeoutDelayMs: 300 }, instantScenario({ faults: [{ api: 'AssociatePhoneNumberContactFlow', onCall: 1, error: 'Timeout' }] }));
     connect = client(ConnectClient, { requestHandler: { requestTimeout: 100, throwOnRequestTimeout: true } });
 
     await expect(associate()).rejects.toMatchObject({ name: 'TimeoutError' });
@@ -305,7 +305,7 @@ describe('injected faults', () => {
   });
 
   test('Crash drops the connection without processing the call', async () => {
-    await start({}, baseScenario({ faults: [{ api: 'AssociatePhoneNumberContactFlow', onCall: 1, error: 'Crash' }] }));
+    await start({}, instantScenario({ faults: [{ api: 'AssociatePhoneNumberContactFlow', onCall: 1, error: 'Crash' }] }));
 
     await expect(associate()).rejects.toThrow('socket hang up');
 
@@ -315,7 +315,7 @@ describe('injected faults', () => {
   });
 
   test('an atMinute fault fires from that minute after the cutover on', async () => {
-    await start({}, baseScenario({ faults: [{ api: 'DescribeInstance', atMinute: 5, error: 'ThrottlingException' }] }));
+    await start({}, instantScenario({ faults: [{ api: 'DescribeInstance', atMinute: 5, error: 'ThrottlingException' }] }));
     const describe = () => connect.send(new DescribeInstanceCommand({ InstanceId: INSTANCE_ID }));
 
     await describe();
@@ -334,7 +334,7 @@ describe('injected faults', () => {
     ['Publish', 'InternalServiceException', 'InternalErrorException', 500],
     ['Publish', 'ResourceNotFoundException', 'NotFoundException', 404],
   ])('answers a %s %s the way that service does (%s)', async (api, error, name, status) => {
-    await start({}, baseScenario({ faults: [{ api, onCall: 1, error }] }));
+    await start({}, instantScenario({ faults: [{ api, onCall: 1, error }] }));
     const calls: Record<string, () => Promise<unknown>> = {
       GetMetricData: () =>
         client(CloudWatchClient).send(
@@ -393,7 +393,7 @@ describe('EmptyResult faults on the metric APIs', () => {
       : out.MetricDataResults.flatMap((r: any) => r.Values ?? []);
 
   test.each(Object.keys(reads))('%s answers 200 with no data while the fault lasts, then data again', async (api) => {
-    await start({}, baseScenario({ faults: [{ api, atMinute: 3, times: 2, error: 'EmptyResult' }] }));
+    await start({}, instantScenario({ faults: [{ api, atMinute: 3, times: 2, error: 'EmptyResult' }] }));
     atMinute(3);
 
     const first = await reads[api]();
@@ -411,7 +411,7 @@ describe('EmptyResult faults on the metric APIs', () => {
   });
 
   test('CloudWatch keeps one result per query, with no Timestamps or Values', async () => {
-    await start({}, baseScenario({ faults: [{ api: 'GetMetricData', onCall: 1, error: 'EmptyResult' }] }));
+    await start({}, instantScenario({ faults: [{ api: 'GetMetricData', onCall: 1, error: 'EmptyResult' }] }));
     atMinute(3);
 
     const out = (await reads.GetMetricData()) as { MetricDataResults?: unknown[] };
@@ -420,7 +420,7 @@ describe('EmptyResult faults on the metric APIs', () => {
   });
 
   test('a malformed request is still rejected: the fault empties answers, it does not skip validation', async () => {
-    await start({}, baseScenario({ faults: [{ api: 'GetCurrentMetricData', onCall: 1, error: 'EmptyResult' }] }));
+    await start({}, instantScenario({ faults: [{ api: 'GetCurrentMetricData', onCall: 1, error: 'EmptyResult' }] }));
 
     await expect(
       connect.send(new GetCurrentMetricDataCommand({ InstanceId: INSTANCE_ID, Filters: { Channels: ['VOICE'] }, CurrentMetrics: [] })),
@@ -512,21 +512,55 @@ describe('historical metrics (GetMetricDataV2)', () => {
   const values = (out: { MetricResults?: Array<{ Collections?: Array<{ Value?: number }> }> }) =>
     out.MetricResults?.[0]?.Collections?.map((c) => c.Value);
 
-  test('a spike at minute 6 shows in the trailing 60 s window at 6m15s, in percent', async () => {
-    atMinute(5.75);
-    const calm = await trailing(60);
-    atMinute(6.25);
+  test('counts a contact once it has ended: abandoned ones after the caller hangs up, handled ones one AHT after they start', async () => {
+    // Support: 40 handled a minute from minute 0 (AHT 310 s), 4% abandoned (hang up after 60 s); spike to 35% at 6.
+    atMinute(5);
+    const early = await trailing(300);
+    atMinute(7.25);
     const spike = await trailing(60);
 
-    const abandoned = (30 * 0.04) / 0.96 + (10 * 0.35) / 0.65;
-    const [rate, aht, handled, abandonedOut] = values(spike)!;
-    expect(values(calm)![0]).toBeCloseTo(4, 6);
-    expect(rate).toBeCloseTo((100 * abandoned) / (40 + abandoned), 4);
-    expect(rate).toBeGreaterThan(10);
-    expect(aht).toBe(310);
+    // The first row's traffic was already flowing before it: contacts end from the start, 40 handled a minute.
+    const [earlyRate, earlyAht, earlyHandled] = values(early)!;
+    expect(earlyHandled).toBe(200);
+    expect(earlyAht).toBe(310);
+    expect(earlyRate).toBeCloseTo(4, 0);
+    // [6.25, 7.25): handled contacts that started in [1.08, 2.08) min; abandoned ones that started in [5.25, 6.25),
+    // a quarter of them after the spike. Whole contacts, in percent.
+    const [rate, aht, handled, abandoned] = values(spike)!;
     expect(handled).toBe(40);
-    expect(abandonedOut).toBeCloseTo(abandoned, 4);
+    expect(aht).toBe(310);
+    expect(Number.isInteger(abandoned)).toBe(true);
+    expect(abandoned).toBeCloseTo((30 * 0.04) / 0.96 + (10 * 0.35) / 0.65, -0.5);
+    expect(rate).toBeCloseTo((100 * abandoned!) / (handled! + abandoned!), 4);
     expect(spike.MetricResults?.[0].Dimensions).toEqual({ QUEUE: SUPPORT, QUEUE_ARN: expect.stringContaining(SUPPORT) });
+  });
+
+  test('counts a contact only once its record has arrived, timing.historicalLagSeconds after it ended', async () => {
+    await sim.close();
+    await start({}, baseScenario({ timing: { cloudWatchLagSeconds: 0, historicalLagSeconds: 120, realTimeRefreshSeconds: 1 } }));
+    atMinute(7.25);
+
+    const lagged = await trailing(60);
+    atMinute(9.25);
+    const arrived = await trailing(180);
+
+    // At 7m15s nothing that ended after 5m15s has a record yet, so the window [6.25, 7.25) is empty.
+    expect(lagged.MetricResults).toEqual([]);
+    // At 9m15s contacts that ended up to 7m15s are counted: the window [6.25, 9.25) holds [6.25, 7.25) of them.
+    expect(values(arrived)![2]).toBe(40);
+  });
+
+  test('mixes queues by contacts without the QUEUE grouping', async () => {
+    atMinute(8);
+    const out = await trailing(60, {
+      Filters: [{ FilterKey: 'QUEUE', FilterValues: [SUPPORT, BILLING] }],
+      Groupings: [],
+      Metrics: [{ Name: 'AVG_HANDLE_TIME' }, { Name: 'CONTACTS_HANDLED' }],
+    });
+
+    // [7, 8): Support's contacts started in [1.83, 2.83) (AHT 310 s), Billing's in [3.67, 4.67) (AHT 200 s).
+    expect(out.MetricResults).toHaveLength(1);
+    expect(values(out)).toEqual([(40 * 310 + 10 * 200) / 50, 50]);
   });
 
   test('CONTACTS_HANDLED honours the INITIATION_METHOD metric filter', async () => {
@@ -540,18 +574,6 @@ describe('historical metrics (GetMetricDataV2)', () => {
     });
 
     expect(values(out)).toEqual([80, 0, 80]);
-  });
-
-  test('mixes queues by contacts without the QUEUE grouping', async () => {
-    atMinute(3);
-    const out = await trailing(60, {
-      Filters: [{ FilterKey: 'QUEUE', FilterValues: [SUPPORT, BILLING] }],
-      Groupings: [],
-      Metrics: [{ Name: 'AVG_HANDLE_TIME' }, { Name: 'CONTACTS_HANDLED' }],
-    });
-
-    expect(out.MetricResults).toHaveLength(1);
-    expect(values(out)).toEqual([(40 * 310 + 10 * 200) / 50, 50]);
   });
 
   test('returns no result for a window without contacts', async () => {
@@ -757,5 +779,79 @@ describe('the endpoint', () => {
 
     expect(res.status).toBe(404);
     expect(res.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
+  });
+});
+
+describe('metric timing (scenario timing)', () => {
+  const timed = (timing: Record<string, number>) => start({}, baseScenario({ timing }));
+
+  test('publishes a CloudWatch minute timing.cloudWatchLagSeconds after it ends, whole counts only', async () => {
+    await timed({ cloudWatchLagSeconds: 90, historicalLagSeconds: 0, realTimeRefreshSeconds: 1 });
+    atMinute(10.5);
+
+    const out = await client(CloudWatchClient).send(
+      new GetMetricDataCommand({
+        StartTime: T0,
+        EndTime: sim.clock.now(),
+        MetricDataQueries: [{ Id: 'missed', MetricStat: { Metric: { Namespace: 'AWS/Connect', MetricName: 'MissedCalls', Dimensions: [{ Name: 'InstanceId', Value: INSTANCE_ID }, { Name: 'MetricGroup', Value: 'VoiceCalls' }] }, Period: 60, Stat: 'Sum' } }],
+        ScanBy: 'TimestampAscending',
+      }),
+    );
+
+    // Missed calls from minute 6 (3 a minute); at 10m30s minutes up to 9:00 are published (9:00 + 90 s = 10:30).
+    const r = out.MetricDataResults?.[0];
+    expect(r?.Timestamps?.map((t) => (t.getTime() - T0.getTime()) / 60_000)).toEqual([6, 7, 8]);
+    expect(r?.Values).toEqual([3, 3, 3]);
+  });
+
+  test('answers GetCurrentMetricData from the snapshot of the last refresh', async () => {
+    await timed({ cloudWatchLagSeconds: 0, historicalLagSeconds: 0, realTimeRefreshSeconds: 300 });
+    // Support's agents available drop from 8 to 0 at minute 6; T0 is on a 5-minute boundary.
+    atMinute(6.25);
+    const read = () =>
+      connect.send(new GetCurrentMetricDataCommand({ InstanceId: INSTANCE_ID, Filters: { Queues: [SUPPORT] }, CurrentMetrics: [{ Name: 'AGENTS_AVAILABLE', Unit: 'COUNT' }] }));
+
+    const stale = await read();
+    atMinute(10);
+    const fresh = await read();
+
+    expect(stale.MetricResults?.[0].Collections?.[0].Value).toBe(8);
+    expect(stale.DataSnapshotTime).toEqual(new Date(T0.getTime() + 5 * 60_000));
+    expect(fresh.MetricResults?.[0].Collections?.[0].Value).toBe(0);
+  });
+
+  test('defaults to realistic, non-zero timing', () => {
+    expect(baseScenario().timing).toEqual({ cloudWatchLagSeconds: 120, historicalLagSeconds: 120, realTimeRefreshSeconds: 15 });
+  });
+});
+
+describe('the concurrent-calls quota (contactCenter.concurrentCallsQuota)', () => {
+  test('rejects the calls offered over the quota and reports the quota in use', async () => {
+    // Support: 40 calls a minute of 310 s + 3 waiting ≈ 210 at once; Billing 10 of 200 s ≈ 33. Quota 200.
+    const s = instantScenario();
+    await start({}, { ...s, contactCenter: { ...s.contactCenter, concurrentCallsQuota: 200 } });
+    atMinute(3);
+    const voice = (metricName: string, stat: string): MetricDataQuery => ({
+      Id: metricName.charAt(0).toLowerCase() + metricName.slice(1),
+      MetricStat: { Metric: { Namespace: 'AWS/Connect', MetricName: metricName, Dimensions: [{ Name: 'InstanceId', Value: INSTANCE_ID }, { Name: 'MetricGroup', Value: 'VoiceCalls' }] }, Period: 60, Stat: stat },
+    });
+
+    const out = await client(CloudWatchClient).send(
+      new GetMetricDataCommand({
+        StartTime: T0,
+        EndTime: sim.clock.now(),
+        ScanBy: 'TimestampAscending',
+        MetricDataQueries: [voice('CallsBreachingConcurrencyQuota', 'Sum'), voice('ConcurrentCallsPercentage', 'Maximum'), voice('ThrottledCalls', 'Sum')],
+      }),
+    );
+
+    const [breaching, percentage, throttled] = out.MetricDataResults!;
+    const offered = (40 / 60) * 310 + 3 + (10 / 60) * 200;
+    const arrivalsPerMinute = 40 / 0.96 + 10;
+    const perMinute = arrivalsPerMinute * ((offered - 200) / offered);
+    expect(breaching.Values?.reduce((a, b) => a + b, 0)).toBe(Math.floor(3 * perMinute));
+    expect(breaching.Values?.every((v) => Number.isInteger(v))).toBe(true);
+    expect(percentage.Values).toEqual([100, 100, 100]);
+    expect(throttled.Values).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { EvidenceRecord } from '../../../lib/report/evidence';
 import { evidenceFromHistory } from '../../../lib/report/from-history';
-import { renderEvidenceReport } from '../../../lib/report/render';
+import { collapseVerdicts, renderEvidenceReport } from '../../../lib/report/render';
 import { rolledBack } from './fixtures/history';
 
 const EVIL = `<script>alert("x")</script>' onload='steal()`;
@@ -161,5 +161,27 @@ describe('renderEvidenceReport', () => {
       expect(svg).toContain('data-marker="cutover"');
       expect(svg).toContain('data-marker="rollback"');
     }
+  });
+});
+
+
+describe('verdict rows', () => {
+  const poll = (minute: number, decision: string, reason = `${minute} min`) => ({ at: `2025-06-01T22:${String(minute).padStart(2, '0')}:00Z`, decision, reason });
+
+  it('collapse a run of CONTINUE polls into one range, keeping every other decision', () => {
+    const verdicts = [poll(0, 'WARMING_UP'), poll(1, 'CONTINUE'), poll(2, 'CONTINUE'), poll(3, 'CONTINUE'), poll(4, 'ROLLBACK', 'breach')];
+
+    expect(collapseVerdicts(verdicts)).toEqual([
+      { from: verdicts[0].at, to: verdicts[0].at, polls: 1, decision: 'WARMING_UP', reason: '0 min' },
+      { from: verdicts[1].at, to: verdicts[3].at, polls: 3, decision: 'CONTINUE', reason: '3 min' },
+      { from: verdicts[4].at, to: verdicts[4].at, polls: 1, decision: 'ROLLBACK', reason: 'breach' },
+    ]);
+  });
+
+  it('render a collapsed range with its number of polls', () => {
+    const html = renderEvidenceReport(record({ verdicts: [poll(1, 'CONTINUE'), poll(2, 'CONTINUE'), poll(3, 'LIVE', 'done')] }));
+
+    expect(html).toContain('(2 polls)');
+    expect(html.match(/<tr><td class="num">/g)?.length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -137,6 +137,21 @@ describe('GoLiveRunbook', () => {
     expect(config.controlTableName).toMatch(/RunbookControlTable/);
   });
 
+  test('plan entries keep their service line and queues, and a line\'s queues are watched too', () => {
+    const { states } = build({
+      plan: [
+        { phoneNumber: '+18005550100', targetFlow: 'Main', serviceLine: 'Support', queues: ['Support'] },
+        { phoneNumber: '+18005550101', targetFlow: 'SalesMain', serviceLine: 'Sales', queues: ['Sales'] },
+      ],
+    });
+    const config = states.Configure.Parameters.config;
+    expect(config.plan).toEqual([
+      { phoneNumber: '+18005550100', targetFlow: 'Main', serviceLine: 'Support', queues: ['Support'] },
+      { phoneNumber: '+18005550101', targetFlow: 'SalesMain', serviceLine: 'Sales', queues: ['Sales'] },
+    ]);
+    expect(config.queues).toEqual(['Support', 'Sales']);
+  });
+
   test('a default status topic is created, encrypted with the runbook key and TLS-only', () => {
     const { template } = build();
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RunbookKey'), 'Arn'] } });

@@ -16,7 +16,10 @@ export const CHANGE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 export const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
 
 /** The top-level fields of the execution input, in the order they are documented. */
-export const EXECUTION_INPUT_FIELDS = ['changeId', 'cutoverAt', 'dryRun', 'phoneNumbers', 'verification', 'baseline'] as const;
+export const EXECUTION_INPUT_FIELDS = ['changeId', 'cutoverAt', 'dryRun', 'phoneNumbers', 'verification', 'baseline', 'rollbackScope'] as const;
+
+/** What a breach rolls back (contract): every number of the wave, or only the failing service lines' numbers. */
+export const ROLLBACK_SCOPES = ['wave', 'serviceLine'] as const;
 
 const MAX_CHANGE_ID_LENGTH = 64;
 /** The longest ISO-8601 UTC form accepted: `2025-06-01T22:00:00.123456789Z` is 30 characters. */
@@ -41,6 +44,7 @@ export interface ExecutionInput {
   readonly phoneNumbers?: readonly string[];
   readonly verification?: Partial<VerificationSettings>;
   readonly baseline?: Readonly<Record<string, LineBaseline>>;
+  readonly rollbackScope?: (typeof ROLLBACK_SCOPES)[number];
 }
 
 /**
@@ -67,6 +71,7 @@ export function parseExecutionInput(raw: unknown, config: RunbookConfig, now: Da
     ...(selection ? { selection } : {}),
     verification: { ...config.verification, ...input.verification },
     ...(input.baseline !== undefined ? { baseline: input.baseline } : {}),
+    rollbackScope: input.rollbackScope ?? 'wave',
   };
 }
 
@@ -119,6 +124,12 @@ export function executionInputSchema(config: RunbookConfig, now: Date) {
           }
         })
         .optional(),
+      rollbackScope: z
+        .string({ error: typeError('"wave" or "serviceLine"') })
+        .refine((v) => (ROLLBACK_SCOPES as readonly string[]).includes(v), {
+          error: (issue) => `must be "wave" or "serviceLine", got ${describeValue(issue.input)}`,
+        })
+        .optional() as unknown as z.ZodOptional<z.ZodType<(typeof ROLLBACK_SCOPES)[number]>>,
     },
     {
       error: (issue) =>

@@ -2,7 +2,7 @@
  * The closing summary of an execution: which outcome, and why, in words an operator reads on the bridge. Pure.
  */
 
-export type Outcome = 'LIVE' | 'ROLLED_BACK' | 'ABORTED' | 'DRY_RUN_OK' | 'ROLLBACK_FAILED';
+export type Outcome = 'LIVE' | 'ROLLED_BACK' | 'PARTIALLY_ROLLED_BACK' | 'ABORTED' | 'DRY_RUN_OK' | 'ROLLBACK_FAILED';
 
 export interface OutcomeFacts {
   readonly outcome: Outcome;
@@ -14,6 +14,8 @@ export interface OutcomeFacts {
   readonly breachAtSeconds?: number | null;
   /** ROLLBACK_FAILED: each number not confirmed on its snapshot flow, and the flow it must be put back on. */
   readonly stranded?: ReadonlyArray<{ readonly phoneNumber: string; readonly restoreTo: string | null }>;
+  /** PARTIALLY_ROLLED_BACK: the service lines that went back. */
+  readonly linesRolledBack?: readonly string[];
 }
 
 /**
@@ -33,6 +35,8 @@ export function explainOutcome(f: OutcomeFacts): string {
       return 'dry run: every check and the approval passed; no number was changed';
     case 'ROLLED_BACK':
       return `rolled back: ${err ?? (f.humanDecision ? `human decided ${f.humanDecision}` : f.verifyReason ?? 'verification failed')}`;
+    case 'PARTIALLY_ROLLED_BACK':
+      return `service line(s) ${(f.linesRolledBack ?? []).join(', ') || '(unknown)'} rolled back, the other lines stay live: ${f.verifyReason ?? 'verification failed'}`;
     case 'ROLLBACK_FAILED': {
       const stranded = f.stranded ?? [];
       const numbers = stranded.slice(0, MAX_STRANDED_LISTED).map((n) => `${n.phoneNumber} → ${n.restoreTo ?? 'no flow (disassociate)'}`);

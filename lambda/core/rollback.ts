@@ -133,3 +133,29 @@ function currentOf(current: CurrentAssociations, phoneNumberId: string): { curre
   const value = read(current, phoneNumberId);
   return value === undefined ? {} : { currentFlowId: value };
 }
+
+/** What made the execution roll back, as far as the scope of the rollback is concerned. */
+export interface RollbackCause {
+  /** The execution input's `rollbackScope` (absent = `wave`). */
+  readonly rollbackScope?: 'wave' | 'serviceLine';
+  /** The last verification verdict, when verification ran. */
+  readonly verifyDecision?: string;
+  /** The service lines that verdict named as failing. */
+  readonly failingLines?: readonly string[];
+  /** A task failed or an operator aborted (an `error` in the state), or a human decided: never a partial rollback. */
+  readonly errorOrHuman: boolean;
+  /** Every service line of the wave. */
+  readonly allLines: readonly string[];
+}
+
+/**
+ * The service lines a rollback restores: only the failing ones when the execution asked for
+ * `rollbackScope: "serviceLine"` and a verification verdict named them; otherwise (a task failure, an operator
+ * abort, a human decision, or every line failing) the whole wave, as `undefined`.
+ */
+export function linesToRollBack(cause: RollbackCause): readonly string[] | undefined {
+  if (cause.rollbackScope !== 'serviceLine' || cause.errorOrHuman || cause.verifyDecision !== 'ROLLBACK') return undefined;
+  const failing = [...new Set(cause.failingLines ?? [])].filter((line) => cause.allLines.includes(line));
+  if (failing.length === 0 || failing.length === cause.allLines.length) return undefined;
+  return failing;
+}

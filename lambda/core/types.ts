@@ -113,6 +113,11 @@ export interface RunParameters {
   readonly planSize: number;
   /** The execution input's `phoneNumbers` subset (E.164); absent = the whole plan. */
   readonly selection?: readonly string[];
+  /**
+   * What a verification breach rolls back: `wave` (every number) or `serviceLine` (only the failing lines' numbers;
+   * the run then ends PARTIALLY_ROLLED_BACK when some lines stay live). Absent in states written before it: `wave`.
+   */
+  readonly rollbackScope?: 'wave' | 'serviceLine';
   readonly verification: VerificationSettings;
   /** The legacy platform's normal per service line (execution input `baseline`): relative thresholds. */
   readonly baseline?: Readonly<Record<string, LineBaseline>>;

@@ -69,6 +69,7 @@ export async function handler(event: unknown): Promise<FinalOutcome> {
     verifyReason: state.verify?.reason,
     humanDecision: state.human?.decision,
     stranded,
+    linesRolledBack: state.rollback?.serviceLines,
   });
   const summary = {
     outcome,

@@ -6,7 +6,8 @@
  */
 import { cursorAfter } from '../core/batches';
 import { RollbackError } from '../core/errors';
-import { checkConverged, planRollback, snapshotAssociations } from '../core/rollback';
+import { checkConverged, linesToRollBack, planRollback, snapshotAssociations } from '../core/rollback';
+import { DEFAULT_SERVICE_LINE } from '../core/verdict';
 import { callCarrierHook } from '../shared/carrier';
 import { now } from '../shared/clock';
 import { associateAll, instanceIdOf, readAssociations } from '../shared/connect';
@@ -17,7 +18,7 @@ import { parseState, RollbackProgress } from '../shared/state';
 import { publishStatus } from '../shared/status';
 
 export async function handler(event: unknown): Promise<RollbackProgress> {
-  const { config, run, readiness, cutover, executionArn, rollback: previous } = parseState(event, 'config', 'run', 'readiness', 'executionArn');
+  const { config, run, readiness, cutover, executionArn, rollback: previous, verify, error, human } = parseState(event, 'config', 'run', 'readiness', 'executionArn');
   logger.appendKeys({ changeId: run.changeId, executionArn });
   const startedAt = previous?.startedAt ?? now().toISOString();
   const batch = previous?.cursor.nextBatch ?? 0;
@@ -28,12 +29,21 @@ export async function handler(event: unknown): Promise<RollbackProgress> {
   const publish = (status: string, summary: string) =>
     publishStatus(config.statusTopicArn, { step: 'Rollback', changeId: run.changeId, status, summary });
   const instanceId = instanceIdOf(config.instanceArn);
+  // rollbackScope "serviceLine": only the lines a verification verdict named go back; the others stay live.
+  const lines = linesToRollBack({
+    rollbackScope: run.rollbackScope,
+    verifyDecision: verify?.decision,
+    failingLines: (verify as { failingLines?: string[] } | undefined)?.failingLines,
+    errorOrHuman: error !== undefined || human !== undefined,
+    allLines: readiness.serviceLines.map((l) => l.serviceLine),
+  });
+  const inScope = (n: { serviceLine?: string }) => !lines || lines.includes(n.serviceLine ?? DEFAULT_SERVICE_LINE);
 
   let restored = 0;
   // Found on their snapshot already: never moved, or moved back by an earlier try of this batch.
   let alreadyOnSnapshot = 0;
   if (config.cutoverMode !== 'manualConfirmation' && batches > 0) {
-    const numbers = await getSnapshotBatch(config.controlTableName, executionArn, batch);
+    const numbers = (await getSnapshotBatch(config.controlTableName, executionArn, batch)).filter(inScope);
     if (config.cutoverMode === 'carrierHook') {
       await callCarrierHook(config.carrierHookFunctionArn!, { action: 'rollback', changeId: run.changeId, phoneNumbers: numbers.map((n) => n.phoneNumber) });
       restored = numbers.length;
@@ -65,6 +75,8 @@ export async function handler(event: unknown): Promise<RollbackProgress> {
     startedAt,
     cursor: finished ? { ...cursor, nextBatch: batches, done: true } : cursor,
     restored: (previous?.restored ?? 0) + restored,
+    partial: lines !== undefined,
+    ...(lines ? { serviceLines: [...lines] } : {}),
     alreadyOnSnapshot: (previous?.alreadyOnSnapshot ?? 0) + alreadyOnSnapshot,
   };
   if (!finished) {
@@ -80,6 +92,8 @@ export async function handler(event: unknown): Promise<RollbackProgress> {
     now: now(),
     metricWindowSeconds: run.verification.metricWindowSeconds,
   }).catch(() => null);
-  await publish('DONE', `${total} number(s) back on their snapshot flows`);
+  await publish('DONE', lines
+    ? `service line(s) ${lines.join(', ')} back on their snapshot flows (${next.restored + (next.alreadyOnSnapshot ?? 0)} number(s)); the other lines stay live`
+    : `${total} number(s) back on their snapshot flows`);
   return { ...next, completedAt: now().toISOString(), afterRollback };
 }

@@ -102,6 +102,10 @@ export interface RollbackProgress {
   readonly restored: number;
   /** Numbers found on their snapshot flow already (never moved, or moved back by an earlier try of the batch). */
   readonly alreadyOnSnapshot?: number;
+  /** True when only some service lines went back (rollbackScope "serviceLine"): the run ends PARTIALLY_ROLLED_BACK. */
+  readonly partial?: boolean;
+  /** The service lines rolled back, when `partial`. */
+  readonly serviceLines?: readonly string[];
   /** Metrics read right after the last batch, to show they recover. */
   readonly afterRollback?: unknown;
 }

@@ -24,6 +24,8 @@ export async function handler(event: unknown): Promise<VerifyState> {
       ...(previous ?? { polls: 0, checks: [], sample: null, failureStreaks: {}, everPassed: {}, breachAtSeconds: null }),
       decision: 'ROLLBACK',
       reason: 'operator abort requested',
+      // An abort rolls back the whole wave, whatever rollbackScope says (lambda/core/rollback.ts linesToRollBack).
+      failingLines: [],
     } as VerifyState;
     await publish(aborted);
     return aborted;

@@ -56,7 +56,7 @@ export type FaultError = (typeof FAULT_ERRORS)[number];
 /** The metric APIs: the only ones an `EmptyResult` fault applies to. */
 export const METRIC_APIS: readonly SimulatedApi[] = ['GetCurrentMetricData', 'GetMetricDataV2', 'GetMetricData'];
 
-export const OUTCOMES = ['LIVE', 'ROLLED_BACK', 'ABORTED', 'DRY_RUN_OK', 'ROLLBACK_FAILED'] as const;
+export const OUTCOMES = ['LIVE', 'ROLLED_BACK', 'PARTIALLY_ROLLED_BACK', 'ABORTED', 'DRY_RUN_OK', 'ROLLBACK_FAILED'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** The attestations an approver gives when the scenario does not list them (DESIGN.md "ApprovalGate"). */

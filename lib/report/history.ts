@@ -6,7 +6,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 
 /** The runbook outcomes (docs/internals.md): a Succeed state's output `outcome`, or a Fail state's error. */
-export const OUTCOMES = ['LIVE', 'DRY_RUN_OK', 'ROLLED_BACK', 'ABORTED', 'ROLLBACK_FAILED'] as const;
+export const OUTCOMES = ['LIVE', 'DRY_RUN_OK', 'ROLLED_BACK', 'PARTIALLY_ROLLED_BACK', 'ABORTED', 'ROLLBACK_FAILED'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** The runbook states whose names the readers rely on (docs/internals.md). */

@@ -10,6 +10,7 @@ const OUTCOME_CLASS: Readonly<Record<string, string>> = {
   LIVE: 'good',
   DRY_RUN_OK: 'good',
   ROLLED_BACK: 'warn',
+  PARTIALLY_ROLLED_BACK: 'warn',
   ABORTED: 'neutral',
   ROLLBACK_FAILED: 'bad',
 };
@@ -18,6 +19,7 @@ const OUTCOME_MEANING: Readonly<Record<string, string>> = {
   LIVE: 'The numbers moved and verification passed.',
   DRY_RUN_OK: 'Every check passed; nothing was changed (dry run).',
   ROLLED_BACK: 'The numbers were restored to their snapshot flows.',
+  PARTIALLY_ROLLED_BACK: 'The failing service lines were restored to their snapshot flows; the other lines stay live.',
   ABORTED: 'The go-live stopped before any number moved, or was aborted.',
   ROLLBACK_FAILED: 'The rollback did not complete: check every number on the instance now.',
 };

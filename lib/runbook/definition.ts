@@ -118,6 +118,7 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   const aborted = fail('Aborted', 'ABORTED');
   const rolledBack = fail('RolledBack', 'ROLLED_BACK');
   const rollbackFailed = fail('RollbackFailed', 'ROLLBACK_FAILED');
+  const partiallyRolledBack = fail('PartiallyRolledBack', 'PARTIALLY_ROLLED_BACK');
 
   // Finalize releases the go-live lock: a crash is retried, so one bad run does not leave the lock held.
   const finalize = invoke('Finalize', fn.finalize, '$.outcome', 'Read the final associations, publish the closing status, release the lock',
@@ -138,6 +139,7 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
       .when(sfn.Condition.stringEquals('$.outcome.outcome', 'DRY_RUN_OK'), dryRunOk)
       .when(sfn.Condition.stringEquals('$.outcome.outcome', 'ROLLED_BACK'), rolledBack)
       .when(sfn.Condition.stringEquals('$.outcome.outcome', 'ROLLBACK_FAILED'), rollbackFailed)
+      .when(sfn.Condition.stringEquals('$.outcome.outcome', 'PARTIALLY_ROLLED_BACK'), partiallyRolledBack)
       .otherwise(aborted);
   }
 
@@ -146,6 +148,7 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   const markLive = mark('MarkLive', 'LIVE').next(finalize);
   const markRolledBack = mark('MarkRolledBack', 'ROLLED_BACK').next(finalize);
   const markRollbackFailed = mark('MarkRollbackFailed', 'ROLLBACK_FAILED').next(finalize);
+  const markPartiallyRolledBack = mark('MarkPartiallyRolledBack', 'PARTIALLY_ROLLED_BACK').next(finalize);
   const catchTo = (state: sfn.TaskStateBase, target: sfn.IChainable) => state.addCatch(target, { resultPath: '$.error' });
 
   // Rollback: restore every number to its snapshot flow, read it back, check metrics recover. Retried with
@@ -163,6 +166,8 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   // One batch per run of the task (lambda/core/batches.ts): loop until every batch is back.
   rollback.next(new sfn.Choice(scope, 'RollbackProgress', { stateName: 'RollbackProgress' })
     .when(sfn.Condition.booleanEquals('$.rollback.cursor.done', false), rollback)
+    // rollbackScope "serviceLine": only the failing lines went back, the others stay live.
+    .when(sfn.Condition.booleanEquals('$.rollback.partial', true), markPartiallyRolledBack)
     .otherwise(markRolledBack));
 
   // Verify loop.

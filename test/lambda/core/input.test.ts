@@ -242,6 +242,7 @@ describe('parseExecutionInput', () => {
         dryRun: false,
         planSize: CONFIG.plan.length,
         verification: DEFAULT_VERIFICATION,
+        rollbackScope: 'wave',
       });
       expect(run).not.toHaveProperty('cutoverAt');
       // No selection: the execution works on the whole plan.
@@ -262,6 +263,17 @@ describe('parseExecutionInput', () => {
       ['2025-06-01T12:00:01Z', '2025-06-01T12:00:01Z'],
     ])('accepts cutoverAt %p, normalised to %p', (cutoverAt, expected) => {
       expect(parse({ ...ok, cutoverAt }).cutoverAt).toBe(expected);
+    });
+
+    it('takes rollbackScope "wave" (the default) or "serviceLine"', () => {
+      expect(parse({ ...ok }).rollbackScope).toBe('wave');
+      expect(parse({ ...ok, rollbackScope: 'serviceLine' }).rollbackScope).toBe('serviceLine');
+      expect(parse({ ...ok, rollbackScope: 'wave' }).rollbackScope).toBe('wave');
+    });
+
+    it('rejects any other rollbackScope, naming the field', () => {
+      expect(() => parse({ ...ok, rollbackScope: 'line' })).toThrow(/^rollbackScope: must be "wave" or "serviceLine", got "line"/);
+      expect(() => parse({ ...ok, rollbackScope: 3 })).toThrow(/^rollbackScope: must be "wave" or "serviceLine", got 3/);
     });
 
     it('accepts dryRun', () => {
@@ -311,6 +323,7 @@ describe('parseExecutionInput', () => {
         planSize: 1,
         selection: ['+18005550101'],
         verification: { ...DEFAULT_VERIFICATION, minContactsForVerdict: 50 },
+        rollbackScope: 'wave',
       });
       expect(selectPlan(CONFIG.plan, run.selection)).toEqual([{ phoneNumber: '+18005550101', targetFlow: 'Sales' }]);
     });

@@ -1,3 +1,4 @@
+import { linesToRollBack } from '../../../lambda/core/rollback';
 import {
   ResolvedNumber,
   checkConverged,
@@ -122,5 +123,23 @@ describe('association maps', () => {
   it('maps each number to its target and its snapshot', () => {
     expect(targetAssociations(NUMBERS)).toEqual({ 'pn-0': 'main', 'pn-1': 'main', 'pn-2': 'main' });
     expect(snapshotAssociations(NUMBERS)).toEqual({ 'pn-0': 'legacy', 'pn-1': 'legacy', 'pn-2': null });
+  });
+});
+
+describe('linesToRollBack', () => {
+  const all = ['Support', 'Sales', 'Billing'];
+  const base = { rollbackScope: 'serviceLine' as const, verifyDecision: 'ROLLBACK', failingLines: ['Sales'], errorOrHuman: false, allLines: all };
+  test.each([
+    ['serviceLine scope, one failing line: only that line', base, ['Sales']],
+    ['wave scope (the default)', { ...base, rollbackScope: 'wave' as const }, undefined],
+    ['no scope given (states before rollbackScope)', { ...base, rollbackScope: undefined }, undefined],
+    ['a task failure or an abort put an error in the state', { ...base, errorOrHuman: true }, undefined],
+    ['the verdict was not ROLLBACK (a human decided)', { ...base, verifyDecision: 'INCONCLUSIVE' }, undefined],
+    ['no failing line named (an operator abort)', { ...base, failingLines: [] }, undefined],
+    ['every line failing: the whole wave', { ...base, failingLines: all }, undefined],
+    ['a line the wave does not have is ignored', { ...base, failingLines: ['Sales', 'Nope'] }, ['Sales']],
+    ['two of three lines, each once', { ...base, failingLines: ['Sales', 'Billing', 'Sales'] }, ['Sales', 'Billing']],
+  ])('%s', (_name, cause, expected) => {
+    expect(linesToRollBack(cause)).toEqual(expected);
   });
 });

@@ -92,6 +92,7 @@ describe('rollback handler (repoint)', () => {
       cursor: DONE,
       restored: 2,
       alreadyOnSnapshot: 1,
+      partial: false,
       afterRollback: expect.objectContaining({ elapsedSeconds: 300, contactsInQueue: 0, agentsAvailable: 4, contactsSinceCutover: 7, contactFlowErrors: 0, errors: [] }),
     });
     // The recovery sample watches no flow: the target flows are no longer in use. CloudWatch is read per minute
@@ -251,7 +252,7 @@ describe('rollback handler (batches)', () => {
 
     expect(snapshotReads(dynamodb)).toEqual([`SNAPSHOT#${EXECUTION_ARN}#1`]);
     expect(Object.keys(world.moves).sort()).toEqual(BATCHES[1].map((n) => n.phoneNumberId).sort());
-    expect(record).toEqual({ startedAt: previous.startedAt, cursor: { nextBatch: 2, batches: 3, total: 250, done: false }, restored: 200, alreadyOnSnapshot: 0 });
+    expect(record).toEqual({ startedAt: previous.startedAt, cursor: { nextBatch: 2, batches: 3, total: 250, done: false }, restored: 200, alreadyOnSnapshot: 0, partial: false });
     expect(connect).not.toHaveReceivedCommand(GetCurrentMetricDataCommand);
     expect(cloudwatch).not.toHaveReceivedAnyCommand();
     expect(published(sns).map((p) => [p.message.status, p.message.summary])).toEqual([['IN_PROGRESS', 'batch 2 of 3: 200 number(s) restored so far']]);

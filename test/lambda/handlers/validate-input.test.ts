@@ -25,6 +25,7 @@ describe('validate-input handler', () => {
       planSize: 1,
       selection: ['+18005550102'],
       verification: { ...config().verification, maxAbandonmentRate: 0.08 },
+      rollbackScope: 'wave',
     });
     // The run carries no plan entry: the selection picks them out of the plan DeployCheck is given.
     expect(selectPlan(PLAN, result.selection)).toEqual([{ phoneNumber: '+18005550102', targetFlow: 'flow-billing' }]);

@@ -103,7 +103,7 @@ describe('parseScenario', () => {
     [
       'a bad expected outcome',
       (s: any) => (s.expect = { outcome: 'GREEN' }),
-      'scenario.expect.outcome: must be one of LIVE, ROLLED_BACK, ABORTED, DRY_RUN_OK, ROLLBACK_FAILED, got "GREEN"',
+      'scenario.expect.outcome: must be one of LIVE, ROLLED_BACK, PARTIALLY_ROLLED_BACK, ABORTED, DRY_RUN_OK, ROLLBACK_FAILED, got "GREEN"',
     ],
     [
       'a number that is not E.164',

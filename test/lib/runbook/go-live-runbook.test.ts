@@ -56,7 +56,16 @@ describe('GoLiveRunbook', () => {
     expect(next('Cutover')).toBe('CutoverProgress');
     expect(states.CutoverProgress).toMatchObject({ Choices: [{ Variable: '$.cutover.cursor.done', BooleanEquals: false, Next: 'Cutover' }], Default: 'Verify' });
     expect(next('Rollback')).toBe('RollbackProgress');
-    expect(states.RollbackProgress).toMatchObject({ Choices: [{ Variable: '$.rollback.cursor.done', BooleanEquals: false, Next: 'Rollback' }], Default: 'MarkRolledBack' });
+    expect(states.RollbackProgress).toMatchObject({
+      Choices: [
+        { Variable: '$.rollback.cursor.done', BooleanEquals: false, Next: 'Rollback' },
+        // rollbackScope "serviceLine": only the failing lines went back.
+        { Variable: '$.rollback.partial', BooleanEquals: true, Next: 'MarkPartiallyRolledBack' },
+      ],
+      Default: 'MarkRolledBack',
+    });
+    expect(states.PartiallyRolledBack).toMatchObject({ Type: 'Fail', Error: 'PARTIALLY_ROLLED_BACK' });
+    expect(states.Outcome.Choices).toContainEqual({ Variable: '$.outcome.outcome', StringEquals: 'PARTIALLY_ROLLED_BACK', Next: 'PartiallyRolledBack' });
     expect(next('Verify')).toBe('VerifyDecision');
     expect(states.WaitForNextPoll).toMatchObject({ Type: 'Wait', SecondsPath: '$.run.verification.pollIntervalSeconds', Next: 'Verify' });
     expect(states.WaitForWindow).toMatchObject({ Type: 'Wait', TimestampPath: '$.window.waitUntil' });
@@ -145,7 +154,8 @@ describe('GoLiveRunbook', () => {
       ],
     });
     const config = states.Configure.Parameters.config;
-    expect(config.plan).toEqual([
+    // The plan travels in DeployCheck's task parameters (not the state), service lines and queues included.
+    expect(states.DeployCheck.Parameters.plan).toEqual([
       { phoneNumber: '+18005550100', targetFlow: 'Main', serviceLine: 'Support', queues: ['Support'] },
       { phoneNumber: '+18005550101', targetFlow: 'SalesMain', serviceLine: 'Sales', queues: ['Sales'] },
     ]);

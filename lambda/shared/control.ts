@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { AttributeValue, ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { abortKey, LOCK_KEY, snapshotKey } from '../core/control';
 import { ResolvedNumber } from '../core/types';
 import { SnapshotMissingError } from '../core/errors';
@@ -21,6 +21,17 @@ export interface LockHolder {
   readonly acquiredAt: string;
 }
 
+/** The LOCK item as this execution holds it (docs/internals.md "Control table"). */
+function lockItem(owner: { executionArn: string; changeId: string }, now: Date, expiresAt: Date): Record<string, AttributeValue> {
+  return {
+    pk: { S: LOCK_KEY },
+    executionArn: { S: owner.executionArn },
+    changeId: { S: owner.changeId },
+    acquiredAt: { S: now.toISOString() },
+    expiresAt: { N: String(Math.floor(expiresAt.getTime() / 1000)) },
+  };
+}
+
 /**
  * Takes the runbook's lock with a conditional write: free, expired, or already ours (a retried task). Two
  * simultaneous starts cannot both pass, unlike a check of the running executions. Returns the holder when the
@@ -30,13 +41,7 @@ export async function acquireLock(tableName: string, owner: { executionArn: stri
   try {
     await dynamodb.send(new PutItemCommand({
       TableName: tableName,
-      Item: {
-        pk: { S: LOCK_KEY },
-        executionArn: { S: owner.executionArn },
-        changeId: { S: owner.changeId },
-        acquiredAt: { S: now.toISOString() },
-        expiresAt: { N: String(Math.floor(expiresAt.getTime() / 1000)) },
-      },
+      Item: lockItem(owner, now, expiresAt),
       ConditionExpression: 'attribute_not_exists(pk) OR executionArn = :me OR expiresAt < :now',
       ExpressionAttributeValues: { ':me': { S: owner.executionArn }, ':now': { N: String(Math.floor(now.getTime() / 1000)) } },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -64,14 +69,7 @@ export async function takeOverLock(
   try {
     await dynamodb.send(new PutItemCommand({
       TableName: tableName,
-      Item: {
-        pk: { S: LOCK_KEY },
-        executionArn: { S: owner.executionArn },
-        changeId: { S: owner.changeId },
-        acquiredAt: { S: now.toISOString() },
-        expiresAt: { N: String(Math.floor(expiresAt.getTime() / 1000)) },
-        takenOverFrom: { S: holder },
-      },
+      Item: { ...lockItem(owner, now, expiresAt), takenOverFrom: { S: holder } },
       ConditionExpression: 'executionArn = :holder',
       ExpressionAttributeValues: { ':holder': { S: holder } },
     }));

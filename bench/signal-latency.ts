@@ -24,13 +24,15 @@ export interface SignalCase {
   /** As in the README's "What each signal detects" table. */
   readonly signal: string;
   readonly scenarioFile: string;
+  /** The verdict's check names for this signal (lambda/core/verdict.ts), to find its first failing poll. */
+  readonly checks: readonly string[];
 }
 
 export const SIGNAL_CASES: readonly SignalCase[] = [
-  { kind: 'realTime', signal: 'contacts in queue, oldest contact age (real-time)', scenarioFile: 'queue-backs-up.json' },
-  { kind: 'cloudWatch', signal: 'contact-flow errors (CloudWatch)', scenarioFile: 'contact-flow-errors.json' },
-  { kind: 'abandonment', signal: 'abandonment rate (GetMetricDataV2)', scenarioFile: 'abandonment-spike.json' },
-  { kind: 'handleTime', signal: 'average handle time (GetMetricDataV2)', scenarioFile: 'two-lines-sales-aht.json' },
+  { kind: 'realTime', signal: 'contacts in queue, oldest contact age (real-time)', scenarioFile: 'queue-backs-up.json', checks: ['contactsInQueue', 'oldestContactAge'] },
+  { kind: 'cloudWatch', signal: 'contact-flow errors (CloudWatch)', scenarioFile: 'contact-flow-errors.json', checks: ['contactFlowErrors'] },
+  { kind: 'abandonment', signal: 'abandonment rate (GetMetricDataV2)', scenarioFile: 'abandonment-spike.json', checks: ['abandonmentRate'] },
+  { kind: 'handleTime', signal: 'average handle time (GetMetricDataV2)', scenarioFile: 'two-lines-sales-aht.json', checks: ['avgHandleTime'] },
 ];
 
 /** Issue 10's fixed target for real-time signals (queue depth, oldest contact, agents). */
@@ -117,7 +119,22 @@ export interface SignalRow {
   readonly case: SignalCase;
   readonly outcome: string;
   readonly breachToRollbackSeconds: number | null;
+  /** Breach → the first poll that read this signal failing with a value (null if none). */
+  readonly firstFailingSeconds: number | null;
   readonly bound: Bound;
+}
+
+/**
+ * Seconds from the breach to the first verdict that reads one of `checks` failing with a value. A CONTINUE
+ * verdict's failing checks read "failing: <check> <value> (1 of <limit>)", per line "<line>: … failing: …"
+ * (lambda/core/verdict.ts); a check failing on "no data" is not the signal being seen.
+ */
+export function firstFailingSeconds(
+  verdicts: ReadonlyArray<{ at: string; decision: string; reason: string }>, checks: readonly string[], breachMs: number,
+): number | null {
+  const seen = (reason: string) => checks.some((c) => new RegExp(`\\b${c} (?!no data)[^;(]*(\\(1 of|breached)`).test(reason));
+  const v = verdicts.find((x) => Date.parse(x.at) >= breachMs && (x.decision === 'ROLLBACK' || x.decision === 'CONTINUE') && seen(x.reason));
+  return v ? (Date.parse(v.at) - breachMs) / 1000 : null;
 }
 
 /** Met only when the run rolled back, within the bound. */
@@ -144,7 +161,18 @@ export async function benchSignalLatency(print: Print): Promise<SectionResult & 
     };
     const aht = c.kind === 'handleTime' ? breachHandleTimeOf(scenario, verification.maxAvgHandleTimeSeconds) : undefined;
     const run = await rehearseScenario(scenario);
-    const row: SignalRow = { case: c, outcome: run.outcome, breachToRollbackSeconds: run.breachToRollbackSeconds, bound: boundFor(c.kind, settings, aht) };
+    // The breach moment, back from the runner's own figure: rollback done (the state after the last Rollback is
+    // entered as Rollback is left) minus breach → rollback.
+    const lastRollback = run.steps.map((x) => x.name).lastIndexOf('Rollback');
+    const rollbackDone = lastRollback >= 0 ? run.steps[lastRollback + 1]?.at : undefined;
+    const breachMs = rollbackDone && run.breachToRollbackSeconds !== null ? Date.parse(rollbackDone) - run.breachToRollbackSeconds * 1000 : null;
+    const row: SignalRow = {
+      case: c,
+      outcome: run.outcome,
+      breachToRollbackSeconds: run.breachToRollbackSeconds,
+      firstFailingSeconds: breachMs === null ? null : firstFailingSeconds(run.verdicts, c.checks, breachMs),
+      bound: boundFor(c.kind, settings, aht),
+    };
     rows.push(row);
     print(`  ${c.signal}: ${run.outcome}, breach → rollback ${run.breachToRollbackSeconds ?? '-'} s (${row.bound.target})`);
   }
@@ -161,11 +189,38 @@ function render(rows: readonly SignalRow[]): string {
       + 'state done. Simulated seconds, the runner\'s `breachToRollbackSeconds`.',
     '',
     table(
-      ['signal', 'scenario', 'outcome', 'breach → rollback', 'target', '', 'the bound'],
+      ['signal', 'scenario', 'outcome', 'breach → first failing poll', 'breach → rollback', 'target', '', 'the bound'],
       rows.map((r) => {
         const f = figureOf(r);
-        return [r.case.signal, `\`${r.case.scenarioFile}\``, r.outcome, f.value, r.bound.target, f.met ? 'met' : 'NOT met', r.bound.explanation];
+        const first = r.firstFailingSeconds === null ? '-' : `${Math.round(r.firstFailingSeconds)} s`;
+        return [r.case.signal, `\`${r.case.scenarioFile}\``, r.outcome, first, f.value, r.bound.target, f.met ? 'met' : 'NOT met', r.bound.explanation];
       }),
     ),
-  ].join('\n');
+    '',
+    ...rows.flatMap((r) => {
+      const note = noteOf(r);
+      return note ? [note, ''] : [];
+    }),
+  ].join('\n').trimEnd();
+}
+
+/** Why a row misses its target, from the run's own figures (null when met). */
+export function noteOf(row: SignalRow): string | null {
+  if (figureOf(row).met) return null;
+  const measured = row.breachToRollbackSeconds;
+  if (measured === null) return `**${row.case.signal}**: the run ended ${row.outcome} without a rollback.`;
+  const over = measured - row.bound.seconds;
+  const first = row.firstFailingSeconds === null ? '' : ` The first poll that read it failing came ${Math.round(row.firstFailingSeconds)} s after the breach.`;
+  switch (row.case.kind) {
+    case 'abandonment':
+      return `**${row.case.signal}**: ${over} s over the target, which leaves no room for the caller's own wait `
+        + `before hanging up (${ABANDON_AFTER_SECONDS} s simulated) or for the confirming polls: the data is not `
+        + `final for the verdict before then.${first}`;
+    case 'handleTime':
+      return `**${row.case.signal}**: ${over} s over the physical bound, which assumes a poll right as the first `
+        + 'long call\'s record is visible and counts it at once; the rehearsal counts whole contacts, and the '
+        + `verdict needs a handle-time figure in its window.${first}`;
+    default:
+      return `**${row.case.signal}**: ${over} s over the target.${first}`;
+  }
 }

@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import {
-  boundFor, breachHandleTimeOf, figureOf, LatencySettings, REAL_TIME_TARGET_SECONDS, SIGNAL_CASES, SignalRow, withDefaultTiming,
+  boundFor, breachHandleTimeOf, figureOf, firstFailingSeconds, LatencySettings, noteOf, REAL_TIME_TARGET_SECONDS, SIGNAL_CASES, SignalRow, withDefaultTiming,
 } from '../../bench/signal-latency';
 import { DEFAULT_VERIFICATION } from '../../lambda/core/defaults';
 import { SCENARIOS_DIR } from '../../lib/rehearsal/runner';
@@ -47,7 +47,7 @@ describe('boundFor', () => {
 
 describe('figureOf', () => {
   const row = (breachToRollbackSeconds: number | null, outcome = 'ROLLED_BACK'): SignalRow =>
-    ({ case: SIGNAL_CASES[1], outcome, breachToRollbackSeconds, bound: boundFor('cloudWatch', defaults) });
+    ({ case: SIGNAL_CASES[1], outcome, breachToRollbackSeconds, firstFailingSeconds: null, bound: boundFor('cloudWatch', defaults) });
 
   test('met within the bound, inclusive; not met above it', () => {
     expect(figureOf(row(210)).met).toBe(true);
@@ -77,5 +77,47 @@ describe('the scenarios', () => {
     expect(breachHandleTimeOf(scenario, DEFAULT_VERIFICATION.maxAvgHandleTimeSeconds)).toBe(1200);
     expect(() => breachHandleTimeOf(loadScenario(path.join(SCENARIOS_DIR, 'queue-backs-up.json')), DEFAULT_VERIFICATION.maxAvgHandleTimeSeconds))
       .toThrow(/no timeline row breaches/);
+  });
+});
+
+describe('firstFailingSeconds', () => {
+  const breachMs = Date.parse('2030-01-15T02:04:00Z');
+  const verdicts = [
+    { at: '2030-01-15T02:03:00Z', decision: 'CONTINUE', reason: 'Sales: 60 s of 1800 s: failing: avgHandleTime 1200 s (1 of 2)' },
+    { at: '2030-01-15T02:05:00Z', decision: 'CONTINUE', reason: 'Sales: 180 s of 1800 s: failing: abandonmentRate no data (1 of 2); no data: abandonmentRate, avgHandleTime' },
+    { at: '2030-01-15T02:05:30Z', decision: 'CONTINUE', reason: 'Sales: 210 s of 1800 s: failing: avgHandleTime no data (1 of 2)' },
+    { at: '2030-01-15T02:06:00Z', decision: 'CONTINUE', reason: 'Support: 240 s: no check failing; Sales: 240 s of 1800 s: failing: avgHandleTime 1200 s (1 of 2)' },
+    { at: '2030-01-15T02:06:15Z', decision: 'ROLLBACK', reason: 'service line Sales: avgHandleTime 1200 s breached 30–900 s on 2 consecutive polls' },
+  ];
+
+  test('the first verdict after the breach that reads the check failing with a value', () => {
+    expect(firstFailingSeconds(verdicts, ['avgHandleTime'], breachMs)).toBe(120);
+  });
+
+  test('a ROLLBACK verdict counts when no CONTINUE saw it first; other checks and "no data" do not', () => {
+    expect(firstFailingSeconds(verdicts.slice(0, 3).concat(verdicts[4]), ['avgHandleTime'], breachMs)).toBe(135);
+    expect(firstFailingSeconds(verdicts, ['abandonmentRate'], breachMs)).toBeNull();
+    expect(firstFailingSeconds(verdicts, ['contactsInQueue', 'avgHandleTime'], breachMs)).toBe(120);
+  });
+});
+
+describe('noteOf', () => {
+  const row = (kind: 'abandonment' | 'handleTime' | 'realTime', breachToRollbackSeconds: number | null): SignalRow => ({
+    case: SIGNAL_CASES.find((c) => c.kind === kind)!,
+    outcome: breachToRollbackSeconds === null ? 'LIVE' : 'ROLLED_BACK',
+    breachToRollbackSeconds,
+    firstFailingSeconds: 170,
+    bound: boundFor(kind, defaults, 1200),
+  });
+
+  test('nothing for a met row', () => {
+    expect(noteOf(row('realTime', 36))).toBeNull();
+  });
+
+  test('a missed row says by how much, and why for the delayed signals', () => {
+    expect(noteOf(row('abandonment', 205))).toMatch(/25 s over the target.*own wait.*170 s after the breach/);
+    expect(noteOf(row('handleTime', 1364))).toMatch(/14 s over the physical bound.*whole contacts/);
+    expect(noteOf(row('realTime', 50))).toMatch(/5 s over the target/);
+    expect(noteOf(row('realTime', null))).toMatch(/ended LIVE without a rollback/);
   });
 });

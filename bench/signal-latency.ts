@@ -216,10 +216,15 @@ export function noteOf(row: SignalRow): string | null {
       return `**${row.case.signal}**: ${over} s over the target, which leaves no room for the caller's own wait `
         + `before hanging up (${ABANDON_AFTER_SECONDS} s simulated) or for the confirming polls: the data is not `
         + `final for the verdict before then.${first}`;
-    case 'handleTime':
-      return `**${row.case.signal}**: ${over} s over the physical bound, which assumes a poll right as the first `
-        + 'long call\'s record is visible and counts it at once; the rehearsal counts whole contacts, and the '
-        + `verdict needs a handle-time figure in its window.${first}`;
+    case 'handleTime': {
+      // The bound minus its polls: the first moment a breaching call's record can be visible.
+      const visible = row.bound.seconds - (DEFAULT_VERIFICATION.pollIntervalSeconds * DEFAULT_VERIFICATION.consecutiveFailureLimit);
+      const late = row.firstFailingSeconds === null ? '' : ` The first poll that read it failing came `
+        + `${Math.round(row.firstFailingSeconds)} s after the breach, ${Math.round(row.firstFailingSeconds - visible)} s after `
+        + `the first long call's record could be visible (${visible} s), where the bound allows one poll interval `
+        + `(${DEFAULT_VERIFICATION.pollIntervalSeconds} s).`;
+      return `**${row.case.signal}**: ${over} s over the physical bound.${late}`;
+    }
     default:
       return `**${row.case.signal}**: ${over} s over the target.${first}`;
   }

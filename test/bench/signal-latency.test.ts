@@ -102,11 +102,11 @@ describe('firstFailingSeconds', () => {
 });
 
 describe('noteOf', () => {
-  const row = (kind: 'abandonment' | 'handleTime' | 'realTime', breachToRollbackSeconds: number | null): SignalRow => ({
+  const row = (kind: 'abandonment' | 'handleTime' | 'realTime', breachToRollbackSeconds: number | null, firstFailing = 170): SignalRow => ({
     case: SIGNAL_CASES.find((c) => c.kind === kind)!,
     outcome: breachToRollbackSeconds === null ? 'LIVE' : 'ROLLED_BACK',
     breachToRollbackSeconds,
-    firstFailingSeconds: 170,
+    firstFailingSeconds: firstFailing,
     bound: boundFor(kind, defaults, 1200),
   });
 
@@ -116,7 +116,7 @@ describe('noteOf', () => {
 
   test('a missed row says by how much, and why for the delayed signals', () => {
     expect(noteOf(row('abandonment', 205))).toMatch(/25 s over the target.*own wait.*170 s after the breach/);
-    expect(noteOf(row('handleTime', 1364))).toMatch(/14 s over the physical bound.*whole contacts/);
+    expect(noteOf(row('handleTime', 1364, 1348))).toMatch(/14 s over the physical bound\. The first poll that read it failing came 1348 s after the breach, 28 s after the first long call's record could be visible \(1320 s\)/);
     expect(noteOf(row('realTime', 50))).toMatch(/5 s over the target/);
     expect(noteOf(row('realTime', null))).toMatch(/ended LIVE without a rollback/);
   });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: measures the runbook on the rehearsal's simulated clock (sections 1–3) and the toolchain on
+ * `npm run bench`: measures the runbook on the rehearsal's simulated clock (sections 1, 1b, 2, 3) and the toolchain on
  * this machine's wall clock (section 4), prints each section as it goes and writes BENCHMARKS.md.
  *
  * Flags: `--quick` skips the slow toolchain part (the synth alternation and `npm test`); bundle sizes still run.
@@ -15,6 +15,7 @@ import { Figure, figureTable, SectionResult } from './format';
 import { benchGoLiveCost } from './go-live-cost';
 import { describeMachine, loadAverage, loadLine, machineLine, withContention } from './machine';
 import { benchRollbackLatency } from './rollback-latency';
+import { benchSignalLatency } from './signal-latency';
 import { benchBundles, benchSynth, benchTests, BUSY_CORES, toolchainSection } from './toolchain';
 
 const ROOT = path.join(__dirname, '..');
@@ -50,6 +51,7 @@ async function main(argv: readonly string[]): Promise<void> {
   };
 
   const rollback = await section('1. Breach → rollback complete', () => benchRollbackLatency(print));
+  await section('1b. Breach → rollback per signal kind (default lags)', () => benchSignalLatency(print));
   await section('2. Cutting over N numbers', () => benchCutoverScale(print, rollback.defaults));
   await section('3. Cost of one go-live', () => benchGoLiveCost(print));
   let busy = false;

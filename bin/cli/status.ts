@@ -6,6 +6,7 @@ import type { HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import { Command } from 'commander';
 import type { VerifyState } from '../../lambda/core/types';
 import { asRecord, errorDetailOf, ExecutionHistory, isoSeconds, outcomeOf, parseJson, RUNBOOK_STATES, tokenTaskOf } from '../../lib/report/history';
+import { collapseRepeats, latestLineVerdicts } from '../../lib/report/verdicts';
 import { parseExecutionArn, parseIntervalSeconds } from './args';
 import type { CliDeps } from './deps';
 import { CliError, ExitCode } from './errors';
@@ -13,6 +14,11 @@ import { currentState, describeExecution, fetchHistory, findPendingDecision, Pen
 import { regionOf } from './region';
 
 const STATE_COLUMN = 16;
+/**
+ * The Verify loop's plumbing: entering and leaving these states every poll says nothing the poll's verdict does
+ * not, so `status` shows only the Verify verdicts (and any failure) of the loop.
+ */
+const LOOP_STATES: ReadonlySet<string> = new Set(['VerifyDecision', 'WaitForNextPoll']);
 const CAUSE_MAX_CHARS = 400;
 const SUCCESS_OUTCOMES = new Set(['LIVE', 'DRY_RUN_OK']);
 export const DEFAULT_INTERVAL_SECONDS = '5';
@@ -54,6 +60,7 @@ export async function watchExecution(deps: CliDeps, sfn: SFNClient, executionArn
 
     const outcome = outcomeOf(describe);
     if (outcome.ended) {
+      for (const line of serviceLineLines(events)) out(line);
       out(`outcome: ${outcome.label}`);
       if (outcome.cause) out(`cause: ${truncate(outcome.cause.replace(/\s*\n\s*/g, ' '))}`);
       if (options.follow && !SUCCESS_OUTCOMES.has(outcome.label)) {
@@ -65,6 +72,7 @@ export async function watchExecution(deps: CliDeps, sfn: SFNClient, executionArn
     const pending = findPendingDecision(events);
     if (!options.follow) {
       const state = currentState(new ExecutionHistory(events).visits());
+      for (const line of serviceLineLines(events)) out(line);
       out(`status: ${outcome.status}${state ? ` in ${state}` : ''}`);
       out(pending ? pendingLines(pending, executionArn).join('\n') : 'pending decision: none');
       return;
@@ -92,14 +100,16 @@ function pendingLines(pending: PendingDecision, executionArn: string): string[] 
 
 /**
  * One line per state entered or exited (and per task failure, decision wait and execution start/end), for the
- * events after `afterId`: `  <time>  <state>  <what>[  <detail>]`.
+ * events after `afterId`: `  <time>  <state>  <what>[  <detail>]`. Of the verification loop only the Verify
+ * verdicts show, and a run of CONTINUE (or WARMING_UP) polls is one line with its range and number of polls,
+ * folded as the HTML report folds them (within the events printed at once).
  */
 export function progressLines(events: readonly HistoryEvent[], afterId: number): string[] {
   const history = new ExecutionHistory(events);
-  const lines: string[] = [];
-  const line = (event: HistoryEvent, subject: string, what: string, detail?: string): void => {
+  const entries: Array<{ time: string; subject: string; what: string; detail?: string; verify?: Partial<VerifyState> }> = [];
+  const add = (event: HistoryEvent, subject: string, what: string, detail?: string, verify?: Partial<VerifyState>): void => {
     const time = event.timestamp ? isoSeconds(event.timestamp) : '????-??-??T??:??:??Z';
-    lines.push(`  ${time}  ${subject.padEnd(STATE_COLUMN)}  ${what}${detail ? `  ${detail}` : ''}`);
+    entries.push({ time, subject, what, ...(detail ? { detail } : {}), ...(verify ? { verify } : {}) });
   };
   const stateOf = (event: HistoryEvent): string =>
     history.enteredEventOf(event)?.stateEnteredEventDetails?.name ?? '(task)';
@@ -108,28 +118,59 @@ export function progressLines(events: readonly HistoryEvent[], afterId: number):
     if ((event.id ?? 0) <= afterId) continue;
     const type = event.type ?? '';
     if (type === 'ExecutionStarted') {
-      line(event, 'execution', 'started');
+      add(event, 'execution', 'started');
     } else if (/^Execution(Succeeded|Failed|Aborted|TimedOut)$/.test(type)) {
-      line(event, 'execution', type.slice('Execution'.length).replace('TimedOut', 'timed out').toLowerCase());
+      add(event, 'execution', type.slice('Execution'.length).replace('TimedOut', 'timed out').toLowerCase());
     } else if (type.endsWith('StateEntered')) {
-      line(event, event.stateEnteredEventDetails?.name ?? '?', 'entered');
+      const name = event.stateEnteredEventDetails?.name ?? '?';
+      if (name !== RUNBOOK_STATES.verify && !LOOP_STATES.has(name)) add(event, name, 'entered');
     } else if (type.endsWith('StateExited')) {
       const name = event.stateExitedEventDetails?.name ?? '?';
-      line(event, name, 'exited', name === RUNBOOK_STATES.verify ? verdictOf(event.stateExitedEventDetails?.output) : undefined);
+      if (LOOP_STATES.has(name)) continue;
+      const verify = name === RUNBOOK_STATES.verify ? verifyOf(event.stateExitedEventDetails?.output) : undefined;
+      add(event, name, 'exited', verify ? verdictText(verify) : undefined, verify);
     } else if (type === 'TaskScheduled' && tokenTaskOf(event)) {
-      line(event, stateOf(event), `waiting for ${tokenTaskOf(event)!.kind} decision`);
+      add(event, stateOf(event), `waiting for ${tokenTaskOf(event)!.kind} decision`);
     } else if (!type.startsWith('Execution') && (type.endsWith('Failed') || type.endsWith('TimedOut'))) {
       const { error, cause } = errorDetailOf(event);
-      line(event, stateOf(event), type.endsWith('TimedOut') ? 'timed out' : 'failed', truncate(cause ? `${error}: ${cause}` : error));
+      add(event, stateOf(event), type.endsWith('TimedOut') ? 'timed out' : 'failed', truncate(cause ? `${error}: ${cause}` : error));
     }
   }
-  return lines;
+  return collapseRepeats(entries, (e) => (e.verify?.decision ? String(e.verify.decision) : undefined)).map(({ first, last, count }) => {
+    const what = count === 1 ? first.what : `${count} polls to ${last.time}`;
+    // The run's latest reason: what the loop saw last.
+    const detail = last.detail;
+    return `  ${first.time}  ${first.subject.padEnd(STATE_COLUMN)}  ${what}${detail ? `  ${detail}` : ''}`;
+  });
 }
 
-/** The Verify loop's verdict in a state's output, e.g. `CONTINUE: abandonment 4% within 15%`. */
-function verdictOf(output: string | undefined): string | undefined {
-  const verify = asRecord(asRecord(parseJson(output))?.verify) as Partial<VerifyState> | undefined;
-  return verify?.decision ? `${verify.decision}${verify.reason ? `: ${verify.reason}` : ''}` : undefined;
+/**
+ * The latest verdict of each service line, failing lines named, when the wave has more than one line (with one,
+ * the run's verdict already is the line's). Empty before the first poll that judged lines.
+ */
+export function serviceLineLines(events: readonly HistoryEvent[]): string[] {
+  const polls = events
+    .filter((e) => e.type?.endsWith('StateExited') && e.stateExitedEventDetails?.name === RUNBOOK_STATES.verify)
+    .map((e) => verifyOf(e.stateExitedEventDetails?.output));
+  const lines = latestLineVerdicts(polls);
+  if (lines.length < 2) return [];
+  const width = Math.max(...lines.map((l) => l.serviceLine.length));
+  const failing = lines.filter((l) => l.failing).map((l) => l.serviceLine);
+  return [
+    'service lines (latest verdict):',
+    ...lines.map((l) => `  ${l.serviceLine.padEnd(width)}  ${truncate(verdictText(l) ?? l.decision)}`),
+    `failing lines: ${failing.length ? failing.join(', ') : 'none'}`,
+  ];
+}
+
+/** The `verify` key of a state's output. */
+function verifyOf(output: string | undefined): Partial<VerifyState> | undefined {
+  return asRecord(asRecord(parseJson(output))?.verify) as Partial<VerifyState> | undefined;
+}
+
+/** A verdict as one phrase, e.g. `CONTINUE: abandonment 4% within 15%`; undefined without a decision. */
+function verdictText(verify: { decision?: unknown; reason?: unknown }): string | undefined {
+  return verify.decision ? `${String(verify.decision)}${verify.reason ? `: ${String(verify.reason)}` : ''}` : undefined;
 }
 
 function truncate(text: string): string {

@@ -12,6 +12,7 @@ import { logger } from '../../lambda/shared/logger';
 import { createDefaultStack } from '../default-app';
 import { packageRoot } from '../private/package-root';
 import type { EvidenceMetric, EvidenceRecord } from '../report/evidence';
+import { serviceLinesOf } from '../report/from-history';
 import { renderEvidenceReport } from '../report/render';
 import { HANDLERS } from './handlers';
 import { iamModelFromTemplate } from './iam-model';
@@ -447,6 +448,9 @@ function evidenceOf(scenario: Scenario, run: RehearsalRun, result: LocalRunResul
     ...(rollbackAt ? { rollbackAt } : {}),
     metrics,
     verdicts: run.verdicts,
+    lines: settings
+      ? serviceLinesOf(verifies.map((s) => ({ at: new Date(s.exitedAt ?? s.enteredAt), verify: (s.output as any).verify ?? {} })), settings)
+      : [],
   };
 }
 

@@ -18,6 +18,8 @@ const PLOT_W = WIDTH - MARGIN.left - MARGIN.right;
 const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
 const Y_TICKS = 4;
 const X_TICKS = 5;
+/** Units that count whole things: a chart shows 3 contacts, never 2.6, and no half-contact tick. */
+const COUNT_UNITS: ReadonlySet<string> = new Set(['contacts', 'agents', 'errors', 'calls']);
 
 interface Point {
   readonly t: number;
@@ -25,8 +27,12 @@ interface Point {
 }
 
 export function renderLineChart(metric: EvidenceMetric, markers: readonly ChartMarker[]): string {
+  const whole = COUNT_UNITS.has(metric.unit);
   const points: Point[] = metric.points
-    .map((p) => ({ t: Date.parse(p.at), value: typeof p.value === 'number' && Number.isFinite(p.value) ? p.value : null }))
+    .map((p) => ({
+      t: Date.parse(p.at),
+      value: typeof p.value === 'number' && Number.isFinite(p.value) ? (whole ? Math.round(p.value) : p.value) : null,
+    }))
     .filter((p) => Number.isFinite(p.t))
     .sort((a, b) => a.t - b.t);
   const placed = markers.map((m) => ({ ...m, t: Date.parse(m.at) })).filter((m) => Number.isFinite(m.t));
@@ -40,7 +46,7 @@ export function renderLineChart(metric: EvidenceMetric, markers: readonly ChartM
   }
   const values = points.flatMap((p) => (p.value === null ? [] : [p.value]));
   const threshold = Number.isFinite(metric.threshold.value) ? metric.threshold.value : 0;
-  const [v0, v1, vStep] = niceDomain(Math.min(0, threshold, ...values), Math.max(threshold, ...values));
+  const [v0, v1, vStep] = niceDomain(Math.min(0, threshold, ...values), Math.max(threshold, ...values), whole ? 1 : 0);
 
   const x = (t: number): number => MARGIN.left + ((t - t0) / (t1 - t0)) * PLOT_W;
   const y = (v: number): number => MARGIN.top + PLOT_H - ((v - v0) / (v1 - v0)) * PLOT_H;
@@ -123,10 +129,10 @@ export function renderLineChart(metric: EvidenceMetric, markers: readonly ChartM
   return parts.join('');
 }
 
-/** Rounds a value domain out to a step of 1, 2 or 5 × 10^k so the tick labels read well. */
-function niceDomain(min: number, max: number): [number, number, number] {
+/** Rounds a value domain out to a step of 1, 2 or 5 × 10^k (at least `minStep`) so the tick labels read well. */
+function niceDomain(min: number, max: number, minStep = 0): [number, number, number] {
   if (max <= min) max = min + 1;
-  const rawStep = (max - min) / Y_TICKS;
+  const rawStep = Math.max((max - min) / Y_TICKS, minStep);
   const magnitude = 10 ** Math.floor(Math.log10(rawStep));
   const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= rawStep) ?? 10 * magnitude;
   return [Math.floor(min / step) * step, Math.ceil(max / step) * step, step];

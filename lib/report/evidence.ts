@@ -83,4 +83,19 @@ export interface EvidenceRecord {
   readonly rollbackAt?: string;
   readonly metrics: readonly EvidenceMetric[];
   readonly verdicts: readonly EvidenceVerdict[];
+  /**
+   * Per service line: its latest verdict and the metrics of its own samples. Absent or empty for executions
+   * whose Verify output predates service lines.
+   */
+  readonly lines?: readonly EvidenceServiceLine[];
+}
+
+/** One service line of the wave: its latest verdict and its own metrics over the verification window. */
+export interface EvidenceServiceLine {
+  readonly serviceLine: string;
+  readonly decision: string;
+  readonly reason: string;
+  /** Whether the latest poll named it failing (the line a service-line rollback moves back). */
+  readonly failing: boolean;
+  readonly metrics: readonly EvidenceMetric[];
 }

@@ -9,6 +9,7 @@ import type {
   EvidenceApproval,
   EvidenceMetric,
   EvidenceRecord,
+  EvidenceServiceLine,
   EvidenceSnapshotEntry,
   EvidenceStep,
   EvidenceVerdict,
@@ -26,6 +27,7 @@ import {
   StateVisit,
   tokenTaskOf,
 } from './history';
+import { latestLineVerdicts } from './verdicts';
 
 const { cutover: CUTOVER_STATE, rollback: ROLLBACK_STATE, verify: VERIFY_STATE } = RUNBOOK_STATES;
 
@@ -110,6 +112,7 @@ export function evidenceFromHistory(events: readonly HistoryEvent[], describe: E
     cutoverAt: cutoverVisit ? iso(cutoverVisit.enteredAt) : undefined,
     rollbackAt: rollbackVisit ? iso(rollbackVisit.enteredAt) : undefined,
     metrics: verifyPolls.length > 0 && settings ? metricsOf(verifyPolls, settings) : [],
+    lines: settings ? serviceLinesOf(verifyPolls, settings) : [],
     verdicts: [
       ...verifyPolls.map(({ at, verify }) => ({ at: iso(at), decision: String(verify.decision ?? 'UNKNOWN'), reason: String(verify.reason ?? '') })),
       ...humanVerdicts(history),
@@ -182,16 +185,37 @@ function failureDecision(answer: HistoryEvent): string {
   return `failed (${error})`;
 }
 
-function metricsOf(polls: readonly { at: Date; verify: Partial<VerifyState> }[], settings: VerificationSettings): EvidenceMetric[] {
+/** One Verify poll: when it ended and its `verify` key. */
+export interface VerifyPoll {
+  readonly at: Date;
+  readonly verify: Partial<VerifyState>;
+}
+
+function metricsOf(
+  polls: readonly VerifyPoll[],
+  settings: VerificationSettings,
+  sampleOf: (verify: Partial<VerifyState>) => Partial<MetricSample> | null | undefined = (verify) => verify.sample,
+): EvidenceMetric[] {
   return WATCHED_METRICS.map((metric) => {
     const threshold = metric.threshold(settings);
     return {
       name: metric.name,
       unit: metric.unit,
       threshold: { kind: threshold.kind, value: scaled(threshold.value, metric.scale) ?? 0 },
-      points: polls.map(({ at, verify }) => ({ at: iso(at), value: scaled(verify.sample?.[metric.key], metric.scale) })),
+      points: polls.map(({ at, verify }) => ({ at: iso(at), value: scaled(sampleOf(verify)?.[metric.key], metric.scale) })),
     };
   });
+}
+
+/**
+ * Each service line's latest verdict and its metrics from its own sample of every poll (a gap where a poll did
+ * not judge the line). Empty when no poll carried lines (states written before service lines).
+ */
+export function serviceLinesOf(polls: readonly VerifyPoll[], settings: VerificationSettings): EvidenceServiceLine[] {
+  return latestLineVerdicts(polls.map((p) => p.verify)).map((verdict) => ({
+    ...verdict,
+    metrics: metricsOf(polls, settings, (verify) => verify.lines?.find((l) => l?.serviceLine === verdict.serviceLine)?.sample),
+  }));
 }
 
 function scaled(value: unknown, scale: number): number | null {

@@ -3,8 +3,9 @@
  * resource (a Content-Security-Policy forbids them), every text escaped. Print it or attach it to the change.
  */
 import { ChartMarker, renderLineChart } from './chart';
-import type { EvidenceRecord, EvidenceStep } from './evidence';
+import type { EvidenceMetric, EvidenceRecord, EvidenceStep } from './evidence';
 import { escapeHtml, formatTime } from './html';
+import { collapseRepeats } from './verdicts';
 
 const OUTCOME_CLASS: Readonly<Record<string, string>> = {
   LIVE: 'good',
@@ -96,6 +97,7 @@ export function renderEvidenceReport(record: EvidenceRecord): string {
     timelineSection(record.steps),
     associationsSection(record),
     metricsSection(record, markers),
+    serviceLinesSection(record, markers),
     verdictsSection(record),
     '<p class="muted">Built from the Step Functions execution history, which remains the record of truth.</p>',
     '</main></body></html>',
@@ -171,32 +173,56 @@ function metricsSection(record: EvidenceRecord, markers: readonly ChartMarker[])
   if (record.metrics.length === 0) {
     return '<section id="metrics"><h2>Metrics</h2><p class="muted">No verification poll was recorded.</p></section>';
   }
-  const figures = record.metrics.map(
-    (metric) =>
-      `<figure><figcaption>${escapeHtml(`${metric.name} (${metric.unit}), ${metric.threshold.kind} ${metric.threshold.value}`)}</figcaption>${renderLineChart(metric, markers)}</figure>`,
-  );
-  return `<section id="metrics"><h2>Metrics</h2>${figures.join('')}</section>`;
+  return `<section id="metrics"><h2>Metrics</h2>${record.metrics.map((metric) => figure(metric, markers)).join('')}</section>`;
 }
 
-/** Polls that only say "keep watching": a run of them is one row (a 30-minute window is not 119 rows). */
-const REPEATING_DECISIONS: ReadonlySet<string> = new Set(['CONTINUE', 'WARMING_UP']);
+function figure(metric: EvidenceMetric, markers: readonly ChartMarker[], prefix = ''): string {
+  return `<figure><figcaption>${escapeHtml(`${prefix}${metric.name} (${metric.unit}), ${metric.threshold.kind} ${metric.threshold.value}`)}</figcaption>${renderLineChart(metric, markers)}</figure>`;
+}
+
+/**
+ * Each service line's latest verdict, failing lines first named; with more than one line, a chart per metric of
+ * each line's own samples, since one line's breach hides in the wave's blend.
+ */
+function serviceLinesSection(record: EvidenceRecord, markers: readonly ChartMarker[]): string {
+  const lines = record.lines ?? [];
+  if (lines.length === 0) return '';
+  const failing = lines.filter((l) => l.failing).map((l) => l.serviceLine);
+  const rows = lines.map(
+    (l) =>
+      `<tr${l.failing ? ' class="changed"' : ''} data-line="${escapeHtml(l.serviceLine)}"><td>${escapeHtml(l.serviceLine)}</td>` +
+      `<td>${escapeHtml(l.decision)}${l.failing ? ' <span class="unknown">failing</span>' : ''}</td><td>${escapeHtml(l.reason)}</td></tr>`,
+  );
+  const charts =
+    lines.length > 1
+      ? lines
+          .map(
+            (l) =>
+              `<div class="line-charts" data-line="${escapeHtml(l.serviceLine)}"><h3>${escapeHtml(l.serviceLine)}</h3>` +
+              `${l.metrics.map((metric) => figure(metric, markers, `${l.serviceLine}: `)).join('')}</div>`,
+          )
+          .join('')
+      : '';
+  return [
+    '<section id="service-lines"><h2>Service lines</h2>',
+    `<p>${escapeHtml(failing.length ? `Failing: ${failing.join(', ')}` : 'No line failing.')}</p>`,
+    `<table><thead><tr><th>Service line</th><th>Latest verdict</th><th>Reason</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    charts,
+    '</section>',
+  ].join('');
+}
 
 /** Consecutive verdicts with the same repeating decision, folded into one: first time, last time, count, last reason. */
 export function collapseVerdicts(
   verdicts: EvidenceRecord['verdicts'],
 ): Array<{ from: string; to: string; polls: number; decision: string; reason: string }> {
-  const out: Array<{ from: string; to: string; polls: number; decision: string; reason: string }> = [];
-  for (const v of verdicts) {
-    const last = out.at(-1);
-    if (last && REPEATING_DECISIONS.has(v.decision) && last.decision === v.decision) {
-      last.to = v.at;
-      last.polls += 1;
-      last.reason = v.reason;
-    } else {
-      out.push({ from: v.at, to: v.at, polls: 1, decision: v.decision, reason: v.reason });
-    }
-  }
-  return out;
+  return collapseRepeats(verdicts, (v) => v.decision).map((run) => ({
+    from: run.first.at,
+    to: run.last.at,
+    polls: run.count,
+    decision: run.first.decision,
+    reason: run.last.reason,
+  }));
 }
 
 function verdictsSection(record: EvidenceRecord): string {

@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { EXECUTION_ARN, live, pendingApproval, pendingInconclusive, rolledBack } from '../lib/report/fixtures/history';
+import { EXECUTION_ARN, live, pendingApproval, pendingInconclusive, rolledBack, twoLinesPartiallyRolledBack } from '../lib/report/fixtures/history';
 import { expectOneErrorLine, givenExecution, harness } from './harness';
 
 const sfn = mockClient(SFNClient);
@@ -125,6 +125,52 @@ describe('status', () => {
     expect(lines.filter((l) => l.includes('RolledBack        entered'))).toHaveLength(1);
     expect(lines).toContain('outcome: ROLLED_BACK');
     expectOneErrorLine(h, /execution ended ROLLED_BACK/);
+  });
+
+  test('folds a run of CONTINUE polls into one line with its range and number of polls, as the report does', async () => {
+    // GIVEN warm-up, two CONTINUE polls, then ROLLBACK, each poll followed by the loop's Choice and Wait
+    givenExecution(sfn, rolledBack());
+    const h = harness();
+
+    // WHEN
+    await h.run('status', EXECUTION_ARN);
+
+    // THEN the two CONTINUE polls are one line carrying the last reason; the loop's plumbing is not shown
+    const lines = h.stdout().split('\n');
+    expect(lines.filter((l) => l.includes('  Verify  '))).toEqual([
+      '  2025-06-01T22:00:07Z  Verify            exited  WARMING_UP: warm-up',
+      '  2025-06-01T22:01:07Z  Verify            2 polls to 2025-06-01T22:02:07Z  CONTINUE: abandonment 22% > 15% (1 of 2)',
+      '  2025-06-01T22:03:07Z  Verify            exited  ROLLBACK: abandonment 31% > 15% (2 of 2)',
+    ]);
+    expect(lines.filter((l) => /VerifyDecision|WaitForNextPoll/.test(l))).toEqual([]);
+  });
+
+  test('shows the latest verdict of each service line and names the failing ones', async () => {
+    // GIVEN Sales breached on the fourth poll while Support kept passing
+    givenExecution(sfn, twoLinesPartiallyRolledBack());
+    const h = harness();
+
+    // WHEN
+    await h.run('status', EXECUTION_ARN);
+
+    // THEN
+    const lines = h.stdout().trimEnd().split('\n');
+    expect(lines.slice(-6)).toEqual([
+      'service lines (latest verdict):',
+      '  Sales    ROLLBACK: handle time 1200 s > 900 s (2 of 2)',
+      '  Support  CONTINUE: support poll 4 passes',
+      'failing lines: Sales',
+      'outcome: PARTIALLY_ROLLED_BACK',
+      'cause: {"reason":"Sales failed","restored":1}',
+    ]);
+    expect(lines).toContain('  2025-06-01T22:00:07Z  Verify            3 polls to 2025-06-01T22:02:07Z  CONTINUE: sales poll 3 passes');
+  });
+
+  test('shows no service-line block when the wave is one line', async () => {
+    givenExecution(sfn, rolledBack());
+    const h = harness();
+    await h.run('status', EXECUTION_ARN);
+    expect(h.stdout()).not.toContain('service lines');
   });
 
   test('--follow exits 0 when the execution goes live', async () => {

@@ -1,5 +1,5 @@
 import { evidenceFromHistory } from '../../../lib/report/from-history';
-import { APPROVAL_OUTPUT, live, pendingInconclusive, rejected, rolledBack } from './fixtures/history';
+import { APPROVAL_OUTPUT, live, pendingInconclusive, rejected, rolledBack, twoLinesPartiallyRolledBack } from './fixtures/history';
 
 describe('evidenceFromHistory', () => {
   describe('GIVEN a go-live rolled back after an abandonment breach', () => {
@@ -94,5 +94,30 @@ describe('evidenceFromHistory', () => {
     expect(record.endedAt).toBeUndefined();
     expect(record.steps[record.steps.length - 1]).toMatchObject({ name: 'HumanDecision', status: 'running' });
     expect(record.verdicts.map((v) => v.decision)).toEqual(['INCONCLUSIVE']);
+  });
+
+  describe('GIVEN two service lines, Sales failing while Support passes', () => {
+    const { events, describe: described } = twoLinesPartiallyRolledBack();
+    const record = evidenceFromHistory(events, described);
+
+    test('each line has its latest verdict, and only the failing one is marked failing', () => {
+      expect(record.lines?.map(({ serviceLine, decision, reason, failing }) => ({ serviceLine, decision, reason, failing }))).toEqual([
+        { serviceLine: 'Sales', decision: 'ROLLBACK', reason: 'handle time 1200 s > 900 s (2 of 2)', failing: true },
+        { serviceLine: 'Support', decision: 'CONTINUE', reason: 'support poll 4 passes', failing: false },
+      ]);
+    });
+
+    test("each line's metrics come from its own sample of every poll, with the run's thresholds", () => {
+      const handleTime = (line: string) => record.lines?.find((l) => l.serviceLine === line)?.metrics.find((m) => m.name === 'Average handle time');
+      expect(handleTime('Sales')?.points.map((p) => p.value)).toEqual([400, 500, 600, 1200]);
+      expect(handleTime('Support')?.points.map((p) => p.value)).toEqual([250, 250, 250, 260]);
+      expect(handleTime('Sales')?.threshold).toEqual(record.metrics.find((m) => m.name === 'Average handle time')?.threshold);
+      expect(record.lines?.[0].metrics).toHaveLength(record.metrics.length);
+    });
+  });
+
+  test('GIVEN polls written before service lines, there are no lines', () => {
+    const { events, describe: described } = rolledBack();
+    expect(evidenceFromHistory(events, described).lines).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { EvidenceRecord } from '../../../lib/report/evidence';
+import type { EvidenceMetric, EvidenceRecord, EvidenceServiceLine } from '../../../lib/report/evidence';
 import { evidenceFromHistory } from '../../../lib/report/from-history';
 import { collapseVerdicts, renderEvidenceReport } from '../../../lib/report/render';
 import { rolledBack } from './fixtures/history';
@@ -183,5 +183,75 @@ describe('verdict rows', () => {
 
     expect(html).toContain('(2 polls)');
     expect(html.match(/<tr><td class="num">/g)?.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('service lines', () => {
+  const handleTime = (values: number[]): EvidenceMetric => ({
+    name: 'Average handle time',
+    unit: 's',
+    threshold: { kind: 'max', value: 900 },
+    points: values.map((value, i) => ({ at: `2025-06-01T22:0${i + 1}:00Z`, value })),
+  });
+  const line = (serviceLine: string, decision: string, failing: boolean, values: number[]): EvidenceServiceLine => ({
+    serviceLine,
+    decision,
+    reason: `${serviceLine} reason`,
+    failing,
+    metrics: [handleTime(values)],
+  });
+
+  test('shows each line\'s latest verdict, names the failing lines, and draws a chart per line when there are several', () => {
+    const html = renderEvidenceReport(record({ lines: [line('Sales', 'ROLLBACK', true, [400, 1200]), line('Support', 'CONTINUE', false, [250, 260])] }));
+
+    const section = html.match(/<section id="service-lines">[\s\S]*?<\/section>/)?.[0] ?? '';
+    expect(section).toContain('Failing: Sales');
+    expect(section).toMatch(/<tr class="changed" data-line="Sales"><td>Sales<\/td><td>ROLLBACK <span class="unknown">failing<\/span><\/td><td>Sales reason<\/td><\/tr>/);
+    expect(section).toMatch(/<tr data-line="Support"><td>Support<\/td><td>CONTINUE<\/td><td>Support reason<\/td><\/tr>/);
+    // The run's two charts, then one per line for its one metric.
+    expect(charts(html)).toHaveLength(4);
+    expect(charts(section)).toHaveLength(2);
+    expect(section).toContain('<figcaption>Sales: Average handle time (s), max 900</figcaption>');
+    expect(section).toContain('<figcaption>Support: Average handle time (s), max 900</figcaption>');
+  });
+
+  test('shows the verdict but no extra chart when the wave is one line', () => {
+    const html = renderEvidenceReport(record({ lines: [line('all', 'ROLLBACK', true, [400, 1200])] }));
+    expect(html).toContain('<section id="service-lines">');
+    expect(charts(html)).toHaveLength(2);
+  });
+
+  test('has no service-line section for evidence without lines', () => {
+    expect(renderEvidenceReport(record())).not.toContain('service-lines');
+  });
+
+  test('escapes line names, verdicts and reasons', () => {
+    const html = renderEvidenceReport(
+      record({ lines: [{ serviceLine: EVIL, decision: EVIL, reason: EVIL, failing: true, metrics: [handleTime([1])] }, line('Support', 'CONTINUE', false, [1])] }),
+    );
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain("' onload='");
+    expect(html).toContain('Failing: &lt;script&gt;');
+  });
+});
+
+describe('count charts', () => {
+  test('show whole contacts: values rounded, no fractional tick', () => {
+    const queue: EvidenceMetric = {
+      name: 'Contacts in queue',
+      unit: 'contacts',
+      threshold: { kind: 'max', value: 1 },
+      points: [
+        { at: '2025-06-01T22:01:00Z', value: 0.4 },
+        { at: '2025-06-01T22:02:00Z', value: 1.6 },
+      ],
+    };
+    const svg = charts(renderEvidenceReport(record({ metrics: [queue] })))[0];
+
+    expect(svg).toContain('2025-06-01T22:02:00.000Z: 2 contacts (breach)');
+    expect(svg).toContain('2025-06-01T22:01:00.000Z: 0 contacts<');
+    const ticks = [...svg.matchAll(/<text class="tick"[^>]*text-anchor="end">([^<]*)</g)].map((m) => m[1]);
+    expect(ticks.length).toBeGreaterThan(1);
+    for (const tick of ticks) expect(Number.isInteger(Number(tick))).toBe(true);
   });
 });

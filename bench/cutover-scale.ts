@@ -93,8 +93,13 @@ export interface CutoverScaleRow {
  */
 export function waveScenario(n: number, breachMinute?: number): Scenario {
   const steady = {
-    atMinute: 0, queue: 'Support', abandonmentRate: HEALTHY_ABANDONMENT, avgHandleTimeSeconds: 310,
-    contactsInQueue: 3, oldestContactAgeSeconds: 25, contactsHandled: 40,
+    atMinute: 0,
+    queue: 'Support',
+    abandonmentRate: HEALTHY_ABANDONMENT,
+    avgHandleTimeSeconds: 310,
+    contactsInQueue: 3,
+    oldestContactAgeSeconds: 25,
+    contactsHandled: 40,
   };
   return parseScenario({
     name: `${breachMinute === undefined ? 'cutover' : 'breach and rollback'} of ${n} number(s)`,
@@ -108,9 +113,8 @@ export function waveScenario(n: number, breachMinute?: number): Scenario {
       changeId: `BENCH-WAVE-${n}${breachMinute === undefined ? '' : '-BREACH'}`,
       verification: { observationWindowSeconds: OBSERVATION_WINDOW_SECONDS },
     },
-    timeline: breachMinute === undefined
-      ? [steady]
-      : [steady, { atMinute: breachMinute, queue: 'Support', abandonmentRate: BREACH_ABANDONMENT }],
+    timeline:
+      breachMinute === undefined ? [steady] : [steady, { atMinute: breachMinute, queue: 'Support', abandonmentRate: BREACH_ABANDONMENT }],
     expect: { outcome: breachMinute === undefined ? 'LIVE' : 'ROLLED_BACK' },
   });
 }
@@ -124,16 +128,20 @@ export async function benchCutoverScale(print: Print, rollback: RollbackTiming):
     const template = synthesizeForScenario(waveScenario(n));
     taskTimeoutSeconds = runbookFromTemplate(template).definition.States.Cutover?.TimeoutSeconds;
     const healthy = await healthyRun(n, template);
-    print(`  ${n} number(s), healthy: ${healthy.outcome}, cutover ${cell(healthy.cutover.seconds)} in ${healthy.cutover.batches} batch(es), `
-      + `${healthy.cutover.throttled} throttled, ${healthy.failed} failed; ${healthy.historyEvents} history events, `
-      + `largest state ${healthy.largestStatePayloadBytes} B`);
+    print(
+      `  ${n} number(s), healthy: ${healthy.outcome}, cutover ${cell(healthy.cutover.seconds)} in ${healthy.cutover.batches} batch(es), ` +
+        `${healthy.cutover.throttled} throttled, ${healthy.failed} failed; ${healthy.historyEvents} history events, ` +
+        `largest state ${healthy.largestStatePayloadBytes} B`,
+    );
     // "Right after cutover": the first whole minute after the last Cutover batch is done, so the breach lands in
     // the observation window whatever the wave's size.
     const breachMinute = Math.floor((healthy.cutover.seconds ?? 0) / 60) + 1;
     const breach = await breachRun(n, breachMinute, template);
-    print(`  ${n} number(s), breach at minute ${breachMinute}: ${breach.outcome}, rollback ${cell(breach.rollback.seconds)} in `
-      + `${breach.rollback.batches} batch(es), breach → rollback complete ${cell(breach.breachToRollbackSeconds)}, `
-      + `${breach.notRestored} not restored; ${breach.historyEvents} history events, largest state ${breach.largestStatePayloadBytes} B`);
+    print(
+      `  ${n} number(s), breach at minute ${breachMinute}: ${breach.outcome}, rollback ${cell(breach.rollback.seconds)} in ` +
+        `${breach.rollback.batches} batch(es), breach → rollback complete ${cell(breach.breachToRollbackSeconds)}, ` +
+        `${breach.notRestored} not restored; ${breach.historyEvents} history events, largest state ${breach.largestStatePayloadBytes} B`,
+    );
     rows.push({ numbers: n, healthy, breach });
   }
   return { title: '2. Cutting over N numbers', figures: figuresOf(rows), markdown: render(rows, rollback, taskTimeoutSeconds) };
@@ -153,9 +161,10 @@ export function figuresOf(rows: readonly CutoverScaleRow[]): Figure[] {
   return [
     {
       name: `Cutover of ${TARGET_WAVE} numbers, full rehearsal (first Cutover entered → last exited, run ends LIVE)`,
-      value: target.cutover.seconds === null
-        ? `not completed: ${target.outcome}`
-        : `${secs(target.cutover.seconds)}, ${target.cutover.throttled} throttled, ${target.failed} failed, ${target.outcome}`,
+      value:
+        target.cutover.seconds === null
+          ? `not completed: ${target.outcome}`
+          : `${secs(target.cutover.seconds)}, ${target.cutover.throttled} throttled, ${target.failed} failed, ${target.outcome}`,
       target: `≤ ${TARGET_SECONDS} s, 0 failures`,
       met: target.cutover.seconds !== null && target.cutover.seconds <= TARGET_SECONDS && target.failed === 0 && target.outcome === 'LIVE',
     },
@@ -173,8 +182,9 @@ export function figuresOf(rows: readonly CutoverScaleRow[]): Figure[] {
     },
     {
       name: `Cutover of ${count(LARGEST_WAVE)} numbers, full rehearsal`,
-      value: `${cell(largest.healthy.cutover.seconds)} in ${largest.healthy.cutover.batches} batches, `
-        + `${largest.healthy.cutover.throttled} throttled, ${largest.healthy.failed} failed, ${largest.healthy.outcome}`,
+      value:
+        `${cell(largest.healthy.cutover.seconds)} in ${largest.healthy.cutover.batches} batches, ` +
+        `${largest.healthy.cutover.throttled} throttled, ${largest.healthy.failed} failed, ${largest.healthy.outcome}`,
     },
     {
       name: `Breach → rollback complete, ${count(LARGEST_WAVE)} numbers (rollback ${cell(largest.breach.rollback.seconds)})`,
@@ -203,9 +213,8 @@ async function breachRun(n: number, breachMinute: number, template: Template): P
   // The runner's definition (lib/rehearsal/runner.ts, breachToRollback): the breach is the cutover instant (the
   // first Cutover entered) plus the breaching timeline row's minute.
   const cutoverAt = sim.clock.cutoverAt;
-  const breachToRollbackSeconds = cutoverAt && lastRollback
-    ? secondsBetween(new Date(cutoverAt.getTime() + breachMinute * 60_000).toISOString(), lastRollback)
-    : null;
+  const breachToRollbackSeconds =
+    cutoverAt && lastRollback ? secondsBetween(new Date(cutoverAt.getTime() + breachMinute * 60_000).toISOString(), lastRollback) : null;
   return {
     ...runFigures(result, sim.callLog),
     breachMinute,
@@ -271,37 +280,80 @@ function render(rows: readonly CutoverScaleRow[], rollback: RollbackTiming, task
   const limit = DEFAULT_RATE_LIMITS.AssociatePhoneNumberContactFlow!;
   const perSecond = limit.ratePerSecond;
   const healthy = table(
-    ['numbers', 'outcome', 'batches', 'cutover (first Cutover entered → last exited)', 'throttled during cutover (429)', 'failed numbers', 'throttled in the run', 'transitions', 'history events', 'largest state payload'],
+    [
+      'numbers',
+      'outcome',
+      'batches',
+      'cutover (first Cutover entered → last exited)',
+      'throttled during cutover (429)',
+      'failed numbers',
+      'throttled in the run',
+      'transitions',
+      'history events',
+      'largest state payload',
+    ],
     rows.map(({ numbers, healthy: h }) => [
-      String(numbers), h.outcome, String(h.cutover.batches), cell(h.cutover.seconds), String(h.cutover.throttled),
-      String(h.failed), String(h.throttledInRun), String(h.transitions), String(h.historyEvents), kib(h.largestStatePayloadBytes),
+      String(numbers),
+      h.outcome,
+      String(h.cutover.batches),
+      cell(h.cutover.seconds),
+      String(h.cutover.throttled),
+      String(h.failed),
+      String(h.throttledInRun),
+      String(h.transitions),
+      String(h.historyEvents),
+      kib(h.largestStatePayloadBytes),
     ]),
   );
   const breach = table(
-    ['numbers', 'breach at (min after cutover)', 'outcome', 'batches', 'rollback (first Rollback entered → last exited)', 'breach → rollback complete', 'throttled during rollback (429)', 'numbers not restored', 'throttled in the run', 'transitions', 'history events', 'largest state payload'],
+    [
+      'numbers',
+      'breach at (min after cutover)',
+      'outcome',
+      'batches',
+      'rollback (first Rollback entered → last exited)',
+      'breach → rollback complete',
+      'throttled during rollback (429)',
+      'numbers not restored',
+      'throttled in the run',
+      'transitions',
+      'history events',
+      'largest state payload',
+    ],
     rows.map(({ numbers, breach: b }) => [
-      String(numbers), String(b.breachMinute), b.outcome, String(b.rollback.batches), cell(b.rollback.seconds),
-      cell(b.breachToRollbackSeconds), String(b.rollback.throttled), String(b.notRestored), String(b.throttledInRun),
-      String(b.transitions), String(b.historyEvents), kib(b.largestStatePayloadBytes),
+      String(numbers),
+      String(b.breachMinute),
+      b.outcome,
+      String(b.rollback.batches),
+      cell(b.rollback.seconds),
+      cell(b.breachToRollbackSeconds),
+      String(b.rollback.throttled),
+      String(b.notRestored),
+      String(b.throttledInRun),
+      String(b.transitions),
+      String(b.historyEvents),
+      kib(b.largestStatePayloadBytes),
     ]),
   );
   const largest = rows[rows.length - 1];
-  const smallRollbacks = rows.filter((r) => r.breach.breachToRollbackSeconds !== null && r.breach.breachToRollbackSeconds <= ROLLBACK_TARGET_SECONDS);
+  const smallRollbacks = rows.filter(
+    (r) => r.breach.breachToRollbackSeconds !== null && r.breach.breachToRollbackSeconds <= ROLLBACK_TARGET_SECONDS,
+  );
   return [
-    'Scenarios built in `bench/cutover-scale.ts`: N numbers (+18005551000…), all LegacyBridge → Main, a steady '
-      + `healthy line and a ${OBSERVATION_WINDOW_SECONDS}-s observation window (the shortest allowed). Each N has `
-      + 'its own synthesized template (the plan is in ValidateInput\'s and DeployCheck\'s task parameters) and two '
-      + 'full rehearsals with the real handlers: a healthy one (ends LIVE) and one where abandonment jumps from '
-      + `${HEALTHY_ABANDONMENT * 100}% to ${BREACH_ABANDONMENT * 100}% (threshold 10%) in the first whole minute after the `
-      + 'last Cutover batch (ends ROLLED_BACK). The simulator throttles AssociatePhoneNumberContactFlow and '
-      + `BatchGetFlowAssociation at ${perSecond} requests/s with a burst of ${limit.burst}, answering HTTP 429 beyond it. `
-      + 'DeployCheck, Cutover and Rollback each handle one batch of 100 numbers per task run, looped by the state '
-      + 'machine. Simulated seconds; "throttled" counts 429 answers in the simulator\'s call log; "failed" = numbers '
-      + 'not on their target flow at the end of the healthy run, "not restored" = numbers not back on their snapshot '
-      + 'flow at the end of the breach run; "breach → rollback complete" = the breaching timeline row\'s moment '
-      + '(cutover + its minute, as the runner defines it) → the last Rollback batch done. Transitions, history events '
-      + 'and the largest state input/output (UTF-8 bytes of its JSON) are counted by the local executor as Step '
-      + 'Functions would.',
+    'Scenarios built in `bench/cutover-scale.ts`: N numbers (+18005551000…), all LegacyBridge → Main, a steady ' +
+      `healthy line and a ${OBSERVATION_WINDOW_SECONDS}-s observation window (the shortest allowed). Each N has ` +
+      "its own synthesized template (the plan is in ValidateInput's and DeployCheck's task parameters) and two " +
+      'full rehearsals with the real handlers: a healthy one (ends LIVE) and one where abandonment jumps from ' +
+      `${HEALTHY_ABANDONMENT * 100}% to ${BREACH_ABANDONMENT * 100}% (threshold 10%) in the first whole minute after the ` +
+      'last Cutover batch (ends ROLLED_BACK). The simulator throttles AssociatePhoneNumberContactFlow and ' +
+      `BatchGetFlowAssociation at ${perSecond} requests/s with a burst of ${limit.burst}, answering HTTP 429 beyond it. ` +
+      'DeployCheck, Cutover and Rollback each handle one batch of 100 numbers per task run, looped by the state ' +
+      'machine. Simulated seconds; "throttled" counts 429 answers in the simulator\'s call log; "failed" = numbers ' +
+      'not on their target flow at the end of the healthy run, "not restored" = numbers not back on their snapshot ' +
+      'flow at the end of the breach run; "breach → rollback complete" = the breaching timeline row\'s moment ' +
+      '(cutover + its minute, as the runner defines it) → the last Rollback batch done. Transitions, history events ' +
+      'and the largest state input/output (UTF-8 bytes of its JSON) are counted by the local executor as Step ' +
+      'Functions would.',
     '',
     'Healthy runs (cutover):',
     '',
@@ -311,40 +363,47 @@ function render(rows: readonly CutoverScaleRow[], rollback: RollbackTiming, task
     '',
     breach,
     '',
-    '**How the cutover is paced.** Every Connect call first takes a token from a client-side bucket set at '
-      + `Connect's quota (\`lambda/shared/pacing.ts\`, ${perSecond}/s, burst ${limit.burst}), with at most `
-      + '`cutoverConcurrency` (default 2) association calls in flight, and the read-back is batched, 100 numbers per '
-      + `BatchGetFlowAssociation. So N numbers take about N / ${perSecond} s once the burst is spent: `
-      + `${cell(largest.healthy.cutover.seconds)} for ${count(largest.numbers)} numbers. The bucket starts full in each `
-      + 'batch\'s Lambda run, so every batch after the first may spend a fresh burst; the simulator\'s limit is shared, '
-      + 'which is where any 429 in the tables comes from (the SDK retries them).',
+    '**How the cutover is paced.** Every Connect call first takes a token from a client-side bucket set at ' +
+      `Connect's quota (\`lambda/shared/pacing.ts\`, ${perSecond}/s, burst ${limit.burst}), with at most ` +
+      '`cutoverConcurrency` (default 2) association calls in flight, and the read-back is batched, 100 numbers per ' +
+      `BatchGetFlowAssociation. So N numbers take about N / ${perSecond} s once the burst is spent: ` +
+      `${cell(largest.healthy.cutover.seconds)} for ${count(largest.numbers)} numbers. The bucket starts full in each ` +
+      "batch's Lambda run, so every batch after the first may spend a fresh burst; the simulator's limit is shared, " +
+      'which is where any 429 in the tables comes from (the SDK retries them).',
     '',
-    `**Against the task timeout.** ${taskTimeoutSeconds === undefined ? 'Each batched task' : `The Cutover task times out after ${taskTimeoutSeconds} s, and each batched task`} `
-      + `now moves at most 100 numbers, about ${100 / perSecond} s of calls at ${perSecond}/s, so a wave of any allowed size `
-      + '(up to 1,000) no longer runs into it: the wave\'s time grows with the number of batches, not the length of one task.',
+    `**Against the task timeout.** ${taskTimeoutSeconds === undefined ? 'Each batched task' : `The Cutover task times out after ${taskTimeoutSeconds} s, and each batched task`} ` +
+      `now moves at most 100 numbers, about ${100 / perSecond} s of calls at ${perSecond}/s, so a wave of any allowed size ` +
+      "(up to 1,000) no longer runs into it: the wave's time grows with the number of batches, not the length of one task.",
     '',
-    `**Rollback grows with the wave.** Rolling back re-associates every number at the same ${perSecond} calls/s, so `
-      + 'breach → rollback complete is the time to a ROLLBACK verdict plus the rollback itself. Measured: '
-      + rows.map((r) => `${cell(r.breach.breachToRollbackSeconds)} for ${r.numbers} (${verdictPart(r.breach)} to the verdict, `
-        + `${cell(r.breach.rollback.seconds)} rolling back)`).join(', ')
-      + '. The verdict part differs from section 1\'s detect + confirm '
-      + `(${secs(rollback.detectSeconds)} + ${secs(rollback.confirmSeconds)} with the defaults) because a breach "right `
-      + 'after cutover" lands inside the warm-up (`warmupSeconds`, 60 s by default, counted from the last Cutover batch '
-      + 'done), when nothing is judged: the verdict comes two failing polls after the warm-up ends. Section 1\'s '
-      + `${ROLLBACK_TARGET_SECONDS}-s target is stated for its 3-number scenario and is not a target of this section; `
-      + (smallRollbacks.length > 0 ? `here only the ${smallRollbacks.map((r) => r.numbers).join(' and ')}-number wave stays within it` : 'no wave here stays within it')
-      + `: in a ${count(largest.numbers)}-number wave the last number is back on its old flow `
-      + `${cell(largest.breach.breachToRollbackSeconds)} after the breach, most of it the paced re-association (each batch `
-      + 'of 100 is back about 50 s after the one before).',
+    `**Rollback grows with the wave.** Rolling back re-associates every number at the same ${perSecond} calls/s, so ` +
+      'breach → rollback complete is the time to a ROLLBACK verdict plus the rollback itself. Measured: ' +
+      rows
+        .map(
+          (r) =>
+            `${cell(r.breach.breachToRollbackSeconds)} for ${r.numbers} (${verdictPart(r.breach)} to the verdict, ` +
+            `${cell(r.breach.rollback.seconds)} rolling back)`,
+        )
+        .join(', ') +
+      ". The verdict part differs from section 1's detect + confirm " +
+      `(${secs(rollback.detectSeconds)} + ${secs(rollback.confirmSeconds)} with the defaults) because a breach "right ` +
+      'after cutover" lands inside the warm-up (`warmupSeconds`, 60 s by default, counted from the last Cutover batch ' +
+      "done), when nothing is judged: the verdict comes two failing polls after the warm-up ends. Section 1's " +
+      `${ROLLBACK_TARGET_SECONDS}-s target is stated for its 3-number scenario and is not a target of this section; ` +
+      (smallRollbacks.length > 0
+        ? `here only the ${smallRollbacks.map((r) => r.numbers).join(' and ')}-number wave stays within it`
+        : 'no wave here stays within it') +
+      `: in a ${count(largest.numbers)}-number wave the last number is back on its old flow ` +
+      `${cell(largest.breach.breachToRollbackSeconds)} after the breach, most of it the paced re-association (each batch ` +
+      'of 100 is back about 50 s after the one before).',
     '',
-    '**Why the 100-number state is the largest.** Finalize lists every number\'s final flow when the wave has at most '
-      + '100 numbers (`MAX_ASSOCIATIONS_IN_OUTPUT` in lambda/finalize) and only counts per flow above that, so the '
-      + `${count(largest.numbers)}-number runs end with a smaller state than the 100-number ones. The figure is the largest state `
-      + 'input or output; a task\'s input after its Parameters (where the plan travels) is checked by the executor '
-      + 'against the 256 KiB quota but is not part of this figure.',
+    "**Why the 100-number state is the largest.** Finalize lists every number's final flow when the wave has at most " +
+      '100 numbers (`MAX_ASSOCIATIONS_IN_OUTPUT` in lambda/finalize) and only counts per flow above that, so the ' +
+      `${count(largest.numbers)}-number runs end with a smaller state than the 100-number ones. The figure is the largest state ` +
+      "input or output; a task's input after its Parameters (where the plan travels) is checked by the executor " +
+      'against the 256 KiB quota but is not part of this figure.',
     '',
-    '**No "Cutover handler alone" measurement any more.** It fed the Cutover handler a readiness holding every '
-      + 'number; the batched runbook has no such shape (the plan travels in task parameters and the snapshot in the '
-      + 'control table, `SNAPSHOT#<executionArn>#<batch>`), so only the full rehearsal is measured.',
+    '**No "Cutover handler alone" measurement any more.** It fed the Cutover handler a readiness holding every ' +
+      'number; the batched runbook has no such shape (the plan travels in task parameters and the snapshot in the ' +
+      'control table, `SNAPSHOT#<executionArn>#<batch>`), so only the full rehearsal is measured.',
   ].join('\n');
 }

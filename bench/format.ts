@@ -35,7 +35,10 @@ export function table(header: readonly string[], rows: ReadonlyArray<readonly st
 
 /** The figures of a section as a Markdown table. */
 export function figureTable(figures: readonly Figure[]): string {
-  return table(['figure', 'value', 'target', ''], figures.map((f) => [f.name, f.value, f.target ?? '-', verdict(f.met)]));
+  return table(
+    ['figure', 'value', 'target', ''],
+    figures.map((f) => [f.name, f.value, f.target ?? '-', verdict(f.met)]),
+  );
 }
 
 /** Simulated or wall seconds, one decimal. */

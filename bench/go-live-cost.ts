@@ -22,9 +22,11 @@ export async function benchGoLiveCost(print: Print): Promise<SectionResult> {
   const states: Record<string, { Type: string; Resource?: string }> = runbookFromTemplate(template).definition.States;
   // Lambda-backed: plain invokes and the .waitForTaskToken ones (their notify call); read from the definition so a
   // new task is counted without touching this file.
-  const lambdaStates = new Set(Object.entries(states)
-    .filter(([, s]) => s.Type === 'Task' && /^arn:aws:(lambda:|states:::lambda:invoke)/.test(s.Resource ?? ''))
-    .map(([name]) => name));
+  const lambdaStates = new Set(
+    Object.entries(states)
+      .filter(([, s]) => s.Type === 'Task' && /^arn:aws:(lambda:|states:::lambda:invoke)/.test(s.Resource ?? ''))
+      .map(([name]) => name),
+  );
 
   const rehearsal = await executeOnce(scenario, { template });
   const { result } = rehearsal;
@@ -46,8 +48,10 @@ export async function benchGoLiveCost(print: Print): Promise<SectionResult> {
   const perPoll = (n: number) => n / polls.length;
   const connectPerPoll = perPoll(pollCalls.filter((c) => c.service === 'connect').length);
   const price = transitions * USD_PER_TRANSITION;
-  print(`  ${outcome}: ${transitions} transitions, ${polls.length} polls, ${invoked.length} Lambda invocations, `
-    + `${connectPerPoll.toFixed(2)} Connect calls per poll`);
+  print(
+    `  ${outcome}: ${transitions} transitions, ${polls.length} polls, ${invoked.length} Lambda invocations, ` +
+      `${connectPerPoll.toFixed(2)} Connect calls per poll`,
+  );
 
   const figures: Figure[] = [
     {
@@ -65,36 +69,50 @@ export async function benchGoLiveCost(print: Print): Promise<SectionResult> {
   const window = DEFAULT_VERIFICATION.observationWindowSeconds;
   const fastest = DEFAULT_VERIFICATION_BOUNDS.pollIntervalSeconds.min;
   const markdown = [
-    '`scenarios/healthy-go-live.json` (3 numbers, metrics healthy throughout) with the default settings: a '
-      + `${window / 60}-minute observation window polled every ${interval} s. Transitions are the states entered, `
-      + 'counted by the local runner, which is what Step Functions bills for a Standard workflow. Price at '
-      + `$0.025 per 1,000 state transitions (Standard workflows, us-east-1), ignoring the free tier (4,000 `
-      + 'transitions a month); Lambda, CloudWatch and SNS charges are not included.',
+    '`scenarios/healthy-go-live.json` (3 numbers, metrics healthy throughout) with the default settings: a ' +
+      `${window / 60}-minute observation window polled every ${interval} s. Transitions are the states entered, ` +
+      'counted by the local runner, which is what Step Functions bills for a Standard workflow. Price at ' +
+      `$0.025 per 1,000 state transitions (Standard workflows, us-east-1), ignoring the free tier (4,000 ` +
+      'transitions a month); Lambda, CloudWatch and SNS charges are not included.',
     '',
-    table(['', 'count'], [
-      ['outcome', outcome],
-      ['state transitions', String(transitions)],
-      [`  of which the verification loop (${LOOP_STATES.join(' + ')})`, `${loopTransitions} (${polls.length} polls × ${LOOP_STATES.length}, the last poll leaves the loop)`],
-      ['  of which the rest of the run', String(transitions - loopTransitions)],
-      ['price at Standard-workflow rates', `$${price.toFixed(4)}`],
-      ['Lambda invocations', `${invoked.length}: ${Object.entries(invocationsByState).map(([n, c]) => `${n} ${c}`).join(', ')}`],
-      ['verification polls', String(polls.length)],
-    ]),
+    table(
+      ['', 'count'],
+      [
+        ['outcome', outcome],
+        ['state transitions', String(transitions)],
+        [
+          `  of which the verification loop (${LOOP_STATES.join(' + ')})`,
+          `${loopTransitions} (${polls.length} polls × ${LOOP_STATES.length}, the last poll leaves the loop)`,
+        ],
+        ['  of which the rest of the run', String(transitions - loopTransitions)],
+        ['price at Standard-workflow rates', `$${price.toFixed(4)}`],
+        [
+          'Lambda invocations',
+          `${invoked.length}: ${Object.entries(invocationsByState)
+            .map(([n, c]) => `${n} ${c}`)
+            .join(', ')}`,
+        ],
+        ['verification polls', String(polls.length)],
+      ],
+    ),
     '',
     'API calls per verification poll (calls made while a Verify state ran, divided by the number of polls):',
     '',
-    table(['operation (service)', 'calls', 'per poll'], Object.entries(callsByOperation)
-      .sort((a, b) => b[1] - a[1])
-      .map(([op, n]) => [op, String(n), perPoll(n).toFixed(2)])),
+    table(
+      ['operation (service)', 'calls', 'per poll'],
+      Object.entries(callsByOperation)
+        .sort((a, b) => b[1] - a[1])
+        .map(([op, n]) => [op, String(n), perPoll(n).toFixed(2)]),
+    ),
     '',
-    `Connect API calls per poll: ${connectPerPoll.toFixed(2)} (GetCurrentMetricData for queue size, oldest contact `
-      + 'and free agents; GetMetricDataV2 twice, for the trailing-window rates and for the contacts since cutover); '
-      + 'besides them each poll reads CloudWatch (GetMetricData, '
-      + 'contact flow errors) and DynamoDB (GetItem, the operator-abort check), and publishes to SNS only when the '
-      + 'decision changes. The loop dominates the bill: each poll costs '
-      + `${LOOP_STATES.length} transitions, so transitions ≈ ${transitions - loopTransitions} + ${LOOP_STATES.length} × `
-      + `window / poll interval; the fastest allowed interval (${fastest} s) would cost about `
-      + `${transitions - loopTransitions + LOOP_STATES.length * Math.ceil(window / fastest)} transitions.`,
+    `Connect API calls per poll: ${connectPerPoll.toFixed(2)} (GetCurrentMetricData for queue size, oldest contact ` +
+      'and free agents; GetMetricDataV2 twice, for the trailing-window rates and for the contacts since cutover); ' +
+      'besides them each poll reads CloudWatch (GetMetricData, ' +
+      'contact flow errors) and DynamoDB (GetItem, the operator-abort check), and publishes to SNS only when the ' +
+      'decision changes. The loop dominates the bill: each poll costs ' +
+      `${LOOP_STATES.length} transitions, so transitions ≈ ${transitions - loopTransitions} + ${LOOP_STATES.length} × ` +
+      `window / poll interval; the fastest allowed interval (${fastest} s) would cost about ` +
+      `${transitions - loopTransitions + LOOP_STATES.length * Math.ceil(window / fastest)} transitions.`,
   ].join('\n');
   return { title: '3. Cost of one go-live', figures, markdown };
 }

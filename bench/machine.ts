@@ -60,7 +60,12 @@ function ownCpuMs(): number | null {
     // Fields after the command name start at field 3; utime, stime, cutime, cstime are fields 14–17, in clock
     // ticks of 10 ms (USER_HZ is 100 on Linux).
     const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-    return fields.slice(11, 15).map(Number).reduce((a, b) => a + b, 0) * 10;
+    return (
+      fields
+        .slice(11, 15)
+        .map(Number)
+        .reduce((a, b) => a + b, 0) * 10
+    );
   } catch {
     return null;
   }

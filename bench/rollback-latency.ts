@@ -48,15 +48,18 @@ export async function benchRollbackLatency(print: Print): Promise<RollbackLatenc
   };
 
   const defaults = await measure(null);
-  print(`  defaults (${DEFAULT_VERIFICATION.pollIntervalSeconds} s × ${DEFAULT_VERIFICATION.consecutiveFailureLimit}): `
-    + `${defaults.outcome}, breach → rollback ${defaults.breachToRollbackSeconds} s`);
+  print(
+    `  defaults (${DEFAULT_VERIFICATION.pollIntervalSeconds} s × ${DEFAULT_VERIFICATION.consecutiveFailureLimit}): ` +
+      `${defaults.outcome}, breach → rollback ${defaults.breachToRollbackSeconds} s`,
+  );
 
   const grid: RollbackTiming[] = [];
   for (const pollIntervalSeconds of POLL_INTERVALS_SECONDS) {
     for (const consecutiveFailureLimit of FAILURE_LIMITS) {
       checkWithinBounds(pollIntervalSeconds, consecutiveFailureLimit);
-      const isDefault = pollIntervalSeconds === DEFAULT_VERIFICATION.pollIntervalSeconds
-        && consecutiveFailureLimit === DEFAULT_VERIFICATION.consecutiveFailureLimit;
+      const isDefault =
+        pollIntervalSeconds === DEFAULT_VERIFICATION.pollIntervalSeconds &&
+        consecutiveFailureLimit === DEFAULT_VERIFICATION.consecutiveFailureLimit;
       const timing = isDefault ? defaults : await measure({ pollIntervalSeconds, consecutiveFailureLimit });
       grid.push(timing);
       print(`  ${pollIntervalSeconds} s × ${consecutiveFailureLimit}: ${timing.outcome}, ${timing.breachToRollbackSeconds ?? '-'} s`);
@@ -66,33 +69,60 @@ export async function benchRollbackLatency(print: Print): Promise<RollbackLatenc
   const total = defaults.breachToRollbackSeconds;
   // Under the metric lags, abandonment's target is issue 10's "historical lag + 60 s", not the real-time 45 s.
   const target = boundFor('abandonment', { timing: scenario.timing, ...DEFAULT_VERIFICATION });
-  const figures: Figure[] = [{
-    name: `Breach → rollback complete, abandonment spike, defaults (${DEFAULT_VERIFICATION.pollIntervalSeconds} s poll × ${DEFAULT_VERIFICATION.consecutiveFailureLimit} failures)`,
-    value: total === null ? `no rollback (${defaults.outcome})` : `${total} s simulated`,
-    target: target.target,
-    met: total !== null && total <= target.seconds,
-  }];
+  const figures: Figure[] = [
+    {
+      name: `Breach → rollback complete, abandonment spike, defaults (${DEFAULT_VERIFICATION.pollIntervalSeconds} s poll × ${DEFAULT_VERIFICATION.consecutiveFailureLimit} failures)`,
+      value: total === null ? `no rollback (${defaults.outcome})` : `${total} s simulated`,
+      target: target.target,
+      met: total !== null && total <= target.seconds,
+    },
+  ];
   const recordSeconds = ABANDON_AFTER_SECONDS + scenario.timing.historicalLagSeconds;
-  return { title: '1. Breach → rollback complete', figures, markdown: render(defaults, grid, spike, recordSeconds, target.seconds), defaults };
+  return {
+    title: '1. Breach → rollback complete',
+    figures,
+    markdown: render(defaults, grid, spike, recordSeconds, target.seconds),
+    defaults,
+  };
 }
 
 /**
  * Worst case of one run: the abandoned contact's own life and record lag (`recordSeconds`: the caller hangs up,
  * then GetMetricDataV2 shows the record), the window's mix, the polls, the rollback's API calls.
  */
-export function worstCaseSeconds(t: Pick<RollbackTiming, 'pollIntervalSeconds' | 'consecutiveFailureLimit' | 'restoreSeconds'>, recordSeconds: number, windowLagSeconds: number): number {
+export function worstCaseSeconds(
+  t: Pick<RollbackTiming, 'pollIntervalSeconds' | 'consecutiveFailureLimit' | 'restoreSeconds'>,
+  recordSeconds: number,
+  windowLagSeconds: number,
+): number {
   return recordSeconds + windowLagSeconds + t.pollIntervalSeconds * t.consecutiveFailureLimit + t.restoreSeconds;
 }
 
-function render(defaults: RollbackTiming, grid: readonly RollbackTiming[], spike: Spike, recordSeconds: number, targetSeconds: number): string {
+function render(
+  defaults: RollbackTiming,
+  grid: readonly RollbackTiming[],
+  spike: Spike,
+  recordSeconds: number,
+  targetSeconds: number,
+): string {
   const cell = (t: RollbackTiming) => (t.breachToRollbackSeconds === null ? `- (${t.outcome})` : `${t.breachToRollbackSeconds} s`);
   const worstCase = (t: RollbackTiming) => worstCaseSeconds(t, recordSeconds, spike.lagSeconds);
   const matrix = table(
     ['poll interval', ...FAILURE_LIMITS.map((l) => `limit ${l}`)],
-    POLL_INTERVALS_SECONDS.map((p) => [`${p} s`, ...FAILURE_LIMITS.map((l) => cell(grid.find((t) => t.pollIntervalSeconds === p && t.consecutiveFailureLimit === l)!))]),
+    POLL_INTERVALS_SECONDS.map((p) => [
+      `${p} s`,
+      ...FAILURE_LIMITS.map((l) => cell(grid.find((t) => t.pollIntervalSeconds === p && t.consecutiveFailureLimit === l)!)),
+    ]),
   );
   const breakdown = table(
-    ['poll × limit', 'detect (record lag + window + wait for a poll)', 'confirm ((limit − 1) polls)', 'restore (API calls)', 'breach → rollback', 'worst case (hang-up + record lag + window + poll × limit + restore)'],
+    [
+      'poll × limit',
+      'detect (record lag + window + wait for a poll)',
+      'confirm ((limit − 1) polls)',
+      'restore (API calls)',
+      'breach → rollback',
+      'worst case (hang-up + record lag + window + poll × limit + restore)',
+    ],
     grid.map((t) => [
       `${t.pollIntervalSeconds} s × ${t.consecutiveFailureLimit}`,
       secs(t.detectSeconds),
@@ -106,11 +136,11 @@ function render(defaults: RollbackTiming, grid: readonly RollbackTiming[], spike
   const { min, max } = DEFAULT_VERIFICATION_BOUNDS.pollIntervalSeconds;
   const window = DEFAULT_VERIFICATION.metricWindowSeconds;
   return [
-    `Scenario \`scenarios/abandonment-spike.json\`: abandonment goes from ${pct(spike.before)} to ${pct(spike.after)} at `
-      + `minute ${spike.minute} after cutover (threshold ${pct(DEFAULT_VERIFICATION.maxAbandonmentRate)}). Every run uses `
-      + 'the same synthesized template; the settings are execution-input `verification` overrides (poll interval: whole '
-      + `seconds, ${min}–${max} s). "Breach" is the moment the timeline crosses the threshold; "rollback complete" is `
-      + 'the Rollback state done (every number back on its snapshot flow and read back). Simulated seconds.',
+    `Scenario \`scenarios/abandonment-spike.json\`: abandonment goes from ${pct(spike.before)} to ${pct(spike.after)} at ` +
+      `minute ${spike.minute} after cutover (threshold ${pct(DEFAULT_VERIFICATION.maxAbandonmentRate)}). Every run uses ` +
+      'the same synthesized template; the settings are execution-input `verification` overrides (poll interval: whole ' +
+      `seconds, ${min}–${max} s). "Breach" is the moment the timeline crosses the threshold; "rollback complete" is ` +
+      'the Rollback state done (every number back on its snapshot flow and read back). Simulated seconds.',
     '',
     matrix,
     '',
@@ -118,30 +148,30 @@ function render(defaults: RollbackTiming, grid: readonly RollbackTiming[], spike
     '',
     breakdown,
     '',
-    '**The bound.** After a breach the loop needs `limit` failing polls in a row, one poll interval apart, so the '
-      + 'ROLLBACK verdict comes at most `poll interval × limit` after the metric first reads as failing; the rollback '
-      + 'then adds its API calls (re-associate every number at 2 requests/s with a burst of 5, then one '
-      + 'BatchGetFlowAssociation per 100 numbers: well under a second here, for 3 numbers). Worst case: '
-      + '`metric lag + poll interval × limit + API calls`. The metric lag has two parts. First the record: '
-      + `GetMetricDataV2 counts a contact only once it has ended, so an abandoned call shows once the caller hangs up `
-      + `(simulated ${ABANDON_AFTER_SECONDS} s) and its record lands (${recordSeconds - ABANDON_AFTER_SECONDS} s): `
-      + `${recordSeconds} s. Then the window: the verdict judges a trailing ${window}-s window, so the window's abandonment rate crosses `
-      + `${pct(DEFAULT_VERIFICATION.maxAbandonmentRate)} only once enough of it is post-spike: `
-      + `${secs(spike.lagSeconds)} for this spike (from the simulator's contact-weighted metric model; a smaller `
-      + `spike takes longer, up to the whole ${window} s window). The "detect" column is that lag plus the wait for `
-      + 'the next poll (0 to one interval, depending on where the breach falls between polls), which is why a cell can '
-      + `land below its worst case. With the defaults: ${secs(defaults.detectSeconds)} detect + `
-      + `${secs(defaults.confirmSeconds)} confirm + ${secs(defaults.restoreSeconds)} restore = ${total} s, `
-      + `${total <= targetSeconds ? 'within' : 'over'} the ${targetSeconds} s target (historical lag + 60 s); the worst case is `
-      + `${secs(worstCase(defaults))}. Section 1b has every signal kind. The restore term grows with the `
-      + 'wave: see section 2.',
+    '**The bound.** After a breach the loop needs `limit` failing polls in a row, one poll interval apart, so the ' +
+      'ROLLBACK verdict comes at most `poll interval × limit` after the metric first reads as failing; the rollback ' +
+      'then adds its API calls (re-associate every number at 2 requests/s with a burst of 5, then one ' +
+      'BatchGetFlowAssociation per 100 numbers: well under a second here, for 3 numbers). Worst case: ' +
+      '`metric lag + poll interval × limit + API calls`. The metric lag has two parts. First the record: ' +
+      `GetMetricDataV2 counts a contact only once it has ended, so an abandoned call shows once the caller hangs up ` +
+      `(simulated ${ABANDON_AFTER_SECONDS} s) and its record lands (${recordSeconds - ABANDON_AFTER_SECONDS} s): ` +
+      `${recordSeconds} s. Then the window: the verdict judges a trailing ${window}-s window, so the window's abandonment rate crosses ` +
+      `${pct(DEFAULT_VERIFICATION.maxAbandonmentRate)} only once enough of it is post-spike: ` +
+      `${secs(spike.lagSeconds)} for this spike (from the simulator's contact-weighted metric model; a smaller ` +
+      `spike takes longer, up to the whole ${window} s window). The "detect" column is that lag plus the wait for ` +
+      'the next poll (0 to one interval, depending on where the breach falls between polls), which is why a cell can ' +
+      `land below its worst case. With the defaults: ${secs(defaults.detectSeconds)} detect + ` +
+      `${secs(defaults.confirmSeconds)} confirm + ${secs(defaults.restoreSeconds)} restore = ${total} s, ` +
+      `${total <= targetSeconds ? 'within' : 'over'} the ${targetSeconds} s target (historical lag + 60 s); the worst case is ` +
+      `${secs(worstCase(defaults))}. Section 1b has every signal kind. The restore term grows with the ` +
+      'wave: see section 2.',
     '',
-    '**Against an alarm-based rollback.** A CloudWatch alarm on 1-minute data that needs 2 breaching datapoints '
-      + `cannot fire before two whole minutes have breached (${ALARM_SECONDS.min} s), and each minute's datapoint `
-      + 'is judged only after that minute closes and is published, which adds up to about another minute: '
-      + `${ALARM_SECONDS.min}–${ALARM_SECONDS.max} s before the rollback even starts, on top of the data's own lag, `
-      + `plus the same API calls. The polling loop adds ${DEFAULT_VERIFICATION.pollIntervalSeconds * DEFAULT_VERIFICATION.consecutiveFailureLimit} s `
-      + '(poll interval × limit) to that lag instead, at the price of Step Functions transitions (section 3).',
+    '**Against an alarm-based rollback.** A CloudWatch alarm on 1-minute data that needs 2 breaching datapoints ' +
+      `cannot fire before two whole minutes have breached (${ALARM_SECONDS.min} s), and each minute's datapoint ` +
+      'is judged only after that minute closes and is published, which adds up to about another minute: ' +
+      `${ALARM_SECONDS.min}–${ALARM_SECONDS.max} s before the rollback even starts, on top of the data's own lag, ` +
+      `plus the same API calls. The polling loop adds ${DEFAULT_VERIFICATION.pollIntervalSeconds * DEFAULT_VERIFICATION.consecutiveFailureLimit} s ` +
+      '(poll interval × limit) to that lag instead, at the price of Step Functions transitions (section 3).',
   ].join('\n');
 }
 
@@ -160,7 +190,12 @@ function spikeOf(scenario: Scenario): Spike {
   if (index < 0) throw new Error(`scenario ${scenario.name}: no timeline row breaches maxAbandonmentRate`);
   const before = [...rows.slice(0, index)].reverse().find((r) => r.abandonmentRate !== undefined)?.abandonmentRate ?? 0;
   const after = rows[index].abandonmentRate!;
-  return { minute: rows[index].atMinute, before, after, lagSeconds: windowLagSeconds(before, after, threshold, DEFAULT_VERIFICATION.metricWindowSeconds) };
+  return {
+    minute: rows[index].atMinute,
+    before,
+    after,
+    lagSeconds: windowLagSeconds(before, after, threshold, DEFAULT_VERIFICATION.metricWindowSeconds),
+  };
 }
 
 /**
@@ -183,7 +218,10 @@ function withVerification(scenario: Scenario, verification: Record<string, numbe
 }
 
 function checkWithinBounds(pollIntervalSeconds: number, consecutiveFailureLimit: number): void {
-  for (const [key, value] of [['pollIntervalSeconds', pollIntervalSeconds], ['consecutiveFailureLimit', consecutiveFailureLimit]] as const) {
+  for (const [key, value] of [
+    ['pollIntervalSeconds', pollIntervalSeconds],
+    ['consecutiveFailureLimit', consecutiveFailureLimit],
+  ] as const) {
     const { min, max } = DEFAULT_VERIFICATION_BOUNDS[key];
     if (!Number.isInteger(value) || value < min || value > max) {
       throw new Error(`${key} must be a whole number between ${min} and ${max}, got: ${value}`);
@@ -191,7 +229,11 @@ function checkWithinBounds(pollIntervalSeconds: number, consecutiveFailureLimit:
   }
 }
 
-function timingOf(run: RehearsalRun, breachMinute: number, settings: { pollIntervalSeconds: number; consecutiveFailureLimit: number }): RollbackTiming {
+function timingOf(
+  run: RehearsalRun,
+  breachMinute: number,
+  settings: { pollIntervalSeconds: number; consecutiveFailureLimit: number },
+): RollbackTiming {
   const base = {
     pollIntervalSeconds: settings.pollIntervalSeconds,
     consecutiveFailureLimit: settings.consecutiveFailureLimit,

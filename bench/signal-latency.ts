@@ -29,10 +29,30 @@ export interface SignalCase {
 }
 
 export const SIGNAL_CASES: readonly SignalCase[] = [
-  { kind: 'realTime', signal: 'contacts in queue, oldest contact age (real-time)', scenarioFile: 'queue-backs-up.json', checks: ['contactsInQueue', 'oldestContactAge'] },
-  { kind: 'cloudWatch', signal: 'contact-flow errors (CloudWatch)', scenarioFile: 'contact-flow-errors.json', checks: ['contactFlowErrors'] },
-  { kind: 'abandonment', signal: 'abandonment rate (GetMetricDataV2)', scenarioFile: 'abandonment-spike.json', checks: ['abandonmentRate'] },
-  { kind: 'handleTime', signal: 'average handle time (GetMetricDataV2)', scenarioFile: 'two-lines-sales-aht.json', checks: ['avgHandleTime'] },
+  {
+    kind: 'realTime',
+    signal: 'contacts in queue, oldest contact age (real-time)',
+    scenarioFile: 'queue-backs-up.json',
+    checks: ['contactsInQueue', 'oldestContactAge'],
+  },
+  {
+    kind: 'cloudWatch',
+    signal: 'contact-flow errors (CloudWatch)',
+    scenarioFile: 'contact-flow-errors.json',
+    checks: ['contactFlowErrors'],
+  },
+  {
+    kind: 'abandonment',
+    signal: 'abandonment rate (GetMetricDataV2)',
+    scenarioFile: 'abandonment-spike.json',
+    checks: ['abandonmentRate'],
+  },
+  {
+    kind: 'handleTime',
+    signal: 'average handle time (GetMetricDataV2)',
+    scenarioFile: 'two-lines-sales-aht.json',
+    checks: ['avgHandleTime'],
+  },
 ];
 
 /** Issue 10's fixed target for real-time signals (queue depth, oldest contact, agents). */
@@ -65,37 +85,42 @@ export function boundFor(kind: SignalKind, s: LatencySettings, breachHandleTimeS
       return {
         seconds: REAL_TIME_TARGET_SECONDS,
         target: `≤ ${REAL_TIME_TARGET_SECONDS} s`,
-        explanation: `GetCurrentMetricData is a snapshot every ${s.timing.realTimeRefreshSeconds} s, so calls not `
-          + `reaching agents show within one refresh and are confirmed by ${pollsText}: refresh + two polls ≈ `
-          + `${s.timing.realTimeRefreshSeconds + polls} s.`,
+        explanation:
+          `GetCurrentMetricData is a snapshot every ${s.timing.realTimeRefreshSeconds} s, so calls not ` +
+          `reaching agents show within one refresh and are confirmed by ${pollsText}: refresh + two polls ≈ ` +
+          `${s.timing.realTimeRefreshSeconds + polls} s.`,
       };
     case 'cloudWatch':
       return {
         seconds: s.timing.cloudWatchLagSeconds + 90,
         target: `≤ CloudWatch lag + 90 s = ${s.timing.cloudWatchLagSeconds + 90} s`,
-        explanation: 'CloudWatch AWS/Connect publishes one datapoint per minute, so a broken flow shows once the '
-          + `minute ends (≤ 60 s) and its datapoint is published (${s.timing.cloudWatchLagSeconds} s), then `
-          + `${pollsText}: ≈ ${60 + s.timing.cloudWatchLagSeconds + polls} s.`,
+        explanation:
+          'CloudWatch AWS/Connect publishes one datapoint per minute, so a broken flow shows once the ' +
+          `minute ends (≤ 60 s) and its datapoint is published (${s.timing.cloudWatchLagSeconds} s), then ` +
+          `${pollsText}: ≈ ${60 + s.timing.cloudWatchLagSeconds + polls} s.`,
       };
     case 'abandonment':
       return {
         seconds: s.timing.historicalLagSeconds + 60,
         target: `≤ historical lag + 60 s = ${s.timing.historicalLagSeconds + 60} s`,
-        explanation: 'GetMetricDataV2 counts a contact only once it has ended, so callers hanging up show once the '
-          + `caller hangs up (simulated ${ABANDON_AFTER_SECONDS} s) and the record lands `
-          + `(${s.timing.historicalLagSeconds} s), then ${pollsText}: ≈ `
-          + `${ABANDON_AFTER_SECONDS + s.timing.historicalLagSeconds + polls} s.`,
+        explanation:
+          'GetMetricDataV2 counts a contact only once it has ended, so callers hanging up show once the ' +
+          `caller hangs up (simulated ${ABANDON_AFTER_SECONDS} s) and the record lands ` +
+          `(${s.timing.historicalLagSeconds} s), then ${pollsText}: ≈ ` +
+          `${ABANDON_AFTER_SECONDS + s.timing.historicalLagSeconds + polls} s.`,
       };
     case 'handleTime': {
       if (breachHandleTimeSeconds === undefined) throw new Error('handle time: the breaching AHT is required');
       const seconds = breachHandleTimeSeconds + s.timing.historicalLagSeconds + polls;
       return {
         seconds,
-        target: `physical bound: new AHT + historical lag + polls = ${breachHandleTimeSeconds} + `
-          + `${s.timing.historicalLagSeconds} + ${polls} = ${seconds} s`,
-        explanation: `A long call counts only when it ends, so agents stuck on calls show no earlier than the new AHT `
-          + `(${breachHandleTimeSeconds} s) + the record lag (${s.timing.historicalLagSeconds} s) after the breach, `
-          + `then ${pollsText}.`,
+        target:
+          `physical bound: new AHT + historical lag + polls = ${breachHandleTimeSeconds} + ` +
+          `${s.timing.historicalLagSeconds} + ${polls} = ${seconds} s`,
+        explanation:
+          `A long call counts only when it ends, so agents stuck on calls show no earlier than the new AHT ` +
+          `(${breachHandleTimeSeconds} s) + the record lag (${s.timing.historicalLagSeconds} s) after the breach, ` +
+          `then ${pollsText}.`,
       };
     }
   }
@@ -130,10 +155,14 @@ export interface SignalRow {
  * (lambda/core/verdict.ts); a check failing on "no data" is not the signal being seen.
  */
 export function firstFailingSeconds(
-  verdicts: ReadonlyArray<{ at: string; decision: string; reason: string }>, checks: readonly string[], breachMs: number,
+  verdicts: ReadonlyArray<{ at: string; decision: string; reason: string }>,
+  checks: readonly string[],
+  breachMs: number,
 ): number | null {
   const seen = (reason: string) => checks.some((c) => new RegExp(`\\b${c} (?!no data)[^;(]*(\\(1 of|breached)`).test(reason));
-  const v = verdicts.find((x) => Date.parse(x.at) >= breachMs && (x.decision === 'ROLLBACK' || x.decision === 'CONTINUE') && seen(x.reason));
+  const v = verdicts.find(
+    (x) => Date.parse(x.at) >= breachMs && (x.decision === 'ROLLBACK' || x.decision === 'CONTINUE') && seen(x.reason),
+  );
   return v ? (Date.parse(v.at) - breachMs) / 1000 : null;
 }
 
@@ -165,7 +194,8 @@ export async function benchSignalLatency(print: Print): Promise<SectionResult & 
     // entered as Rollback is left) minus breach → rollback.
     const lastRollback = run.steps.map((x) => x.name).lastIndexOf('Rollback');
     const rollbackDone = lastRollback >= 0 ? run.steps[lastRollback + 1]?.at : undefined;
-    const breachMs = rollbackDone && run.breachToRollbackSeconds !== null ? Date.parse(rollbackDone) - run.breachToRollbackSeconds * 1000 : null;
+    const breachMs =
+      rollbackDone && run.breachToRollbackSeconds !== null ? Date.parse(rollbackDone) - run.breachToRollbackSeconds * 1000 : null;
     const row: SignalRow = {
       case: c,
       outcome: run.outcome,
@@ -182,18 +212,27 @@ export async function benchSignalLatency(print: Print): Promise<SectionResult & 
 function render(rows: readonly SignalRow[]): string {
   const t = DEFAULT_TIMING;
   return [
-    `Each signal kind rehearsed once on its shipped scenario under the default lags (CloudWatch ${t.cloudWatchLagSeconds} s, `
-      + `historical ${t.historicalLagSeconds} s, real-time refresh ${t.realTimeRefreshSeconds} s) and the default verification `
-      + `settings (${DEFAULT_VERIFICATION.pollIntervalSeconds} s poll × ${DEFAULT_VERIFICATION.consecutiveFailureLimit} failures). `
-      + '"Breach" is the first moment the timeline crosses a threshold after cutover; "rollback complete" is the Rollback '
-      + 'state done. Simulated seconds, the runner\'s `breachToRollbackSeconds`.',
+    `Each signal kind rehearsed once on its shipped scenario under the default lags (CloudWatch ${t.cloudWatchLagSeconds} s, ` +
+      `historical ${t.historicalLagSeconds} s, real-time refresh ${t.realTimeRefreshSeconds} s) and the default verification ` +
+      `settings (${DEFAULT_VERIFICATION.pollIntervalSeconds} s poll × ${DEFAULT_VERIFICATION.consecutiveFailureLimit} failures). ` +
+      '"Breach" is the first moment the timeline crosses a threshold after cutover; "rollback complete" is the Rollback ' +
+      "state done. Simulated seconds, the runner's `breachToRollbackSeconds`.",
     '',
     table(
       ['signal', 'scenario', 'outcome', 'breach → first failing poll', 'breach → rollback', 'target', '', 'the bound'],
       rows.map((r) => {
         const f = figureOf(r);
         const first = r.firstFailingSeconds === null ? '-' : `${Math.round(r.firstFailingSeconds)} s`;
-        return [r.case.signal, `\`${r.case.scenarioFile}\``, r.outcome, first, f.value, r.bound.target, f.met ? 'met' : 'NOT met', r.bound.explanation];
+        return [
+          r.case.signal,
+          `\`${r.case.scenarioFile}\``,
+          r.outcome,
+          first,
+          f.value,
+          r.bound.target,
+          f.met ? 'met' : 'NOT met',
+          r.bound.explanation,
+        ];
       }),
     ),
     '',
@@ -201,7 +240,9 @@ function render(rows: readonly SignalRow[]): string {
       const note = noteOf(r);
       return note ? [note, ''] : [];
     }),
-  ].join('\n').trimEnd();
+  ]
+    .join('\n')
+    .trimEnd();
 }
 
 /** Why a row misses its target, from the run's own figures (null when met). */
@@ -210,19 +251,27 @@ export function noteOf(row: SignalRow): string | null {
   const measured = row.breachToRollbackSeconds;
   if (measured === null) return `**${row.case.signal}**: the run ended ${row.outcome} without a rollback.`;
   const over = measured - row.bound.seconds;
-  const first = row.firstFailingSeconds === null ? '' : ` The first poll that read it failing came ${Math.round(row.firstFailingSeconds)} s after the breach.`;
+  const first =
+    row.firstFailingSeconds === null
+      ? ''
+      : ` The first poll that read it failing came ${Math.round(row.firstFailingSeconds)} s after the breach.`;
   switch (row.case.kind) {
     case 'abandonment':
-      return `**${row.case.signal}**: ${over} s over the target, which leaves no room for the caller's own wait `
-        + `before hanging up (${ABANDON_AFTER_SECONDS} s simulated) or for the confirming polls: the data is not `
-        + `final for the verdict before then.${first}`;
+      return (
+        `**${row.case.signal}**: ${over} s over the target, which leaves no room for the caller's own wait ` +
+        `before hanging up (${ABANDON_AFTER_SECONDS} s simulated) or for the confirming polls: the data is not ` +
+        `final for the verdict before then.${first}`
+      );
     case 'handleTime': {
       // The bound minus its polls: the first moment a breaching call's record can be visible.
-      const visible = row.bound.seconds - (DEFAULT_VERIFICATION.pollIntervalSeconds * DEFAULT_VERIFICATION.consecutiveFailureLimit);
-      const late = row.firstFailingSeconds === null ? '' : ` The first poll that read it failing came `
-        + `${Math.round(row.firstFailingSeconds)} s after the breach, ${Math.round(row.firstFailingSeconds - visible)} s after `
-        + `the first long call's record could be visible (${visible} s), where the bound allows one poll interval `
-        + `(${DEFAULT_VERIFICATION.pollIntervalSeconds} s).`;
+      const visible = row.bound.seconds - DEFAULT_VERIFICATION.pollIntervalSeconds * DEFAULT_VERIFICATION.consecutiveFailureLimit;
+      const late =
+        row.firstFailingSeconds === null
+          ? ''
+          : ` The first poll that read it failing came ` +
+            `${Math.round(row.firstFailingSeconds)} s after the breach, ${Math.round(row.firstFailingSeconds - visible)} s after ` +
+            `the first long call's record could be visible (${visible} s), where the bound allows one poll interval ` +
+            `(${DEFAULT_VERIFICATION.pollIntervalSeconds} s).`;
       return `**${row.case.signal}**: ${over} s over the physical bound.${late}`;
     }
     default:

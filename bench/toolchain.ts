@@ -39,7 +39,10 @@ export function benchSynth(print: Print): SynthTiming {
   const scratchApp = (name: string, fixture: string, cdkJson: Record<string, unknown>) => {
     const dir = path.join(SCRATCH, name);
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'cdk.json'), JSON.stringify({ ...cdkJson, app: `npx tsx "${path.join(ROOT, 'bench', 'fixtures', fixture)}"` }, null, 2));
+    fs.writeFileSync(
+      path.join(dir, 'cdk.json'),
+      JSON.stringify({ ...cdkJson, app: `npx tsx "${path.join(ROOT, 'bench', 'fixtures', fixture)}"` }, null, 2),
+    );
     return dir;
   };
   const bareDir = scratchApp('bare-app', 'bare-app.ts', { notices: false, context: { 'cli-telemetry': false } });
@@ -90,7 +93,10 @@ export function benchTests(print: Print): TestTiming {
   const output = jest.stdout + jest.stderr;
   // A failing suite is listed twice (as it runs, and in the closing summary): keep one line per file.
   const suites = new Map([...output.matchAll(/^(?:PASS|FAIL) (\S+) \((\d+(?:\.\d+)?) s\)/gm)].map((m) => [m[1], Number(m[2])]));
-  const slowestSuites = [...suites].map(([file, seconds]) => ({ file, seconds })).sort((a, b) => b.seconds - a.seconds).slice(0, 3);
+  const slowestSuites = [...suites]
+    .map(([file, seconds]) => ({ file, seconds }))
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, 3);
   return {
     tscSeconds: tsc.seconds,
     tscOk: tsc.status === 0,
@@ -143,7 +149,12 @@ export async function benchBundles(print: Print): Promise<BundleReport> {
     });
     const size = sizeOf(handler, result.metafile, result.outputFiles[0].contents.byteLength);
     bundles.push(size);
-    print(`  ${handler}: ${kb(size.bytes)} (${size.packages.slice(0, 2).map((p) => `${p.name} ${kb(p.bytes)}`).join(', ')})`);
+    print(
+      `  ${handler}: ${kb(size.bytes)} (${size.packages
+        .slice(0, 2)
+        .map((p) => `${p.name} ${kb(p.bytes)}`)
+        .join(', ')})`,
+    );
   }
   const zodProbe = {
     named: await probe(`import { z } from 'zod';\n${ZOD_CLASSIC_SCHEMA}`),
@@ -201,7 +212,10 @@ function zodImports(dir: string): Array<{ line: string; files: string[] }> {
       const file = path.join(d, entry.name);
       if (entry.isDirectory()) walk(file);
       else if (entry.name.endsWith('.ts')) {
-        for (const line of fs.readFileSync(file, 'utf8').split('\n').filter((l) => /^import .* from ['"]zod(\/[^'"]*)?['"]/.test(l))) {
+        for (const line of fs
+          .readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => /^import .* from ['"]zod(\/[^'"]*)?['"]/.test(l))) {
           byLine.set(line.trim(), [...(byLine.get(line.trim()) ?? []), path.relative(ROOT, file)]);
         }
       }
@@ -239,9 +253,11 @@ export const BUSY_CORES = 0.25;
 export function toolchainSection({ synth, tests, bundles, contention }: ToolchainResults): SectionResult {
   const figures: Figure[] = [];
   const md: string[] = [];
-  const busyNote = (cores: number | null | undefined) => (cores === null || cores === undefined ? ''
-    : ` Meanwhile other processes kept ${cores.toFixed(2)} of ${os.cpus().length} cores busy on average`
-      + (cores > BUSY_CORES ? ': **the machine was busy, this figure is inflated**.' : ' (a quiet machine).'));
+  const busyNote = (cores: number | null | undefined) =>
+    cores === null || cores === undefined
+      ? ''
+      : ` Meanwhile other processes kept ${cores.toFixed(2)} of ${os.cpus().length} cores busy on average` +
+        (cores > BUSY_CORES ? ': **the machine was busy, this figure is inflated**.' : ' (a quiet machine).');
 
   if (synth) {
     figures.push({
@@ -252,17 +268,21 @@ export function toolchainSection({ synth, tests, bundles, contention }: Toolchai
     });
     const [d, b] = [synth.defaultAppSeconds, synth.bareAppSeconds].map(median);
     md.push(
-      '**`cdk synth`.** `CDK_DISABLE_VERSION_CHECK=1 npx cdk synth --quiet -o <scratch>`, run alternately in the '
-        + 'repository (the default app, `npx tsx bin/app.ts`) and in a scratch directory under `.tmp/` whose cdk.json '
-        + 'runs `bench/fixtures/bare-app.ts` (one S3 bucket) the same way, so both pay the same CLI and `tsx` start-up. '
-        + 'Wall seconds:',
+      '**`cdk synth`.** `CDK_DISABLE_VERSION_CHECK=1 npx cdk synth --quiet -o <scratch>`, run alternately in the ' +
+        'repository (the default app, `npx tsx bin/app.ts`) and in a scratch directory under `.tmp/` whose cdk.json ' +
+        'runs `bench/fixtures/bare-app.ts` (one S3 bucket) the same way, so both pay the same CLI and `tsx` start-up. ' +
+        'Wall seconds:',
       '',
-      table(['round', 'default app', 'bare app'], synth.defaultAppSeconds.map((x, i) => [String(i + 1), secs(x), secs(synth.bareAppSeconds[i])])),
+      table(
+        ['round', 'default app', 'bare app'],
+        synth.defaultAppSeconds.map((x, i) => [String(i + 1), secs(x), secs(synth.bareAppSeconds[i])]),
+      ),
       '',
-      `Medians: default ${secs(d)}, bare ${secs(b)}, ratio ${synth.ratio.toFixed(2)}×. The ${bundles.bundles.length} handlers `
-        + 'are prebuilt (`scripts/build-handlers.ts`, esbuild\'s API in-process, once per change of `lambda/`) and the '
-        + 'construct points `lambda.Code.fromAsset` at them, so a synth only hashes and copies nine small folders; '
-        + 'the staleness check in `bin/app.ts` hashes `lambda/` (a few milliseconds).' + busyNote(contention?.synth),
+      `Medians: default ${secs(d)}, bare ${secs(b)}, ratio ${synth.ratio.toFixed(2)}×. The ${bundles.bundles.length} handlers ` +
+        "are prebuilt (`scripts/build-handlers.ts`, esbuild's API in-process, once per change of `lambda/`) and the " +
+        'construct points `lambda.Code.fromAsset` at them, so a synth only hashes and copies nine small folders; ' +
+        'the staleness check in `bin/app.ts` hashes `lambda/` (a few milliseconds).' +
+        busyNote(contention?.synth),
       '',
     );
   } else {
@@ -279,11 +299,11 @@ export function toolchainSection({ synth, tests, bundles, contention }: Toolchai
     });
     figures.push({ name: '`npx jest` alone', value: `${secs(tests.jestSeconds)}${tests.jestOk ? '' : ' (tests failing)'}` });
     md.push(
-      `**\`npm test\`.** \`npm test\` is \`tsc --noEmit && jest\`; each was timed once, on ${os.cpus().length} `
-        + `core(s), jest with ${jestWorkers()}. tsc: ${secs(tests.tscSeconds)}`
-        + `${tests.tscOk ? '' : ' (type errors)'}; jest: ${secs(tests.jestSeconds)}, ${tests.jestSummary}. `
-        + `Slowest suites: ${tests.slowestSuites.map((s) => `\`${s.file}\` ${secs(s.seconds)}`).join(', ') || '-'}.`
-        + busyNote(contention?.tests),
+      `**\`npm test\`.** \`npm test\` is \`tsc --noEmit && jest\`; each was timed once, on ${os.cpus().length} ` +
+        `core(s), jest with ${jestWorkers()}. tsc: ${secs(tests.tscSeconds)}` +
+        `${tests.tscOk ? '' : ' (type errors)'}; jest: ${secs(tests.jestSeconds)}, ${tests.jestSummary}. ` +
+        `Slowest suites: ${tests.slowestSuites.map((s) => `\`${s.file}\` ${secs(s.seconds)}`).join(', ') || '-'}.` +
+        busyNote(contention?.tests),
       '',
     );
   }
@@ -300,28 +320,34 @@ export function toolchainSection({ synth, tests, bundles, contention }: Toolchai
     met: largest <= TARGET_BUNDLE_BYTES,
   });
   md.push(
-    '**Handler bundles.** Built with the esbuild API and the options of the prebuilt assets (scripts/build-handlers.ts: '
-      + 'bundle, minify, platform node, target node24, format cjs, external `@aws-sdk/*`), one per `lambda/<name>`:',
+    '**Handler bundles.** Built with the esbuild API and the options of the prebuilt assets (scripts/build-handlers.ts: ' +
+      'bundle, minify, platform node, target node24, format cjs, external `@aws-sdk/*`), one per `lambda/<name>`:',
     '',
-    table(['handler', 'bytes', 'size', 'target', 'by package', 'largest inputs', 'with zod/mini (est.)'], sizes.map((b) => [
-      b.handler,
-      String(b.bytes),
-      kb(b.bytes),
-      b.bytes <= TARGET_BUNDLE_BYTES ? 'met' : 'NOT met',
-      b.packages.slice(0, 3).map((p) => `${p.name} ${kb(p.bytes)}`).join(', '),
-      b.topInputs.map((i) => `${i.file.replace(/^node_modules\//, '')} ${kb(i.bytes)}`).join(', '),
-      kb(estimate(b)),
-    ])),
+    table(
+      ['handler', 'bytes', 'size', 'target', 'by package', 'largest inputs', 'with zod/mini (est.)'],
+      sizes.map((b) => [
+        b.handler,
+        String(b.bytes),
+        kb(b.bytes),
+        b.bytes <= TARGET_BUNDLE_BYTES ? 'met' : 'NOT met',
+        b.packages
+          .slice(0, 3)
+          .map((p) => `${p.name} ${kb(p.bytes)}`)
+          .join(', '),
+        b.topInputs.map((i) => `${i.file.replace(/^node_modules\//, '')} ${kb(i.bytes)}`).join(', '),
+        kb(estimate(b)),
+      ]),
+    ),
     '',
     zodExplanation(sizes, bundles, estimate),
     '',
-    `**The AWS SDK is ${sdkBundled ? 'bundled' : 'taken from the runtime'}.** `
-      + (sdkBundled
+    `**The AWS SDK is ${sdkBundled ? 'bundled' : 'taken from the runtime'}.** ` +
+      (sdkBundled
         ? 'Some bundle contains `@aws-sdk/*` code: check `external` in scripts/build-handlers.ts.'
-        : `Every \`@aws-sdk/*\` import is external (${[...new Set(sizes.flatMap((b) => b.externalSdk))].join(', ')}): `
-          + 'the Node.js Lambda runtimes include the AWS SDK for JavaScript v3, so the bundles stay small and the SDK '
-          + 'gets AWS\'s patches without a redeploy. The price: the SDK version in production is the runtime\'s, not '
-          + 'the one in package-lock.json that the tests ran against.'),
+        : `Every \`@aws-sdk/*\` import is external (${[...new Set(sizes.flatMap((b) => b.externalSdk))].join(', ')}): ` +
+          'the Node.js Lambda runtimes include the AWS SDK for JavaScript v3, so the bundles stay small and the SDK ' +
+          "gets AWS's patches without a redeploy. The price: the SDK version in production is the runtime's, not " +
+          'the one in package-lock.json that the tests ran against.'),
   );
   return { title: '4. Toolchain', figures, markdown: md.join('\n') };
 }
@@ -329,7 +355,8 @@ export function toolchainSection({ synth, tests, bundles, contention }: Toolchai
 function zodExplanation(sizes: readonly BundleSize[], report: BundleReport, estimate: (b: BundleSize) => number): string {
   const { zodProbe, zodImports: imports } = report;
   const largest = [...sizes].sort((a, b) => b.bytes - a.bytes)[0];
-  const bytesOf = (b: BundleSize, match: (name: string) => boolean) => b.packages.filter((p) => match(p.name)).reduce((sum, p) => sum + p.bytes, 0);
+  const bytesOf = (b: BundleSize, match: (name: string) => boolean) =>
+    b.packages.filter((p) => match(p.name)).reduce((sum, p) => sum + p.bytes, 0);
   const zod = bytesOf(largest, (n) => n === 'zod');
   const powertools = bytesOf(largest, (n) => n.startsWith('@aws-lambda-powertools/'));
   const project = sizes.map((b) => bytesOf(b, (n) => n === '(project)'));
@@ -339,25 +366,29 @@ function zodExplanation(sizes: readonly BundleSize[], report: BundleReport, esti
   const usesMini = imports.length > 0 && imports.every((i) => i.line.includes('zod/mini'));
   const maxEstimate = Math.max(...sizes.map(estimate));
   const fix = met
-    ? (usesMini ? '' : ` Met with ${kb(TARGET_BUNDLE_BYTES - largest.bytes)} to spare; \`zod/mini\` would take the largest `
-      + `bundle to about ${kb(maxEstimate)} (last column: bundle − zod + the zod/mini probe) if the margin is ever needed.`)
+    ? usesMini
+      ? ''
+      : ` Met with ${kb(TARGET_BUNDLE_BYTES - largest.bytes)} to spare; \`zod/mini\` would take the largest ` +
+        `bundle to about ${kb(maxEstimate)} (last column: bundle − zod + the zod/mini probe) if the margin is ever needed.`
     : usesNamed
-      ? ' **Fix:** import zod as a namespace (`import * as z from \'zod\'`), or move to `zod/mini` for the smallest '
-        + `bundles (last column: about ${kb(maxEstimate)} for the largest).`
-      : ` **Fix:** \`zod/mini\` (schemas written as \`z.looseObject(...)\`, \`.check(z.minLength(1))\` instead of chained `
-        + `methods): the last column estimates each bundle with it, the largest at about ${kb(maxEstimate)}.`;
+      ? " **Fix:** import zod as a namespace (`import * as z from 'zod'`), or move to `zod/mini` for the smallest " +
+        `bundles (last column: about ${kb(maxEstimate)} for the largest).`
+      : ` **Fix:** \`zod/mini\` (schemas written as \`z.looseObject(...)\`, \`.check(z.minLength(1))\` instead of chained ` +
+        `methods): the last column estimates each bundle with it, the largest at about ${kb(maxEstimate)}.`;
   const others = [
     ...(top.name === 'zod' ? [] : [`zod ${kb(zod)}`]),
     `Powertools (Logger and its commons) ${kb(powertools)}`,
     `the handlers' own code ${kb(Math.min(...project))}–${kb(Math.max(...project))}`,
   ];
-  return `**What dominates: ${top.name}**, ${kb(top.bytes)} of the largest bundle (${kb(largest.bytes)}); then `
-    + `${others.join(', ')}. The handlers import zod as `
-    + `${imports.map((i) => `\`${i.line}\` (${i.files.length} file(s))`).join(', ') || '(no zod import found)'}. How zod `
-    + 'is imported decides how much of it esbuild can drop. The same representative schema (shaped like the state '
-    + `document) bundles to ${kb(zodProbe.named)} with \`import { z } from 'zod'\` (the \`z\` object reaches every API, so `
-    + `nothing can be dropped), ${kb(zodProbe.namespace)} with \`import * as z from 'zod'\` (unused exports dropped), and `
-    + `${kb(zodProbe.mini)} with \`zod/mini\`, the functional API in the same package (no new dependency).${fix}`;
+  return (
+    `**What dominates: ${top.name}**, ${kb(top.bytes)} of the largest bundle (${kb(largest.bytes)}); then ` +
+    `${others.join(', ')}. The handlers import zod as ` +
+    `${imports.map((i) => `\`${i.line}\` (${i.files.length} file(s))`).join(', ') || '(no zod import found)'}. How zod ` +
+    'is imported decides how much of it esbuild can drop. The same representative schema (shaped like the state ' +
+    `document) bundles to ${kb(zodProbe.named)} with \`import { z } from 'zod'\` (the \`z\` object reaches every API, so ` +
+    `nothing can be dropped), ${kb(zodProbe.namespace)} with \`import * as z from 'zod'\` (unused exports dropped), and ` +
+    `${kb(zodProbe.mini)} with \`zod/mini\`, the functional API in the same package (no new dependency).${fix}`
+  );
 }
 
 /** The worker count jest.config.js sets, or jest's default. */

@@ -226,12 +226,14 @@ export class ConnectInstance extends ConnectInstanceBase {
     this.instanceArn = this.resource.attrArn;
     this.instanceId = this.resource.attrId;
 
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'RecordingsKey', {
-      description: 'Encrypts Amazon Connect call recordings and chat transcripts',
-      enableKeyRotation: true,
-      rotationPeriod: Duration.days(365),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.encryptionKey =
+      props.encryptionKey ??
+      new kms.Key(this, 'RecordingsKey', {
+        description: 'Encrypts Amazon Connect call recordings and chat transcripts',
+        enableKeyRotation: true,
+        rotationPeriod: Duration.days(365),
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
     this.recordingsBucket = props.recordingsBucket ?? this.createRecordingsBucket(this.encryptionKey);
 
     const storage: Array<[string, string]> = [
@@ -285,9 +287,7 @@ function validateProps(props: ConnectInstanceProps, type: IdentityManagementType
   }
   const alias = props.instanceAlias;
   if (alias !== undefined && !Token.isUnresolved(alias) && !ALIAS_PATTERN.test(alias)) {
-    throw new Error(
-      `instanceAlias must be 1-62 letters, digits or hyphens, not starting or ending with a hyphen, got: ${alias}`,
-    );
+    throw new Error(`instanceAlias must be 1-62 letters, digits or hyphens, not starting or ending with a hyphen, got: ${alias}`);
   }
   if (alias === undefined && type !== IdentityManagementType.EXISTING_DIRECTORY) {
     throw new Error(`instanceAlias is required when identityManagementType is ${type}, got: undefined`);

@@ -141,10 +141,13 @@ function singletonLogGroup(scope: Construct): logs.ILogGroup {
   const stack = Stack.of(scope);
   const id = 'ConnectGoLiveCustomResourceLogs';
   const existing = stack.node.tryFindChild(id) as logs.LogGroup | undefined;
-  return existing ?? new logs.LogGroup(stack, id, {
-    retention: logs.RetentionDays.THREE_MONTHS,
-    removalPolicy: RemovalPolicy.DESTROY,
-  });
+  return (
+    existing ??
+    new logs.LogGroup(stack, id, {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    })
+  );
 }
 
 /**

@@ -21,7 +21,15 @@ const BUILD_INFO = path.join(HANDLERS_ASSET_DIR, 'build-info.json');
 
 /** The handler folders under lambda/ (everything but the shared code). Kept in step with HANDLERS in the construct. */
 export const HANDLER_NAMES = [
-  'validate-input', 'acquire-lock', 'deploy-check', 'notify', 'check-window', 'cutover', 'verify', 'rollback', 'finalize',
+  'validate-input',
+  'acquire-lock',
+  'deploy-check',
+  'notify',
+  'check-window',
+  'cutover',
+  'verify',
+  'rollback',
+  'finalize',
 ] as const;
 
 /**
@@ -54,7 +62,8 @@ export function sourceHash(): string {
 }
 
 function listFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => a.name.localeCompare(b.name))
     .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
 }
@@ -75,10 +84,17 @@ export function buildHandlers(): string {
   const hash = sourceHash();
   fs.rmSync(HANDLERS_ASSET_DIR, { recursive: true, force: true });
   for (const name of HANDLER_NAMES) {
-    buildSync({ ...HANDLER_BUILD_OPTIONS, entryPoints: [path.join(LAMBDA_DIR, name, 'index.ts')], outfile: path.join(HANDLERS_ASSET_DIR, name, 'index.js') });
+    buildSync({
+      ...HANDLER_BUILD_OPTIONS,
+      entryPoints: [path.join(LAMBDA_DIR, name, 'index.ts')],
+      outfile: path.join(HANDLERS_ASSET_DIR, name, 'index.js'),
+    });
   }
   // Beside the handler folders, not inside them: it must not change the assets' hashes.
-  fs.writeFileSync(BUILD_INFO, `${JSON.stringify({ sourceHash: hash, esbuild: esbuildVersion, options: HANDLER_BUILD_OPTIONS }, null, 2)}\n`);
+  fs.writeFileSync(
+    BUILD_INFO,
+    `${JSON.stringify({ sourceHash: hash, esbuild: esbuildVersion, options: HANDLER_BUILD_OPTIONS }, null, 2)}\n`,
+  );
   return hash;
 }
 

@@ -18,7 +18,6 @@ import { CliError, toCliError } from './errors';
 import { currentState, describeExecution, fetchHistory, findPendingDecision, phaseOf, runbookConfigOf } from './execution';
 import { regionOf } from './region';
 
-
 export function registerAbort(program: Command, deps: CliDeps): void {
   program
     .command('abort')
@@ -51,7 +50,9 @@ async function abortExecution(deps: CliDeps, sfn: SFNClient, region: string, arn
   const pending = findPendingDecision(events);
   if (pending) {
     await sfn.send(new SendTaskFailureCommand({ taskToken: pending.taskToken, error: 'OperatorAbort', cause: `operator abort by ${by}` }));
-    out(`abort sent to ${pending.stateName} (pending ${pending.kind} decision); the runbook ${pending.kind === 'approval' ? 'ends ABORTED' : 'rolls back'}`);
+    out(
+      `abort sent to ${pending.stateName} (pending ${pending.kind} decision); the runbook ${pending.kind === 'approval' ? 'ends ABORTED' : 'rolls back'}`,
+    );
     return;
   }
 
@@ -89,7 +90,9 @@ async function abortExecution(deps: CliDeps, sfn: SFNClient, region: string, arn
   }
   // A stopped execution never reaches Finalize: release its go-live lock here so the next run can start.
   const released = await releaseLock(deps, sfn, region, arn.arn).catch((error) => `not released (${toCliError(error).message})`);
-  out(`stopped before the cutover (in ${currentState(visits) ?? 'its first state'}): nothing was changed; the execution ends ABORTED${requestNote}; lock ${released}`);
+  out(
+    `stopped before the cutover (in ${currentState(visits) ?? 'its first state'}): nothing was changed; the execution ends ABORTED${requestNote}; lock ${released}`,
+  );
 }
 
 /** Deletes the go-live lock if this execution holds it. */
@@ -97,12 +100,14 @@ async function releaseLock(deps: CliDeps, sfn: SFNClient, region: string, execut
   const { controlTableName } = await runbookConfigOf(sfn, executionArn);
   if (!controlTableName) return 'not released (no control table in the definition)';
   try {
-    await deps.dynamodb(region).send(new DeleteItemCommand({
-      TableName: controlTableName,
-      Key: { pk: { S: LOCK_KEY } },
-      ConditionExpression: 'executionArn = :me',
-      ExpressionAttributeValues: { ':me': { S: executionArn } },
-    }));
+    await deps.dynamodb(region).send(
+      new DeleteItemCommand({
+        TableName: controlTableName,
+        Key: { pk: { S: LOCK_KEY } },
+        ConditionExpression: 'executionArn = :me',
+        ExpressionAttributeValues: { ':me': { S: executionArn } },
+      }),
+    );
     return 'released';
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') return 'not held by this execution';

@@ -33,7 +33,9 @@ export interface ParsedExecutionArn extends ParsedArn {
 export function parseStateMachineArn(value: string): ParsedArn {
   const match = STATE_MACHINE_ARN.exec(value);
   if (!match) {
-    throw usageError(`--state-machine must be a state machine ARN (arn:aws:states:<region>:<account>:stateMachine:<name>), got: ${show(value)}`);
+    throw usageError(
+      `--state-machine must be a state machine ARN (arn:aws:states:<region>:<account>:stateMachine:<name>), got: ${show(value)}`,
+    );
   }
   return { arn: value, region: match[1] };
 }
@@ -42,7 +44,9 @@ export function parseStateMachineArn(value: string): ParsedArn {
 export function parseExecutionArn(value: string): ParsedExecutionArn {
   const match = EXECUTION_ARN.exec(value);
   if (!match) {
-    throw usageError(`EXECUTION must be an execution ARN (arn:aws:states:<region>:<account>:execution:<state machine>:<name>), got: ${show(value)}`);
+    throw usageError(
+      `EXECUTION must be an execution ARN (arn:aws:states:<region>:<account>:execution:<state machine>:<name>), got: ${show(value)}`,
+    );
   }
   return { arn: value, region: match[1], name: match[2] };
 }
@@ -57,7 +61,10 @@ export function parseCutoverAt(value: string, now: Date): string {
   const match = ISO_UTC.exec(value);
   const date = new Date(value);
   // The round trip catches dates that parse by rolling over (2025-02-30 → March 2).
-  const exact = match && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 16) === `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}`;
+  const exact =
+    match &&
+    !Number.isNaN(date.getTime()) &&
+    date.toISOString().slice(0, 16) === `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}`;
   if (!exact) throw usageError(`--cutover-at must be an ISO-8601 UTC time such as 2025-06-01T22:00:00Z, got: ${show(value)}`);
   if (date.getTime() <= now.getTime()) throw usageError(`--cutover-at must be in the future, got: ${value} (now ${now.toISOString()})`);
   return date.toISOString();
@@ -81,7 +88,10 @@ export function parseText(option: string, value: string, maxChars: number): stri
 /** `uat,training,bau,support` → the names, lower-case, without duplicates. */
 export function parseAttestations(value: string | undefined): string[] {
   if (value === undefined) return [];
-  const names = value.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  const names = value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
   const bad = names.find((name) => !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(name));
   if (bad !== undefined) throw usageError(`--attest takes comma-separated names such as uat,training,bau,support, got: ${show(bad)}`);
   return [...new Set(names)];
@@ -90,7 +100,8 @@ export function parseAttestations(value: string | undefined): string[] {
 /** Seconds between polls for --follow. */
 export function parseIntervalSeconds(value: string): number {
   const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 300) throw usageError(`--interval must be a whole number of seconds from 1 to 300, got: ${show(value)}`);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 300)
+    throw usageError(`--interval must be a whole number of seconds from 1 to 300, got: ${show(value)}`);
   return seconds;
 }
 

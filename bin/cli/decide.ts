@@ -31,25 +31,43 @@ export function registerDecisions(program: Command, deps: CliDeps): void {
       const at = deps.now().toISOString();
 
       if (pending.kind === 'approval') {
-        if (options.decision) throw usageError(`--decision answers an inconclusive verification; ${pending.stateName} waits for the approval (use --attest)`);
+        if (options.decision)
+          throw usageError(`--decision answers an inconclusive verification; ${pending.stateName} waits for the approval (use --attest)`);
         const required = (await runbookConfigOf(sfn, arn.arn)).requiredAttestations ?? [];
         const missing = required.filter((name) => !attestations.includes(name.toLowerCase()));
         if (missing.length) {
-          throw usageError(`this runbook requires the attestations ${required.join(',')}; missing: ${missing.join(', ')} (pass --attest ${required.join(',')})`);
+          throw usageError(
+            `this runbook requires the attestations ${required.join(',')}; missing: ${missing.join(', ')} (pass --attest ${required.join(',')})`,
+          );
         }
         // An attestation the runbook does not ask for would be recorded as if it meant something.
         const unknown = attestations.filter((name) => !required.some((r) => r.toLowerCase() === name));
         if (unknown.length) {
-          throw usageError(`--attest takes only the attestations this runbook requires (${required.join(',')}), got: ${unknown.map((u) => JSON.stringify(u)).join(', ')}`);
+          throw usageError(
+            `--attest takes only the attestations this runbook requires (${required.join(',')}), got: ${unknown.map((u) => JSON.stringify(u)).join(', ')}`,
+          );
         }
-        await sfn.send(new SendTaskSuccessCommand({ taskToken: pending.taskToken, output: JSON.stringify({ decision: 'approve', approver, attestations, at }) }));
-        deps.stdout.write(`approved at ${pending.stateName} by ${approver}${attestations.length ? ` (attested: ${attestations.join(', ')})` : ''}\n`);
+        await sfn.send(
+          new SendTaskSuccessCommand({
+            taskToken: pending.taskToken,
+            output: JSON.stringify({ decision: 'approve', approver, attestations, at }),
+          }),
+        );
+        deps.stdout.write(
+          `approved at ${pending.stateName} by ${approver}${attestations.length ? ` (attested: ${attestations.join(', ')})` : ''}\n`,
+        );
         return;
       }
 
-      if (!options.decision) throw usageError(`${pending.stateName} waits for a decision on an inconclusive verification: pass --decision live or --decision rollback`);
-      if (options.attest !== undefined) throw usageError(`--attest belongs to the approval; ${pending.stateName} waits for --decision live|rollback`);
-      await sfn.send(new SendTaskSuccessCommand({ taskToken: pending.taskToken, output: JSON.stringify({ decision: options.decision, approver, at }) }));
+      if (!options.decision)
+        throw usageError(
+          `${pending.stateName} waits for a decision on an inconclusive verification: pass --decision live or --decision rollback`,
+        );
+      if (options.attest !== undefined)
+        throw usageError(`--attest belongs to the approval; ${pending.stateName} waits for --decision live|rollback`);
+      await sfn.send(
+        new SendTaskSuccessCommand({ taskToken: pending.taskToken, output: JSON.stringify({ decision: options.decision, approver, at }) }),
+      );
       deps.stdout.write(`decided ${options.decision} at ${pending.stateName} by ${approver}\n`);
     });
 

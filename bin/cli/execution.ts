@@ -14,7 +14,6 @@ import type { RunbookConfig } from '../../lambda/core/types';
 import { asRecord, DecisionKind, ExecutionHistory, parseJson, RUNBOOK_STATES, StateVisit, tokenTaskOf } from '../../lib/report/history';
 import { CliError } from './errors';
 
-
 export async function describeExecution(sfn: SFNClient, executionArn: string): Promise<DescribeExecutionCommandOutput> {
   return sfn.send(new DescribeExecutionCommand({ executionArn }));
 }

@@ -57,7 +57,12 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return error.exitCode;
       // No command: commander has printed the help.
       if (error.code === 'commander.help') return ExitCode.USAGE;
-      deps.stderr.write(`connect-golive: ${error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()}\n`);
+      deps.stderr.write(
+        `connect-golive: ${error.message
+          .replace(/^error: /, '')
+          .replace(/\s*\n\s*/g, ' ')
+          .trim()}\n`,
+      );
       return ExitCode.USAGE;
     }
     const cliError = toCliError(error);

@@ -72,13 +72,18 @@ export async function loadRehearsalRunner(): Promise<RehearsalModule | undefined
 export function registerRehearse(program: Command, deps: CliDeps): void {
   program
     .command('rehearse')
-    .description('Rehearse the go-live offline: the real runbook and handlers against a simulated contact center and clock.'
-      + ' Without --scenario, rehearses every shipped scenario and exits non-zero unless each ends as expected.')
+    .description(
+      'Rehearse the go-live offline: the real runbook and handlers against a simulated contact center and clock.' +
+        ' Without --scenario, rehearses every shipped scenario and exits non-zero unless each ends as expected.',
+    )
     .option('--scenario <file>', 'one scenario JSON file (see the README); default: every file in scenarios/')
     .option('--json', 'print only the result JSON on stdout: outcome, finalAssociations, steps, breachToRollbackSeconds, writeCalls')
     .option('--report <dir>', `write the HTML evidence report(s) into this directory (default without --scenario: ${DEFAULT_REPORT_DIR})`)
-    .option('--trace <file>', 'write every HTTP request the handlers sent to the simulated AWS endpoint as JSON lines'
-      + ' (service, operation, method, path, query, headers, body, status)')
+    .option(
+      '--trace <file>',
+      'write every HTTP request the handlers sent to the simulated AWS endpoint as JSON lines' +
+        ' (service, operation, method, path, query, headers, body, status)',
+    )
     .action(async (options: { scenario?: string; json?: boolean; report?: string; trace?: string }) => {
       // Before anything runs: a report that cannot be written fails now, in one line, not after the rehearsal.
       if (options.report !== undefined) checkReportDir(options.report);
@@ -96,12 +101,21 @@ export function registerRehearse(program: Command, deps: CliDeps): void {
           deps.stdout.write(`\n${all.table}\n\nreports: ${options.report ?? DEFAULT_REPORT_DIR}/\n`);
         }
         if (all.unexpected.length > 0) {
-          throw new CliError(`${all.unexpected.length} scenario(s) did not end as expected: ${all.unexpected.join(', ')}`, ExitCode.FAILURE);
+          throw new CliError(
+            `${all.unexpected.length} scenario(s) did not end as expected: ${all.unexpected.join(', ')}`,
+            ExitCode.FAILURE,
+          );
         }
         return;
       }
 
-      const result = await runner.runRehearsal({ scenario: options.scenario, json, report: options.report, ...(print ? { print } : {}), ...(trace ? { trace } : {}) });
+      const result = await runner.runRehearsal({
+        scenario: options.scenario,
+        json,
+        report: options.report,
+        ...(print ? { print } : {}),
+        ...(trace ? { trace } : {}),
+      });
       if (json) {
         deps.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       } else {

@@ -45,9 +45,11 @@ export function checkReportDir(dir: string): void {
     }
     if (stat) {
       if (!stat.isDirectory()) {
-        throw usageError(existing === target
-          ? `--report ${shown}: exists and is not a directory`
-          : `--report ${shown}: ${JSON.stringify(existing)} is not a directory`);
+        throw usageError(
+          existing === target
+            ? `--report ${shown}: exists and is not a directory`
+            : `--report ${shown}: ${JSON.stringify(existing)} is not a directory`,
+        );
       }
       break;
     }

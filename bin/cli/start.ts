@@ -49,6 +49,9 @@ export function registerStart(program: Command, deps: CliDeps): void {
 
 /** `${changeId}-${timestamp}`: unique per second, sortable, and only characters execution names allow. */
 export function executionName(changeId: string, now: Date): string {
-  const timestamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  const timestamp = now
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
   return `${changeId.slice(0, NAME_MAX_CHARS - timestamp.length - 1)}-${timestamp}`;
 }

@@ -5,7 +5,16 @@
 import type { HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import { Command } from 'commander';
 import type { VerifyState } from '../../lambda/core/types';
-import { asRecord, errorDetailOf, ExecutionHistory, isoSeconds, outcomeOf, parseJson, RUNBOOK_STATES, tokenTaskOf } from '../../lib/report/history';
+import {
+  asRecord,
+  errorDetailOf,
+  ExecutionHistory,
+  isoSeconds,
+  outcomeOf,
+  parseJson,
+  RUNBOOK_STATES,
+  tokenTaskOf,
+} from '../../lib/report/history';
 import { collapseRepeats, latestLineVerdicts } from '../../lib/report/verdicts';
 import { parseExecutionArn, parseIntervalSeconds } from './args';
 import type { CliDeps } from './deps';
@@ -111,8 +120,7 @@ export function progressLines(events: readonly HistoryEvent[], afterId: number):
     const time = event.timestamp ? isoSeconds(event.timestamp) : '????-??-??T??:??:??Z';
     entries.push({ time, subject, what, ...(detail ? { detail } : {}), ...(verify ? { verify } : {}) });
   };
-  const stateOf = (event: HistoryEvent): string =>
-    history.enteredEventOf(event)?.stateEnteredEventDetails?.name ?? '(task)';
+  const stateOf = (event: HistoryEvent): string => history.enteredEventOf(event)?.stateEnteredEventDetails?.name ?? '(task)';
 
   for (const event of history.events) {
     if ((event.id ?? 0) <= afterId) continue;

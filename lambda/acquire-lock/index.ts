@@ -30,7 +30,7 @@ export async function handler(event: unknown): Promise<{ holder: string; acquire
   if (!holder) return { holder: executionArn, acquiredAt: at.toISOString() };
 
   const status = await executionStatus(holder.executionArn);
-  if (!ALIVE.has(status) && await takeOverLock(config.controlTableName, owner, holder.executionArn, at, expiresAt)) {
+  if (!ALIVE.has(status) && (await takeOverLock(config.controlTableName, owner, holder.executionArn, at, expiresAt))) {
     const message = `took over the go-live lock from ${holder.changeId} (${holder.executionArn}), which is ${status}`;
     logger.warn(message);
     await publishStatus(config.statusTopicArn, { step: 'AcquireLock', changeId: run.changeId, status: 'TAKEN_OVER', summary: message });

@@ -15,6 +15,11 @@ export async function handler(event: unknown): Promise<WindowVerdict> {
     allowedLatenessSeconds: state.config.allowedLatenessSeconds,
     now: now(),
   });
-  await publishStatus(state.config.statusTopicArn, { step: 'CheckWindow', changeId: state.run.changeId, status: verdict.action, summary: verdict.reason });
+  await publishStatus(state.config.statusTopicArn, {
+    step: 'CheckWindow',
+    changeId: state.run.changeId,
+    status: verdict.action,
+    summary: verdict.reason,
+  });
   return verdict;
 }

@@ -131,10 +131,8 @@ const COHERENCE_RULES: readonly CoherenceRule[] = [
     a: 'minAvgHandleTimeSeconds',
     b: 'maxAvgHandleTimeSeconds',
     holds: (s) => s.minAvgHandleTimeSeconds <= s.maxAvgHandleTimeSeconds,
-    onA: (s) =>
-      `must be at most maxAvgHandleTimeSeconds (${s.maxAvgHandleTimeSeconds}), got ${s.minAvgHandleTimeSeconds}`,
-    onB: (s) =>
-      `must be at least minAvgHandleTimeSeconds (${s.minAvgHandleTimeSeconds}), got ${s.maxAvgHandleTimeSeconds}`,
+    onA: (s) => `must be at most maxAvgHandleTimeSeconds (${s.maxAvgHandleTimeSeconds}), got ${s.minAvgHandleTimeSeconds}`,
+    onB: (s) => `must be at least minAvgHandleTimeSeconds (${s.minAvgHandleTimeSeconds}), got ${s.maxAvgHandleTimeSeconds}`,
   },
   {
     a: 'warmupSeconds',
@@ -144,15 +142,13 @@ const COHERENCE_RULES: readonly CoherenceRule[] = [
       `must be less than observationWindowSeconds (${s.observationWindowSeconds}), got ${s.warmupSeconds}` +
       ' (nothing would ever be judged)',
     onB: (s) =>
-      `must be greater than warmupSeconds (${s.warmupSeconds}), got ${s.observationWindowSeconds}` +
-      ' (nothing would ever be judged)',
+      `must be greater than warmupSeconds (${s.warmupSeconds}), got ${s.observationWindowSeconds}` + ' (nothing would ever be judged)',
   },
   {
     a: 'pollIntervalSeconds',
     b: 'observationWindowSeconds',
     holds: (s) => s.pollIntervalSeconds <= s.observationWindowSeconds,
-    onA: (s) =>
-      `must be at most observationWindowSeconds (${s.observationWindowSeconds}), got ${s.pollIntervalSeconds}`,
+    onA: (s) => `must be at most observationWindowSeconds (${s.observationWindowSeconds}), got ${s.pollIntervalSeconds}`,
     onB: (s) => `must be at least pollIntervalSeconds (${s.pollIntervalSeconds}), got ${s.observationWindowSeconds}`,
   },
 ];
@@ -220,9 +216,7 @@ export function validateVerificationSettings(
   for (const rule of COHERENCE_RULES) {
     if (!valid.has(rule.a) || !valid.has(rule.b) || rule.holds(s)) continue;
     const blameB = !setByCaller.has(rule.a) && setByCaller.has(rule.b);
-    problems.push(
-      blameB ? { field: fieldOf(rule.b), message: rule.onB(s) } : { field: fieldOf(rule.a), message: rule.onA(s) },
-    );
+    problems.push(blameB ? { field: fieldOf(rule.b), message: rule.onB(s) } : { field: fieldOf(rule.a), message: rule.onA(s) });
   }
   return problems;
 }

@@ -45,15 +45,9 @@ export class InputValidationError extends Error {
 
   constructor(field: string, message: string, options?: ErrorOptions);
   constructor(problems: readonly FieldProblem[], options?: ErrorOptions);
-  constructor(
-    fieldOrProblems: string | readonly FieldProblem[],
-    messageOrOptions?: string | ErrorOptions,
-    maybeOptions?: ErrorOptions,
-  ) {
+  constructor(fieldOrProblems: string | readonly FieldProblem[], messageOrOptions?: string | ErrorOptions, maybeOptions?: ErrorOptions) {
     const list: readonly FieldProblem[] =
-      typeof fieldOrProblems === 'string'
-        ? [{ field: fieldOrProblems, message: String(messageOrOptions) }]
-        : fieldOrProblems;
+      typeof fieldOrProblems === 'string' ? [{ field: fieldOrProblems, message: String(messageOrOptions) }] : fieldOrProblems;
     const options = typeof messageOrOptions === 'string' ? maybeOptions : messageOrOptions;
     if (list.length === 0) {
       throw new Error('InputValidationError needs at least one problem');

@@ -16,7 +16,15 @@ export const CHANGE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 export const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
 
 /** The top-level fields of the execution input, in the order they are documented. */
-export const EXECUTION_INPUT_FIELDS = ['changeId', 'cutoverAt', 'dryRun', 'phoneNumbers', 'verification', 'baseline', 'rollbackScope'] as const;
+export const EXECUTION_INPUT_FIELDS = [
+  'changeId',
+  'cutoverAt',
+  'dryRun',
+  'phoneNumbers',
+  'verification',
+  'baseline',
+  'rollbackScope',
+] as const;
 
 /** What a breach rolls back (contract): every number of the wave, or only the failing service lines' numbers. */
 export const ROLLBACK_SCOPES = ['wave', 'serviceLine'] as const;
@@ -111,16 +119,26 @@ export function executionInputSchema(config: RunbookConfig, now: Date) {
       baseline: z
         .record(
           z.string().regex(/^[^\s\x00-\x1f][^\x00-\x1f]{0,63}$/, { error: 'must be a service line name of 1–64 characters' }),
-          z.strictObject({
-            abandonmentRate: z.number({ error: typeError('a number') }).min(0, { error: 'must be between 0 and 1' }).max(1, { error: 'must be between 0 and 1' }),
-            avgHandleTimeSeconds: z.number({ error: typeError('a number') }).min(1, { error: 'must be between 1 and 7200' }).max(7200, { error: 'must be between 1 and 7200' }),
-          }, { error: typeError('an object { abandonmentRate, avgHandleTimeSeconds }') }),
+          z.strictObject(
+            {
+              abandonmentRate: z
+                .number({ error: typeError('a number') })
+                .min(0, { error: 'must be between 0 and 1' })
+                .max(1, { error: 'must be between 0 and 1' }),
+              avgHandleTimeSeconds: z
+                .number({ error: typeError('a number') })
+                .min(1, { error: 'must be between 1 and 7200' })
+                .max(7200, { error: 'must be between 1 and 7200' }),
+            },
+            { error: typeError('an object { abandonmentRate, avgHandleTimeSeconds }') },
+          ),
           { error: typeError('an object keyed by service line') },
         )
         .superRefine((baseline, ctx) => {
           const lines = new Set(config.plan.map((e) => e.serviceLine ?? DEFAULT_SERVICE_LINE));
           for (const line of Object.keys(baseline)) {
-            if (!lines.has(line)) ctx.addIssue({ code: 'custom', message: `is not a service line of the plan (${[...lines].join(', ')})`, path: [line] });
+            if (!lines.has(line))
+              ctx.addIssue({ code: 'custom', message: `is not a service line of the plan (${[...lines].join(', ')})`, path: [line] });
           }
         })
         .optional(),
@@ -132,8 +150,7 @@ export function executionInputSchema(config: RunbookConfig, now: Date) {
         .optional() as unknown as z.ZodOptional<z.ZodType<(typeof ROLLBACK_SCOPES)[number]>>,
     },
     {
-      error: (issue) =>
-        issue.code === 'invalid_type' ? `must be a JSON object, got ${describeValue(issue.input)}` : undefined,
+      error: (issue) => (issue.code === 'invalid_type' ? `must be a JSON object, got ${describeValue(issue.input)}` : undefined),
     },
   );
 }
@@ -165,9 +182,7 @@ function stringProblem(value: string, maxLength: number): string | undefined {
 function changeIdProblem(value: string): string | undefined {
   return (
     stringProblem(value, MAX_CHANGE_ID_LENGTH) ??
-    (CHANGE_ID_PATTERN.test(value)
-      ? undefined
-      : `must use only letters, digits, '.', '_' and '-', got ${describeValue(value)}`)
+    (CHANGE_ID_PATTERN.test(value) ? undefined : `must use only letters, digits, '.', '_' and '-', got ${describeValue(value)}`)
   );
 }
 

@@ -30,18 +30,22 @@ export function explainOutcome(f: OutcomeFacts): string {
   const err = f.error?.Error ? `${f.error.Error}${f.error.Cause ? `: ${causeMessage(f.error.Cause)}` : ''}` : undefined;
   switch (f.outcome) {
     case 'LIVE':
-      return f.humanDecision === 'live' ? `declared LIVE by a human after inconclusive verification (${f.verifyReason ?? ''})` : `verification passed: ${f.verifyReason ?? ''}`;
+      return f.humanDecision === 'live'
+        ? `declared LIVE by a human after inconclusive verification (${f.verifyReason ?? ''})`
+        : `verification passed: ${f.verifyReason ?? ''}`;
     case 'DRY_RUN_OK':
       return 'dry run: every check and the approval passed; no number was changed';
     case 'ROLLED_BACK':
-      return `rolled back: ${err ?? (f.humanDecision ? `human decided ${f.humanDecision}` : f.verifyReason ?? 'verification failed')}`;
+      return `rolled back: ${err ?? (f.humanDecision ? `human decided ${f.humanDecision}` : (f.verifyReason ?? 'verification failed'))}`;
     case 'PARTIALLY_ROLLED_BACK':
       return `service line(s) ${(f.linesRolledBack ?? []).join(', ') || '(unknown)'} rolled back, the other lines stay live: ${f.verifyReason ?? 'verification failed'}`;
     case 'ROLLBACK_FAILED': {
       const stranded = f.stranded ?? [];
       const numbers = stranded.slice(0, MAX_STRANDED_LISTED).map((n) => `${n.phoneNumber} → ${n.restoreTo ?? 'no flow (disassociate)'}`);
       if (stranded.length > MAX_STRANDED_LISTED) {
-        numbers.push(`… and ${stranded.length - MAX_STRANDED_LISTED} more (${stranded.length} in all; the control table's SNAPSHOT items hold every number's flow)`);
+        numbers.push(
+          `… and ${stranded.length - MAX_STRANDED_LISTED} more (${stranded.length} in all; the control table's SNAPSHOT items hold every number's flow)`,
+        );
       }
       const list = numbers.length > 0 ? numbers.join(', ') : 'every number of the plan (their flows could not be read)';
       return `ROLLBACK FAILED, put back by hand: ${list}; last error: ${err ?? 'unknown error'}`;

@@ -269,9 +269,7 @@ function staffingOf(queue: QueueFacts, minAgentsOnline: number): { ok: boolean; 
   if (minAgentsOnline <= 0) return { ok: true, detail: 'no staffing minimum configured' };
   const { agentsOnline: online, agentsAvailable: available } = queue;
   if (online === null || available === null) {
-    const missing = [online === null ? 'AGENTS_ONLINE' : '', available === null ? 'AGENTS_AVAILABLE' : '']
-      .filter(Boolean)
-      .join(' and ');
+    const missing = [online === null ? 'AGENTS_ONLINE' : '', available === null ? 'AGENTS_AVAILABLE' : ''].filter(Boolean).join(' and ');
     return { ok: false, detail: `no staffing data (${missing}): no data is not success` };
   }
   const summary = `${online} online, ${available} available`;
@@ -296,5 +294,10 @@ export function formatReadiness(report: Pick<ReadinessReport, 'ready' | 'items' 
 
 /** The same text for the report as the state carries it (counts instead of the resolved numbers). */
 export function formatReadinessState(state: ReadinessState): string {
-  return formatReadiness({ ready: state.ready, items: state.items, numbers: { length: state.numberCounts.resolved }, queueIds: state.queueIds });
+  return formatReadiness({
+    ready: state.ready,
+    items: state.items,
+    numbers: { length: state.numberCounts.resolved },
+    queueIds: state.queueIds,
+  });
 }

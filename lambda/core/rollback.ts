@@ -103,17 +103,13 @@ export function snapshotAssociations(numbers: readonly ResolvedNumber[]): Record
  * Compares the expected associations with what was read back; one mismatch per number that differs or was not
  * read back. An empty list means converged.
  */
-export function checkConverged(
-  expected: Readonly<Record<string, string | null>>,
-  readBack: CurrentAssociations,
-): AssociationMismatch[] {
+export function checkConverged(expected: Readonly<Record<string, string | null>>, readBack: CurrentAssociations): AssociationMismatch[] {
   const mismatches: AssociationMismatch[] = [];
   for (const [phoneNumberId, expectedFlowId] of Object.entries(expected)) {
     const actual = read(readBack, phoneNumberId);
     if (sameFlow(actual, expectedFlowId)) continue;
     const want = expectedFlowId === null ? 'no flow' : `flow ${flowIdOf(expectedFlowId)}`;
-    const got =
-      actual === undefined ? 'was not read back' : actual === null ? 'has no flow' : `is on flow ${flowIdOf(actual)}`;
+    const got = actual === undefined ? 'was not read back' : actual === null ? 'has no flow' : `is on flow ${flowIdOf(actual)}`;
     mismatches.push({
       phoneNumberId,
       expectedFlowId,

@@ -7,7 +7,18 @@
  * human decides.
  */
 import { percent, round1 } from './text';
-import { CheckResult, CheckStatus, LineBaseline, MetricSample, PlanEntry, PollDecision, ServiceLineRefs, ServiceLineState, VerificationSettings, VerifyState } from './types';
+import {
+  CheckResult,
+  CheckStatus,
+  LineBaseline,
+  MetricSample,
+  PlanEntry,
+  PollDecision,
+  ServiceLineRefs,
+  ServiceLineState,
+  VerificationSettings,
+  VerifyState,
+} from './types';
 
 /**
  * Rate-type checks (abandonment rate, AHT) need this many contacts in the trailing metric window to be judged;
@@ -173,11 +184,7 @@ export function initialVerifyState(): VerifyState {
  * @param previous the last state, or null before the first poll
  * @throws RangeError when `sample.elapsedSeconds` is not a finite number (a handler bug, not a metric problem)
  */
-export function evaluatePoll(
-  previous: VerifyState | null,
-  sample: MetricSample,
-  settings: VerificationSettings,
-): VerifyState {
+export function evaluatePoll(previous: VerifyState | null, sample: MetricSample, settings: VerificationSettings): VerifyState {
   const prev = previous ?? initialVerifyState();
   if (isTerminalDecision(prev.decision)) return prev;
   if (typeof sample.elapsedSeconds !== 'number' || !Number.isFinite(sample.elapsedSeconds)) {

@@ -42,12 +42,17 @@ export function assessWindow(args: {
   const lateSeconds = (args.now.getTime() - at.getTime()) / 1000;
   if (lateSeconds > args.allowedLatenessSeconds) {
     return {
-      action: 'MISSED', waitUntil: nowIso,
+      action: 'MISSED',
+      waitUntil: nowIso,
       reason: `approved window ${args.cutoverAt} missed by ${Math.round(lateSeconds)} s (allowed ${args.allowedLatenessSeconds} s)`,
     };
   }
   if (lateSeconds >= 0) {
-    return { action: 'NOW', waitUntil: nowIso, reason: `approved by ${a.approver}; window ${args.cutoverAt} open (${Math.round(lateSeconds)} s late)` };
+    return {
+      action: 'NOW',
+      waitUntil: nowIso,
+      reason: `approved by ${a.approver}; window ${args.cutoverAt} open (${Math.round(lateSeconds)} s late)`,
+    };
   }
   return { action: 'WAIT', waitUntil: at.toISOString(), reason: `approved by ${a.approver}; waiting for ${args.cutoverAt}` };
 }

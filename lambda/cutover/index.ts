@@ -45,7 +45,11 @@ export async function handler(event: unknown): Promise<CutoverRecord> {
   const numbers = await getSnapshotBatch(config.controlTableName, executionArn, batch);
   const progress = `batch ${batch + 1} of ${batches}`;
   if (config.cutoverMode === 'carrierHook') {
-    await callCarrierHook(config.carrierHookFunctionArn!, { action: 'cutover', changeId: run.changeId, phoneNumbers: numbers.map((n) => n.phoneNumber) });
+    await callCarrierHook(config.carrierHookFunctionArn!, {
+      action: 'cutover',
+      changeId: run.changeId,
+      phoneNumbers: numbers.map((n) => n.phoneNumber),
+    });
     await publish(cursor.done ? 'DONE' : 'IN_PROGRESS', `carrierHook ${progress}: ${numbers.length} number(s) moved at the carrier`);
     return record(numbers.length, 0);
   }
@@ -69,7 +73,9 @@ export async function handler(event: unknown): Promise<CutoverRecord> {
   const done = record(results.filter((r) => r.ok).length, numbers.length - actions.length);
   await publish(
     cursor.done ? 'DONE' : 'IN_PROGRESS',
-    cursor.done ? `${total} number(s) on their target flows` : `${progress}: ${numbers.length} number(s) on their target flows (${done.moved + done.alreadyOnTarget} of ${total})`,
+    cursor.done
+      ? `${total} number(s) on their target flows`
+      : `${progress}: ${numbers.length} number(s) on their target flows (${done.moved + done.alreadyOnTarget} of ${total})`,
   );
   return done;
 }

@@ -12,8 +12,17 @@ import { ReadinessItem, ReadinessState } from '../core/types';
 import { now } from '../shared/clock';
 import { mapLimit } from '../shared/concurrency';
 import {
-  describeFlow, describeInstanceStatus, describeNumberStatus, findFlow, findNumber, findQueue, instanceIdOf,
-  listFlows, listNumbers, listQueues, readAssociations,
+  describeFlow,
+  describeInstanceStatus,
+  describeNumberStatus,
+  findFlow,
+  findNumber,
+  findQueue,
+  instanceIdOf,
+  listFlows,
+  listNumbers,
+  listQueues,
+  readAssociations,
 } from '../shared/connect';
 import { putSnapshotBatch } from '../shared/control';
 import { logger } from '../shared/logger';
@@ -39,8 +48,22 @@ export async function handler(event: unknown): Promise<ReadinessState> {
     const first = await firstBatchFacts(instanceId, config, wave.length);
     if (!first.instanceFound || !first.items.every((i) => i.ok)) {
       // Nothing about the numbers is worth reading when the instance, a queue or the UAT number is not ready.
-      const state = finish({ items: first.items, queueIds: first.queueIds, serviceLines: [], targetFlowNames: [], counts: { total: wave.length, resolved: 0, failing: 0 }, batch, total: wave.length, stop: true });
-      await publishStatus(config.statusTopicArn, { step: 'DeployCheck', changeId: run.changeId, status: 'NOT_READY', summary: formatReadinessState(state) });
+      const state = finish({
+        items: first.items,
+        queueIds: first.queueIds,
+        serviceLines: [],
+        targetFlowNames: [],
+        counts: { total: wave.length, resolved: 0, failing: 0 },
+        batch,
+        total: wave.length,
+        stop: true,
+      });
+      await publishStatus(config.statusTopicArn, {
+        step: 'DeployCheck',
+        changeId: run.changeId,
+        status: 'NOT_READY',
+        summary: formatReadinessState(state),
+      });
       return state;
     }
     // Verify judges each service line over its own queues and target flows (the plan never travels in the state).
@@ -51,7 +74,11 @@ export async function handler(event: unknown): Promise<ReadinessState> {
 
   const [flows, numbers] = await Promise.all([listFlows(instanceId), listNumbers(config.instanceArn)]);
   const entries = wave.slice(start, end);
-  const found = entries.map((entry) => ({ entry, number: findNumber(numbers, entry.phoneNumber), flow: findFlow(flows, entry.targetFlow) }));
+  const found = entries.map((entry) => ({
+    entry,
+    number: findNumber(numbers, entry.phoneNumber),
+    flow: findFlow(flows, entry.targetFlow),
+  }));
   const present = found.flatMap((f) => (f.number ? [{ phoneNumberId: f.number.id, phoneNumberArn: f.number.arn }] : []));
   const current = present.length > 0 ? await readAssociations(instanceId, present) : {};
   const flowFacts = new Map<string, { status: string; state: string }>();
@@ -64,27 +91,38 @@ export async function handler(event: unknown): Promise<ReadinessState> {
     const described = number ? await describeNumberStatus(number.id) : undefined;
     return {
       entry,
-      number: number && described ? {
-        phoneNumber: number.phoneNumber,
-        phoneNumberId: number.id,
-        phoneNumberArn: number.arn,
-        status: described.status ?? 'UNKNOWN',
-        ...(described.message ? { statusMessage: described.message } : {}),
-        onThisInstance: (described.targetArn ?? number.targetArn) === config.instanceArn,
-        targetArn: described.targetArn ?? number.targetArn,
-        currentFlowId: current[number.id] ?? null,
-      } : null,
+      number:
+        number && described
+          ? {
+              phoneNumber: number.phoneNumber,
+              phoneNumberId: number.id,
+              phoneNumberArn: number.arn,
+              status: described.status ?? 'UNKNOWN',
+              ...(described.message ? { statusMessage: described.message } : {}),
+              onThisInstance: (described.targetArn ?? number.targetArn) === config.instanceArn,
+              targetArn: described.targetArn ?? number.targetArn,
+              currentFlowId: current[number.id] ?? null,
+            }
+          : null,
       targetFlow: flow ? { flowId: flow.id, name: flow.name, ...flowFacts.get(flow.id)! } : null,
     };
   });
   const assessed = assessNumbers(numberFacts);
   const at = now();
   const retentionDays = config.maxScheduleDays + 2 + SNAPSHOT_RETENTION_DAYS_BEYOND_EXECUTION;
-  await putSnapshotBatch(config.controlTableName, executionArn, batch, assessed.numbers, new Date(at.getTime() + retentionDays * 86_400_000));
+  await putSnapshotBatch(
+    config.controlTableName,
+    executionArn,
+    batch,
+    assessed.numbers,
+    new Date(at.getTime() + retentionDays * 86_400_000),
+  );
 
   // A number is not ready when a number check fails or when it could not be resolved (its target flow is missing).
   const failedChecks = new Set(assessed.items.filter((i) => !i.ok && isNumberCheck(i.check)).map((i) => i.subject));
-  const failingInBatch = new Set(found.filter((f) => !f.number || !f.flow || failedChecks.has(f.entry.phoneNumber)).map((f) => f.entry.phoneNumber));
+  const failingInBatch = new Set(
+    found.filter((f) => !f.number || !f.flow || failedChecks.has(f.entry.phoneNumber)).map((f) => f.entry.phoneNumber),
+  );
   const counts = {
     total: wave.length,
     resolved: (previous?.numberCounts.resolved ?? 0) + assessed.numbers.length,
@@ -102,7 +140,8 @@ export async function handler(event: unknown): Promise<ReadinessState> {
   });
   const failingItems = assessed.items.filter((i) => !i.ok);
   await publishStatus(config.statusTopicArn, {
-    step: 'DeployCheck', changeId: run.changeId,
+    step: 'DeployCheck',
+    changeId: run.changeId,
     status: state.cursor.done ? (state.ready ? 'READY' : 'NOT_READY') : 'CHECKING',
     summary: state.cursor.done
       ? formatReadinessState(state)
@@ -131,15 +170,17 @@ async function firstBatchFacts(
       ref,
       queueId: queue?.id ?? null,
       name: queue?.name,
-      agentsOnline: queue ? staffing[queue.id]?.agentsOnline ?? null : null,
-      agentsAvailable: queue ? staffing[queue.id]?.agentsAvailable ?? null : null,
+      agentsOnline: queue ? (staffing[queue.id]?.agentsOnline ?? null) : null,
+      agentsAvailable: queue ? (staffing[queue.id]?.agentsAvailable ?? null) : null,
     })),
-    uatNumber: config.uatPhoneNumber ? {
-      phoneNumber: config.uatPhoneNumber,
-      found: uat !== undefined,
-      status: uatStatus?.status,
-      onThisInstance: uatStatus ? uatStatus.targetArn === config.instanceArn : undefined,
-    } : undefined,
+    uatNumber: config.uatPhoneNumber
+      ? {
+          phoneNumber: config.uatPhoneNumber,
+          found: uat !== undefined,
+          status: uatStatus?.status,
+          onThisInstance: uatStatus ? uatStatus.targetArn === config.instanceArn : undefined,
+        }
+      : undefined,
     minAgentsOnline: config.minAgentsOnline,
   });
   // The order the approver reads: instance, plan, then the rest.
@@ -147,7 +188,11 @@ async function firstBatchFacts(
   return { items, queueIds: global.queueIds, instanceFound: status !== null };
 }
 
-const NUMBER_CHECKS: ReadonlySet<string> = new Set([READINESS_CHECKS.numberFound, READINESS_CHECKS.numberClaimed, READINESS_CHECKS.numberOnInstance]);
+const NUMBER_CHECKS: ReadonlySet<string> = new Set([
+  READINESS_CHECKS.numberFound,
+  READINESS_CHECKS.numberClaimed,
+  READINESS_CHECKS.numberOnInstance,
+]);
 const isNumberCheck = (check: string): boolean => NUMBER_CHECKS.has(check);
 
 /**
@@ -173,19 +218,29 @@ function mergeItems(kept: readonly ReadinessItem[], batch: readonly ReadinessIte
 }
 
 function finish(parts: {
-  items: ReadinessItem[]; queueIds: readonly string[]; serviceLines: ReadinessState['serviceLines']; targetFlowNames: string[];
-  counts: ReadinessState['numberCounts']; batch: number; total: number; stop: boolean;
+  items: ReadinessItem[];
+  queueIds: readonly string[];
+  serviceLines: ReadinessState['serviceLines'];
+  targetFlowNames: string[];
+  counts: ReadinessState['numberCounts'];
+  batch: number;
+  total: number;
+  stop: boolean;
 }): ReadinessState {
   const cursor = parts.stop ? { ...cursorAfter(parts.batch, parts.total), done: true } : cursorAfter(parts.batch, parts.total);
   const { total, failing, resolved } = parts.counts;
-  const items = cursor.done && !parts.stop
-    ? [...parts.items, {
-      check: READINESS_CHECKS.numbersReady,
-      subject: 'wave',
-      ok: failing === 0 && resolved === total,
-      detail: `${total - failing} of ${total} number(s) ready${failing > MAX_NUMBER_ITEMS_IN_STATE ? ` (the first ${MAX_NUMBER_ITEMS_IN_STATE} failures are listed)` : ''}`,
-    }]
-    : parts.items;
+  const items =
+    cursor.done && !parts.stop
+      ? [
+          ...parts.items,
+          {
+            check: READINESS_CHECKS.numbersReady,
+            subject: 'wave',
+            ok: failing === 0 && resolved === total,
+            detail: `${total - failing} of ${total} number(s) ready${failing > MAX_NUMBER_ITEMS_IN_STATE ? ` (the first ${MAX_NUMBER_ITEMS_IN_STATE} failures are listed)` : ''}`,
+          },
+        ]
+      : parts.items;
   return {
     ready: cursor.done && items.every((i) => i.ok),
     items,
@@ -198,7 +253,10 @@ function finish(parts: {
 }
 
 /** Staffing per queue; no data (API error) stays null, because no data is not success. */
-async function readStaffing(instanceId: string, queueIds: string[]): Promise<Record<string, { agentsOnline: number | null; agentsAvailable: number | null }>> {
+async function readStaffing(
+  instanceId: string,
+  queueIds: string[],
+): Promise<Record<string, { agentsOnline: number | null; agentsAvailable: number | null }>> {
   const result: Record<string, { agentsOnline: number | null; agentsAvailable: number | null }> = {};
   for (const id of queueIds) {
     try {

@@ -51,16 +51,19 @@ export async function handler(event: unknown): Promise<FinalOutcome> {
   }
   const finalFlows: Record<string, number> = {};
   for (const n of numbers) {
-    const flow = read ? read[n.phoneNumberId] ?? 'none' : 'unknown';
+    const flow = read ? (read[n.phoneNumberId] ?? 'none') : 'unknown';
     finalFlows[flow] = (finalFlows[flow] ?? 0) + 1;
   }
   const small = numbers.length <= MAX_ASSOCIATIONS_IN_OUTPUT;
   const finalAssociations = read && small ? Object.fromEntries(numbers.map((n) => [n.phoneNumber, read![n.phoneNumberId] ?? null])) : {};
   const snapshot = small ? Object.fromEntries(numbers.map((n) => [n.phoneNumber, n.snapshotFlowId])) : {};
   // Every number not confirmed on its snapshot flow (all of them when the read failed) must be put back by hand.
-  const stranded = outcome === 'ROLLBACK_FAILED'
-    ? numbers.filter((n) => !read || !sameFlow(read[n.phoneNumberId], n.snapshotFlowId)).map((n) => ({ phoneNumber: n.phoneNumber, restoreTo: n.snapshotFlowId }))
-    : undefined;
+  const stranded =
+    outcome === 'ROLLBACK_FAILED'
+      ? numbers
+          .filter((n) => !read || !sameFlow(read[n.phoneNumberId], n.snapshotFlowId))
+          .map((n) => ({ phoneNumber: n.phoneNumber, restoreTo: n.snapshotFlowId }))
+      : undefined;
   const reason = explainOutcome({
     outcome,
     error: state.error,
@@ -82,11 +85,15 @@ export async function handler(event: unknown): Promise<FinalOutcome> {
   const result: FinalOutcome = { ...summary, finalAssociations, snapshot, cause: JSON.stringify(summary) };
   if (state.executionArn) {
     // Only the holder releases; an execution that lost the race leaves the holder's lock alone.
-    await releaseLock(state.config.controlTableName, state.executionArn)
-      .catch((error) => logger.warn('lock release failed; it expires on its own', { error: error as Error }));
+    await releaseLock(state.config.controlTableName, state.executionArn).catch((error) =>
+      logger.warn('lock release failed; it expires on its own', { error: error as Error }),
+    );
   }
   await publishStatus(state.config.statusTopicArn, {
-    step: 'Finalize', changeId: result.changeId ?? undefined, status: outcome, summary: reason,
+    step: 'Finalize',
+    changeId: result.changeId ?? undefined,
+    status: outcome,
+    summary: reason,
     detail: numbers.length <= MAX_ASSOCIATIONS_IN_OUTPUT ? finalAssociations : finalFlows,
   });
   return result;

@@ -31,12 +31,22 @@ export async function handler(event: unknown): Promise<{ notified: true }> {
   const { kind, taskToken } = parsed.data;
   const state = parseState(parsed.data.state, 'config', 'run');
   logger.appendKeys({ changeId: state.run.changeId, executionArn: state.executionArn });
-  const summary = kind === 'approval' && state.readiness
-    ? `${ASK[kind]}\n${formatReadinessState(state.readiness)}`
-    : kind === 'inconclusive' && state.verify ? `${ASK[kind]}\n${state.verify.reason}` : ASK[kind];
+  const summary =
+    kind === 'approval' && state.readiness
+      ? `${ASK[kind]}\n${formatReadinessState(state.readiness)}`
+      : kind === 'inconclusive' && state.verify
+        ? `${ASK[kind]}\n${state.verify.reason}`
+        : ASK[kind];
   await publishStatus(state.config.statusTopicArn, {
-    step: kind, changeId: state.run.changeId, status: 'WAITING_FOR_HUMAN', summary,
-    detail: { taskToken, executionArn: state.executionArn, requiredAttestations: kind === 'approval' ? state.config.requiredAttestations : undefined },
+    step: kind,
+    changeId: state.run.changeId,
+    status: 'WAITING_FOR_HUMAN',
+    summary,
+    detail: {
+      taskToken,
+      executionArn: state.executionArn,
+      requiredAttestations: kind === 'approval' ? state.config.requiredAttestations : undefined,
+    },
   });
   return { notified: true };
 }

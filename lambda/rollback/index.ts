@@ -18,7 +18,17 @@ import { parseState, RollbackProgress } from '../shared/state';
 import { publishStatus } from '../shared/status';
 
 export async function handler(event: unknown): Promise<RollbackProgress> {
-  const { config, run, readiness, cutover, executionArn, rollback: previous, verify, error, human } = parseState(event, 'config', 'run', 'readiness', 'executionArn');
+  const {
+    config,
+    run,
+    readiness,
+    cutover,
+    executionArn,
+    rollback: previous,
+    verify,
+    error,
+    human,
+  } = parseState(event, 'config', 'run', 'readiness', 'executionArn');
   logger.appendKeys({ changeId: run.changeId, executionArn });
   const startedAt = previous?.startedAt ?? now().toISOString();
   const batch = previous?.cursor.nextBatch ?? 0;
@@ -45,7 +55,11 @@ export async function handler(event: unknown): Promise<RollbackProgress> {
   if (config.cutoverMode !== 'manualConfirmation' && batches > 0) {
     const numbers = (await getSnapshotBatch(config.controlTableName, executionArn, batch)).filter(inScope);
     if (config.cutoverMode === 'carrierHook') {
-      await callCarrierHook(config.carrierHookFunctionArn!, { action: 'rollback', changeId: run.changeId, phoneNumbers: numbers.map((n) => n.phoneNumber) });
+      await callCarrierHook(config.carrierHookFunctionArn!, {
+        action: 'rollback',
+        changeId: run.changeId,
+        phoneNumbers: numbers.map((n) => n.phoneNumber),
+      });
       restored = numbers.length;
     } else {
       const current = await readAssociations(instanceId, numbers);
@@ -58,10 +72,12 @@ export async function handler(event: unknown): Promise<RollbackProgress> {
       const readBack = await readAssociations(instanceId, numbers);
       const mismatches = checkConverged(snapshotAssociations(numbers), readBack);
       if (mismatches.length > 0) {
-        const detail = mismatches.map((m) => {
-          const n = numbers.find((x) => x.phoneNumberId === m.phoneNumberId);
-          return `${n?.phoneNumber ?? m.phoneNumberId} must go back to ${m.expectedFlowId ?? 'no flow'}`;
-        }).join('; ');
+        const detail = mismatches
+          .map((m) => {
+            const n = numbers.find((x) => x.phoneNumberId === m.phoneNumberId);
+            return `${n?.phoneNumber ?? m.phoneNumberId} must go back to ${m.expectedFlowId ?? 'no flow'}`;
+          })
+          .join('; ');
         await publish('RETRYING', `${progress}: ${detail}`);
         throw new RollbackError(`rollback incomplete in ${progress}: ${detail}`);
       }
@@ -92,8 +108,11 @@ export async function handler(event: unknown): Promise<RollbackProgress> {
     now: now(),
     metricWindowSeconds: run.verification.metricWindowSeconds,
   }).catch(() => null);
-  await publish('DONE', lines
-    ? `service line(s) ${lines.join(', ')} back on their snapshot flows (${next.restored + (next.alreadyOnSnapshot ?? 0)} number(s)); the other lines stay live`
-    : `${total} number(s) back on their snapshot flows`);
+  await publish(
+    'DONE',
+    lines
+      ? `service line(s) ${lines.join(', ')} back on their snapshot flows (${next.restored + (next.alreadyOnSnapshot ?? 0)} number(s)); the other lines stay live`
+      : `${total} number(s) back on their snapshot flows`,
+  );
   return { ...next, completedAt: now().toISOString(), afterRollback };
 }

@@ -95,12 +95,14 @@ export function useEndpoint(
     ...defaults(),
     // The SDK's retry backoff would sleep in real time; a rehearsal spends it on its simulated clock instead
     // (onBackoff) and waits 0 real ms, so retries take simulated time, as they would in AWS, and no real time.
-    ...(options.onBackoff ? {
-      retryStrategy: new ConfiguredRetryStrategy(maxAttempts, (attempt: number) => {
-        options.onBackoff!(standardBackoffMs(attempt));
-        return 0;
-      }),
-    } : {}),
+    ...(options.onBackoff
+      ? {
+          retryStrategy: new ConfiguredRetryStrategy(maxAttempts, (attempt: number) => {
+            options.onBackoff!(standardBackoffMs(attempt));
+            return 0;
+          }),
+        }
+      : {}),
     endpoint,
     region: 'us-east-1',
     // Outside runWithCredentials (a test calling a handler directly) requests are signed with a key no role has.

@@ -20,9 +20,22 @@ import { connect } from './clients';
 import { sleep } from './clock';
 import { mapLimit } from './concurrency';
 
-export interface FlowRef { readonly id: string; readonly arn: string; readonly name: string }
-export interface QueueRef { readonly id: string; readonly arn: string; readonly name: string }
-export interface NumberRef { readonly phoneNumber: string; readonly id: string; readonly arn: string; readonly targetArn?: string }
+export interface FlowRef {
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+}
+export interface QueueRef {
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+}
+export interface NumberRef {
+  readonly phoneNumber: string;
+  readonly id: string;
+  readonly arn: string;
+  readonly targetArn?: string;
+}
 
 /** `arn:aws:connect:REGION:ACCOUNT:instance/ID` → ID. */
 export function instanceIdOf(instanceArn: string): string {
@@ -71,7 +84,9 @@ export async function listQueues(instanceId: string): Promise<QueueRef[]> {
   const queues: QueueRef[] = [];
   let NextToken: string | undefined;
   do {
-    const out = await connect.send(new ListQueuesCommand({ InstanceId: instanceId, QueueTypes: ['STANDARD'], MaxResults: 1000, NextToken }));
+    const out = await connect.send(
+      new ListQueuesCommand({ InstanceId: instanceId, QueueTypes: ['STANDARD'], MaxResults: 1000, NextToken }),
+    );
     for (const q of out.QueueSummaryList ?? []) {
       if (q.Id && q.Arn && q.Name) queues.push({ id: q.Id, arn: q.Arn, name: q.Name });
     }
@@ -127,11 +142,13 @@ export async function readAssociations(
   const result: Record<string, string | null> = {};
   for (let i = 0; i < numbers.length; i += BATCH) {
     const chunk = numbers.slice(i, i + BATCH);
-    const out = await connect.send(new BatchGetFlowAssociationCommand({
-      InstanceId: instanceId,
-      ResourceIds: chunk.map((n) => n.phoneNumberArn),
-      ResourceType: 'VOICE_PHONE_NUMBER',
-    }));
+    const out = await connect.send(
+      new BatchGetFlowAssociationCommand({
+        InstanceId: instanceId,
+        ResourceIds: chunk.map((n) => n.phoneNumberArn),
+        ResourceType: 'VOICE_PHONE_NUMBER',
+      }),
+    );
     for (const n of chunk) result[n.phoneNumberId] = null;
     for (const a of out.FlowAssociationSummaryList ?? []) {
       const match = chunk.find((n) => n.phoneNumberArn === a.ResourceId || n.phoneNumberId === a.ResourceId);
@@ -166,7 +183,9 @@ export async function associateAll(
         if (m.flowId === null) {
           await connect.send(new DisassociatePhoneNumberContactFlowCommand({ InstanceId: instanceId, PhoneNumberId: m.phoneNumberId }));
         } else {
-          await connect.send(new AssociatePhoneNumberContactFlowCommand({ InstanceId: instanceId, PhoneNumberId: m.phoneNumberId, ContactFlowId: m.flowId }));
+          await connect.send(
+            new AssociatePhoneNumberContactFlowCommand({ InstanceId: instanceId, PhoneNumberId: m.phoneNumberId, ContactFlowId: m.flowId }),
+          );
         }
         return { ...m, ok: true };
       } catch (error) {

@@ -1,4 +1,10 @@
-import { AttributeValue, ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  AttributeValue,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { abortKey, LOCK_KEY, snapshotKey } from '../core/control';
 import { ResolvedNumber } from '../core/types';
 import { SnapshotMissingError } from '../core/errors';
@@ -6,11 +12,13 @@ import { dynamodb } from './clients';
 
 /** Whether an operator asked to abort this execution. */
 export async function abortRequested(tableName: string, executionArn: string): Promise<boolean> {
-  const out = await dynamodb.send(new GetItemCommand({
-    TableName: tableName,
-    Key: { pk: { S: abortKey(executionArn) } },
-    ConsistentRead: true,
-  }));
+  const out = await dynamodb.send(
+    new GetItemCommand({
+      TableName: tableName,
+      Key: { pk: { S: abortKey(executionArn) } },
+      ConsistentRead: true,
+    }),
+  );
   return out.Item !== undefined;
 }
 
@@ -37,15 +45,22 @@ function lockItem(owner: { executionArn: string; changeId: string }, now: Date, 
  * simultaneous starts cannot both pass, unlike a check of the running executions. Returns the holder when the
  * lock is taken by another execution.
  */
-export async function acquireLock(tableName: string, owner: { executionArn: string; changeId: string }, now: Date, expiresAt: Date): Promise<LockHolder | undefined> {
+export async function acquireLock(
+  tableName: string,
+  owner: { executionArn: string; changeId: string },
+  now: Date,
+  expiresAt: Date,
+): Promise<LockHolder | undefined> {
   try {
-    await dynamodb.send(new PutItemCommand({
-      TableName: tableName,
-      Item: lockItem(owner, now, expiresAt),
-      ConditionExpression: 'attribute_not_exists(pk) OR executionArn = :me OR expiresAt < :now',
-      ExpressionAttributeValues: { ':me': { S: owner.executionArn }, ':now': { N: String(Math.floor(now.getTime() / 1000)) } },
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    }));
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: lockItem(owner, now, expiresAt),
+        ConditionExpression: 'attribute_not_exists(pk) OR executionArn = :me OR expiresAt < :now',
+        ExpressionAttributeValues: { ':me': { S: owner.executionArn }, ':now': { N: String(Math.floor(now.getTime() / 1000)) } },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
     return undefined;
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException) && (error as Error).name !== 'ConditionalCheckFailedException') throw error;
@@ -64,15 +79,21 @@ export async function acquireLock(tableName: string, owner: { executionArn: stri
  * both find the holder dead cannot both take it. True when this execution now holds the lock.
  */
 export async function takeOverLock(
-  tableName: string, owner: { executionArn: string; changeId: string }, holder: string, now: Date, expiresAt: Date,
+  tableName: string,
+  owner: { executionArn: string; changeId: string },
+  holder: string,
+  now: Date,
+  expiresAt: Date,
 ): Promise<boolean> {
   try {
-    await dynamodb.send(new PutItemCommand({
-      TableName: tableName,
-      Item: { ...lockItem(owner, now, expiresAt), takenOverFrom: { S: holder } },
-      ConditionExpression: 'executionArn = :holder',
-      ExpressionAttributeValues: { ':holder': { S: holder } },
-    }));
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: { ...lockItem(owner, now, expiresAt), takenOverFrom: { S: holder } },
+        ConditionExpression: 'executionArn = :holder',
+        ExpressionAttributeValues: { ':holder': { S: holder } },
+      }),
+    );
     return true;
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') return false;
@@ -83,12 +104,14 @@ export async function takeOverLock(
 /** Releases the lock if this execution holds it; true when it did. */
 export async function releaseLock(tableName: string, executionArn: string): Promise<boolean> {
   try {
-    await dynamodb.send(new DeleteItemCommand({
-      TableName: tableName,
-      Key: { pk: { S: LOCK_KEY } },
-      ConditionExpression: 'executionArn = :me',
-      ExpressionAttributeValues: { ':me': { S: executionArn } },
-    }));
+    await dynamodb.send(
+      new DeleteItemCommand({
+        TableName: tableName,
+        Key: { pk: { S: LOCK_KEY } },
+        ConditionExpression: 'executionArn = :me',
+        ExpressionAttributeValues: { ':me': { S: executionArn } },
+      }),
+    );
     return true;
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') return false;
@@ -101,25 +124,33 @@ export async function releaseLock(tableName: string, executionArn: string): Prom
  * the cutover: the one place the snapshot is kept (a DynamoDB item holds up to 400 KB; 100 numbers take ~25 KB).
  */
 export async function putSnapshotBatch(
-  tableName: string, executionArn: string, batch: number, numbers: readonly ResolvedNumber[], expiresAt: Date,
+  tableName: string,
+  executionArn: string,
+  batch: number,
+  numbers: readonly ResolvedNumber[],
+  expiresAt: Date,
 ): Promise<void> {
-  await dynamodb.send(new PutItemCommand({
-    TableName: tableName,
-    Item: {
-      pk: { S: snapshotKey(executionArn, batch) },
-      numbers: { S: JSON.stringify(numbers) },
-      expiresAt: { N: String(Math.floor(expiresAt.getTime() / 1000)) },
-    },
-  }));
+  await dynamodb.send(
+    new PutItemCommand({
+      TableName: tableName,
+      Item: {
+        pk: { S: snapshotKey(executionArn, batch) },
+        numbers: { S: JSON.stringify(numbers) },
+        expiresAt: { N: String(Math.floor(expiresAt.getTime() / 1000)) },
+      },
+    }),
+  );
 }
 
 /** One batch of resolved numbers; a missing batch is an error (the snapshot must never be guessed). */
 export async function getSnapshotBatch(tableName: string, executionArn: string, batch: number): Promise<ResolvedNumber[]> {
-  const out = await dynamodb.send(new GetItemCommand({
-    TableName: tableName,
-    Key: { pk: { S: snapshotKey(executionArn, batch) } },
-    ConsistentRead: true,
-  }));
+  const out = await dynamodb.send(
+    new GetItemCommand({
+      TableName: tableName,
+      Key: { pk: { S: snapshotKey(executionArn, batch) } },
+      ConsistentRead: true,
+    }),
+  );
   const json = out.Item?.numbers?.S;
   if (json === undefined) throw new SnapshotMissingError(`snapshot batch ${batch} of ${executionArn} is missing from ${tableName}`);
   return JSON.parse(json) as ResolvedNumber[];

@@ -69,7 +69,12 @@ export function chunkQueues(queueIds: readonly string[]): string[][] {
   return chunks;
 }
 
-interface Current { contactsInQueue: number | null; oldestContactAgeSeconds: number | null; agentsOnline: number | null; agentsAvailable: number | null }
+interface Current {
+  contactsInQueue: number | null;
+  oldestContactAgeSeconds: number | null;
+  agentsOnline: number | null;
+  agentsAvailable: number | null;
+}
 
 /**
  * Real-time metrics over the queues. Queue depth and oldest contact are read grouped by queue (ages in seconds
@@ -95,38 +100,44 @@ export async function readCurrent(instanceId: string, queueIds: readonly string[
   for (const chunk of chunkQueues(queueIds)) {
     if (chunk.length === 1) {
       // One queue: nothing to double count, one call.
-      const one = await connect.send(new GetCurrentMetricDataCommand({
-        InstanceId: instanceId,
-        Filters: { Queues: chunk, Channels: ['VOICE'] },
-        Groupings: ['QUEUE'],
-        CurrentMetrics: [
-          { Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' },
-          { Name: 'OLDEST_CONTACT_AGE', Unit: 'SECONDS' },
-          { Name: 'AGENTS_ONLINE', Unit: 'COUNT' },
-          { Name: 'AGENTS_AVAILABLE', Unit: 'COUNT' },
-        ],
-      }));
+      const one = await connect.send(
+        new GetCurrentMetricDataCommand({
+          InstanceId: instanceId,
+          Filters: { Queues: chunk, Channels: ['VOICE'] },
+          Groupings: ['QUEUE'],
+          CurrentMetrics: [
+            { Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' },
+            { Name: 'OLDEST_CONTACT_AGE', Unit: 'SECONDS' },
+            { Name: 'AGENTS_ONLINE', Unit: 'COUNT' },
+            { Name: 'AGENTS_AVAILABLE', Unit: 'COUNT' },
+          ],
+        }),
+      );
       collect(one.MetricResults, ['CONTACTS_IN_QUEUE', 'OLDEST_CONTACT_AGE', 'AGENTS_ONLINE', 'AGENTS_AVAILABLE']);
       continue;
     }
     const [byQueue, agents] = await Promise.all([
-      connect.send(new GetCurrentMetricDataCommand({
-        InstanceId: instanceId,
-        Filters: { Queues: chunk, Channels: ['VOICE'] },
-        Groupings: ['QUEUE'],
-        CurrentMetrics: [
-          { Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' },
-          { Name: 'OLDEST_CONTACT_AGE', Unit: 'SECONDS' },
-        ],
-      })),
-      connect.send(new GetCurrentMetricDataCommand({
-        InstanceId: instanceId,
-        Filters: { Queues: chunk, Channels: ['VOICE'] },
-        CurrentMetrics: [
-          { Name: 'AGENTS_ONLINE', Unit: 'COUNT' },
-          { Name: 'AGENTS_AVAILABLE', Unit: 'COUNT' },
-        ],
-      })),
+      connect.send(
+        new GetCurrentMetricDataCommand({
+          InstanceId: instanceId,
+          Filters: { Queues: chunk, Channels: ['VOICE'] },
+          Groupings: ['QUEUE'],
+          CurrentMetrics: [
+            { Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' },
+            { Name: 'OLDEST_CONTACT_AGE', Unit: 'SECONDS' },
+          ],
+        }),
+      ),
+      connect.send(
+        new GetCurrentMetricDataCommand({
+          InstanceId: instanceId,
+          Filters: { Queues: chunk, Channels: ['VOICE'] },
+          CurrentMetrics: [
+            { Name: 'AGENTS_ONLINE', Unit: 'COUNT' },
+            { Name: 'AGENTS_AVAILABLE', Unit: 'COUNT' },
+          ],
+        }),
+      ),
     ]);
     collect(byQueue.MetricResults, ['CONTACTS_IN_QUEUE', 'OLDEST_CONTACT_AGE']);
     collect(agents.MetricResults, ['AGENTS_ONLINE', 'AGENTS_AVAILABLE']);
@@ -141,7 +152,11 @@ export async function readCurrent(instanceId: string, queueIds: readonly string[
   };
 }
 
-interface Historical { abandonmentRate: number | null; avgHandleTimeSeconds: number | null; contacts: number | null }
+interface Historical {
+  abandonmentRate: number | null;
+  avgHandleTimeSeconds: number | null;
+  contacts: number | null;
+}
 
 /**
  * Historical metrics over [start, end] across the queues (contacts that ended in the range). ABANDONMENT_RATE
@@ -155,19 +170,21 @@ export async function readHistorical(instanceArn: string, queueIds: readonly str
   let handleSeconds = 0;
   let handledForAht = 0;
   for (const chunk of chunkQueues(queueIds)) {
-    const out = await connect.send(new GetMetricDataV2Command({
-      ResourceArn: instanceArn,
-      StartTime: start,
-      EndTime: end,
-      Interval: { IntervalPeriod: 'TOTAL' },
-      Filters: [{ FilterKey: 'QUEUE', FilterValues: chunk }],
-      Metrics: [
-        { Name: 'ABANDONMENT_RATE' },
-        { Name: 'AVG_HANDLE_TIME' },
-        { Name: 'CONTACTS_HANDLED', MetricFilters: [{ MetricFilterKey: 'INITIATION_METHOD', MetricFilterValues: ['INBOUND'] }] },
-        { Name: 'CONTACTS_ABANDONED' },
-      ],
-    }));
+    const out = await connect.send(
+      new GetMetricDataV2Command({
+        ResourceArn: instanceArn,
+        StartTime: start,
+        EndTime: end,
+        Interval: { IntervalPeriod: 'TOTAL' },
+        Filters: [{ FilterKey: 'QUEUE', FilterValues: chunk }],
+        Metrics: [
+          { Name: 'ABANDONMENT_RATE' },
+          { Name: 'AVG_HANDLE_TIME' },
+          { Name: 'CONTACTS_HANDLED', MetricFilters: [{ MetricFilterKey: 'INITIATION_METHOD', MetricFilterValues: ['INBOUND'] }] },
+          { Name: 'CONTACTS_ABANDONED' },
+        ],
+      }),
+    );
     for (const result of out.MetricResults ?? []) {
       const v: Record<string, number> = {};
       for (const c of result.Collections ?? []) {
@@ -262,16 +279,21 @@ export async function readCloudWatch(req: SampleRequest): Promise<CloudWatchSign
   const rejected: Minutes = new Map();
   const concurrency: Minutes = new Map();
   if (lastComplete > start) {
-    const out = await cloudwatch.send(new GetMetricDataCommand({
-      StartTime: new Date(start),
-      EndTime: new Date(lastComplete),
-      MetricDataQueries: queries,
-    }));
+    const out = await cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(start),
+        EndTime: new Date(lastComplete),
+        MetricDataQueries: queries,
+      }),
+    );
     for (const r of out.MetricDataResults ?? []) {
       const into =
-        r.Id === 'misconfigured' ? misconfigured
-          : r.Id === 'breaching' || r.Id === 'throttled' ? rejected
-            : r.Id === 'concurrency' ? concurrency
+        r.Id === 'misconfigured'
+          ? misconfigured
+          : r.Id === 'breaching' || r.Id === 'throttled'
+            ? rejected
+            : r.Id === 'concurrency'
+              ? concurrency
               : errors;
       (r.Timestamps ?? []).forEach((t, i) => {
         const minute = new Date(t).getTime();
@@ -284,7 +306,9 @@ export async function readCloudWatch(req: SampleRequest): Promise<CloudWatchSign
   let worstWindow = 0;
   for (let end = cutoverMinute + MINUTE_MS; end <= lastComplete; end += MINUTE_MS) {
     const from = end - windowMinutes * MINUTE_MS;
-    const inWindow = after(errors).filter(([t]) => t >= from && t < end).reduce((a, [, v]) => a + v, 0);
+    const inWindow = after(errors)
+      .filter(([t]) => t >= from && t < end)
+      .reduce((a, [, v]) => a + v, 0);
     worstWindow = Math.max(worstWindow, inWindow);
   }
   return {
@@ -304,7 +328,10 @@ export async function readSample(req: SampleRequest): Promise<MetricSample> {
   const cutover = req.cutoverAt.getTime();
   const now = req.now.getTime();
   const historicalLag = req.maxHistoricalLagSeconds ?? DEFAULT_VERIFICATION.maxHistoricalLagSeconds;
-  const rateFrom = Math.max(cutover + ((req.warmupSeconds ?? 0) + (req.rateSettleSeconds ?? 0)) * 1000, now - (req.metricWindowSeconds + historicalLag) * 1000);
+  const rateFrom = Math.max(
+    cutover + ((req.warmupSeconds ?? 0) + (req.rateSettleSeconds ?? 0)) * 1000,
+    now - (req.metricWindowSeconds + historicalLag) * 1000,
+  );
   // One slot per source, so `errors` lists them in a fixed order whatever answers first.
   const failures: Array<string | undefined> = [];
   const attempt = async <T>(slot: number, api: string, read: () => Promise<T>): Promise<T | null> => {

@@ -30,7 +30,10 @@ export const CONNECT_RATES: Readonly<Record<string, Rate>> = {
   GetMetricDataV2: { perSecond: 10, burst: 10 },
 };
 
-interface Bucket { tokens: number; atMs: number }
+interface Bucket {
+  tokens: number;
+  atMs: number;
+}
 
 export class Pacer {
   private readonly buckets = new Map<string, Bucket>();

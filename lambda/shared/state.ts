@@ -9,35 +9,53 @@ import * as z from 'zod';
 import { BatchCursor, PlanEntry, ReadinessState, RunParameters, StateConfig, VerifyState } from '../core/types';
 
 const planEntry = z.object({ phoneNumber: z.string(), targetFlow: z.string() }).loose();
-const cursor = z.object({ nextBatch: z.number().int().min(0), batches: z.number().int().min(0), total: z.number().int().min(0), done: z.boolean() });
-const config = z.object({
-  instanceArn: z.string().startsWith('arn:'),
-  queues: z.array(z.string()).min(1),
-  cutoverMode: z.enum(['repoint', 'carrierHook', 'manualConfirmation']),
-  statusTopicArn: z.string(),
-  controlTableName: z.string(),
-  cutoverConcurrency: z.number().int().min(1),
-}).loose();
+const cursor = z.object({
+  nextBatch: z.number().int().min(0),
+  batches: z.number().int().min(0),
+  total: z.number().int().min(0),
+  done: z.boolean(),
+});
+const config = z
+  .object({
+    instanceArn: z.string().startsWith('arn:'),
+    queues: z.array(z.string()).min(1),
+    cutoverMode: z.enum(['repoint', 'carrierHook', 'manualConfirmation']),
+    statusTopicArn: z.string(),
+    controlTableName: z.string(),
+    cutoverConcurrency: z.number().int().min(1),
+  })
+  .loose();
 
 /** Parses the keys a handler needs; throws a TypeError naming the first bad field. */
-export function parseState<K extends keyof StateDocument>(event: unknown, ...required: K[]): Pick<StateDocument, K> & Partial<StateDocument> {
-  const shape = z.object({
-    executionArn: z.string().optional(),
-    input: z.unknown().optional(),
-    config,
-    run: z.object({ changeId: z.string(), dryRun: z.boolean(), planSize: z.number().int().min(0), selection: z.array(z.string()).optional() }).loose().optional(),
-    readiness: z.object({
-      ready: z.boolean(),
-      cursor,
-      queueIds: z.array(z.string()),
-      targetFlowNames: z.array(z.string()),
-      serviceLines: z.array(z.object({ serviceLine: z.string(), queues: z.array(z.string()), targetFlows: z.array(z.string()) })),
-      numberCounts: z.object({ total: z.number().int().min(0), resolved: z.number().int().min(0), failing: z.number().int().min(0) }),
-    }).loose().optional(),
-    cutover: z.object({ cursor }).loose().optional(),
-    rollback: z.object({ cursor }).loose().optional(),
-    verify: z.object({ decision: z.string() }).loose().optional(),
-  }).loose();
+export function parseState<K extends keyof StateDocument>(
+  event: unknown,
+  ...required: K[]
+): Pick<StateDocument, K> & Partial<StateDocument> {
+  const shape = z
+    .object({
+      executionArn: z.string().optional(),
+      input: z.unknown().optional(),
+      config,
+      run: z
+        .object({ changeId: z.string(), dryRun: z.boolean(), planSize: z.number().int().min(0), selection: z.array(z.string()).optional() })
+        .loose()
+        .optional(),
+      readiness: z
+        .object({
+          ready: z.boolean(),
+          cursor,
+          queueIds: z.array(z.string()),
+          targetFlowNames: z.array(z.string()),
+          serviceLines: z.array(z.object({ serviceLine: z.string(), queues: z.array(z.string()), targetFlows: z.array(z.string()) })),
+          numberCounts: z.object({ total: z.number().int().min(0), resolved: z.number().int().min(0), failing: z.number().int().min(0) }),
+        })
+        .loose()
+        .optional(),
+      cutover: z.object({ cursor }).loose().optional(),
+      rollback: z.object({ cursor }).loose().optional(),
+      verify: z.object({ decision: z.string() }).loose().optional(),
+    })
+    .loose();
   const parsed = shape.safeParse(event);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -19,11 +19,13 @@ export interface StatusMessage {
 export async function publishStatus(topicArn: string, message: StatusMessage): Promise<void> {
   const subject = `[${message.changeId ?? 'go-live'}] ${message.step}: ${message.status}`.slice(0, 99);
   try {
-    await sns.send(new PublishCommand({
-      TopicArn: topicArn,
-      Subject: subject.replace(/[^\x20-\x7E]/g, ' '),
-      Message: JSON.stringify({ ...message, at: now().toISOString() }),
-    }));
+    await sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Subject: subject.replace(/[^\x20-\x7E]/g, ' '),
+        Message: JSON.stringify({ ...message, at: now().toISOString() }),
+      }),
+    );
   } catch (error) {
     logger.warn('status publish failed', { step: message.step, error: error as Error });
   }

@@ -14,7 +14,9 @@ export async function handler(event: unknown): Promise<RunParameters> {
     const run = parseExecutionInput(state.input, { ...state.config, plan } as RunbookConfig, now());
     logger.appendKeys({ changeId: run.changeId, executionArn: state.executionArn });
     await publishStatus(state.config.statusTopicArn, {
-      step: 'ValidateInput', changeId: run.changeId, status: 'OK',
+      step: 'ValidateInput',
+      changeId: run.changeId,
+      status: 'OK',
       summary: `${run.planSize} number(s), ${run.dryRun ? 'dry run' : 'cutover'}${run.cutoverAt ? ` at ${run.cutoverAt}` : ' when approved'}`,
     });
     return run;

@@ -14,10 +14,23 @@ import { parseState } from '../shared/state';
 import { publishStatus } from '../shared/status';
 
 export async function handler(event: unknown): Promise<VerifyState> {
-  const { config, run, readiness, cutover, verify: previous, executionArn } = parseState(event, 'config', 'run', 'readiness', 'cutover', 'executionArn');
+  const {
+    config,
+    run,
+    readiness,
+    cutover,
+    verify: previous,
+    executionArn,
+  } = parseState(event, 'config', 'run', 'readiness', 'cutover', 'executionArn');
   logger.appendKeys({ changeId: run.changeId, executionArn });
   const publish = (state: VerifyState) =>
-    publishStatus(config.statusTopicArn, { step: 'Verify', changeId: run.changeId, status: state.decision, summary: state.reason, detail: state.checks });
+    publishStatus(config.statusTopicArn, {
+      step: 'Verify',
+      changeId: run.changeId,
+      status: state.decision,
+      summary: state.reason,
+      detail: state.checks,
+    });
 
   if (await abortRequested(config.controlTableName, executionArn).catch(() => false)) {
     const aborted: VerifyState = {

@@ -94,8 +94,16 @@ const MAX_IDENTIFIER_CHARS = 50;
 const MAX_GREETING_CHARS = 1000;
 const FORBIDDEN_IDENTIFIER_CHARS = /[%:()\\/=$,;[\]{}]/;
 const RESERVED_IDENTIFIERS = new Set([
-  '__proto__', 'constructor', '__defineGetter__', '__defineSetter__', 'toString', 'hasOwnProperty',
-  'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'valueOf',
+  '__proto__',
+  'constructor',
+  '__defineGetter__',
+  '__defineSetter__',
+  'toString',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  'valueOf',
 ]);
 // These stop the flow, so the flow language requires their Transitions to be `{}`.
 const TERMINAL_ACTION_TYPES = new Set(['DisconnectParticipant', 'EndFlowExecution']);

@@ -22,10 +22,14 @@ export function iamModelFromTemplate(template: Template, options: FoldOptions = 
       const custom = options.getAtt?.(id, attribute, type);
       if (custom !== undefined || attribute !== 'Arn') return custom;
       switch (type) {
-        case 'AWS::KMS::Key': return keyArn(id);
-        case 'AWS::IAM::Role': return `arn:aws:iam::${ACCOUNT_ID}:role/${id}`;
-        case 'AWS::DynamoDB::Table': return `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${fold({ Ref: id })}`;
-        case 'AWS::Logs::LogGroup': return `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:${id}:*`;
+        case 'AWS::KMS::Key':
+          return keyArn(id);
+        case 'AWS::IAM::Role':
+          return `arn:aws:iam::${ACCOUNT_ID}:role/${id}`;
+        case 'AWS::DynamoDB::Table':
+          return `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${fold({ Ref: id })}`;
+        case 'AWS::Logs::LogGroup':
+          return `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:${id}:*`;
       }
       return undefined;
     },
@@ -80,7 +84,12 @@ export function iamModelFromTemplate(template: Template, options: FoldOptions = 
     const roleId = (r.Properties?.Role as { 'Fn::GetAtt'?: [string, string] })?.['Fn::GetAtt']?.[0];
     if (!roleId) continue;
     // Lambda's session name is the function's name; in the rehearsal a function is named by its logical id.
-    const principal: IamPrincipal = { roleName: roleId, sessionName: id, accessKeyId: accessKeyIdFor(`${roleId}/${id}`), policies: policiesOf(roleId) };
+    const principal: IamPrincipal = {
+      roleName: roleId,
+      sessionName: id,
+      accessKeyId: accessKeyIdFor(`${roleId}/${id}`),
+      policies: policiesOf(roleId),
+    };
     principals.push(principal);
     byFunctionArn[foldTemplateValue({ 'Fn::GetAtt': [id, 'Arn'] }, template, options) as string] = principal;
   }

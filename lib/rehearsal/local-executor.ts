@@ -12,7 +12,10 @@ if (typeof P.withResolvers !== 'function') {
   P.withResolvers = function withResolvers<T>() {
     let resolve!: (v: T) => void;
     let reject!: (e: unknown) => void;
-    const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
     return { promise, resolve, reject };
   };
 }
@@ -226,7 +229,10 @@ class LimitGuard {
     const bytes = payloadBytes(value);
     if (isStatePayload) this.largestPayloadBytes = Math.max(this.largestPayloadBytes, bytes);
     if (bytes > MAX_PAYLOAD_BYTES) {
-      this.fail({ error: 'States.DataLimitExceeded', cause: `${what} is ${bytes} bytes, over the ${MAX_PAYLOAD_BYTES}-byte payload quota` });
+      this.fail({
+        error: 'States.DataLimitExceeded',
+        cause: `${what} is ${bytes} bytes, over the ${MAX_PAYLOAD_BYTES}-byte payload quota`,
+      });
     }
   }
 
@@ -273,7 +279,12 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
   const execution = machine.run(options.input as any, {
     overrides: { taskResourceLocalHandlers: overrides as any, waitTimeOverrides, retryIntervalOverrides },
     context: {
-      Execution: { Id: options.executionArn, Input: options.input as any, StartTime: clock.now().toISOString(), Name: options.executionArn.split(':').pop() },
+      Execution: {
+        Id: options.executionArn,
+        Input: options.input as any,
+        StartTime: clock.now().toISOString(),
+        Name: options.executionArn.split(':').pop(),
+      },
       Task: { Token: `local-token:${options.executionArn}` },
     },
   });
@@ -343,7 +354,15 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     }
   })();
   let consumerError: unknown;
-  consume.then(() => { consumerDone = true; }, (error) => { consumerDone = true; consumerError = error; });
+  consume.then(
+    () => {
+      consumerDone = true;
+    },
+    (error) => {
+      consumerDone = true;
+      consumerError = error;
+    },
+  );
 
   let output: unknown;
   let failure: unknown;
@@ -362,9 +381,13 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
   }
 
   const base = { steps, transitions };
-  const ended = (status: 'SUCCEEDED' | 'FAILED', rest: Partial<LocalRunResult>): LocalRunResult => (
-    { status, ...rest, ...base, historyEvents: guard.history.events, largestStatePayloadBytes: guard.largestPayloadBytes }
-  );
+  const ended = (status: 'SUCCEEDED' | 'FAILED', rest: Partial<LocalRunResult>): LocalRunResult => ({
+    status,
+    ...rest,
+    ...base,
+    historyEvents: guard.history.events,
+    largestStatePayloadBytes: guard.largestPayloadBytes,
+  });
   if (guard.violation) {
     closeOpenSteps(guard.violation);
     return ended('FAILED', { error: guard.violation.error, cause: guard.violation.cause });
@@ -380,10 +403,12 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
   const wrapped = failure as Error & { cause?: unknown };
   if (wrapped?.name === 'ExecutionTimeoutError') {
     guard.record('ExecutionTimedOut');
-    return ended('FAILED', { error: 'States.Timeout', cause: 'the execution ran past the state machine\'s TimeoutSeconds' });
+    return ended('FAILED', { error: 'States.Timeout', cause: "the execution ran past the state machine's TimeoutSeconds" });
   }
   if (wrapped?.name !== 'ExecutionError' || !(wrapped.cause instanceof Error)) {
-    throw new LocalInterpreterError(`the local Step Functions interpreter failed: ${wrapped?.name}: ${wrapped?.message}`, { cause: failure });
+    throw new LocalInterpreterError(`the local Step Functions interpreter failed: ${wrapped?.name}: ${wrapped?.message}`, {
+      cause: failure,
+    });
   }
   guard.record('ExecutionFailed');
   // The failure was event 25,000: the history limit is what AWS reports.
@@ -410,7 +435,12 @@ function taskOverride(name: string, state: any, options: LocalRunOptions, guard:
     invocationOf = (input) => ({ arn: resource, payload: input, wrap: (r) => r, token: false });
   } else if (resource === 'arn:aws:states:::lambda:invoke' || resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
     const token = resource.endsWith('.waitForTaskToken');
-    invocationOf = (input) => ({ arn: input.FunctionName, payload: input.Payload, wrap: (r) => (token ? r : { StatusCode: 200, Payload: r }), token });
+    invocationOf = (input) => ({
+      arn: input.FunctionName,
+      payload: input.Payload,
+      wrap: (r) => (token ? r : { StatusCode: 200, Payload: r }),
+      token,
+    });
   } else {
     throw new Error(`task ${name}: resource ${resource} is not supported locally`);
   }
@@ -457,8 +487,14 @@ function taskOverride(name: string, state: any, options: LocalRunOptions, guard:
     } catch (error) {
       if (error instanceof ExecutionEnded) throw error;
       // An answer (or a failure) later than the task's own timeout is never seen: the task timed out first.
-      const late = taskTimeoutSeconds !== undefined && elapsedSeconds() > taskTimeoutSeconds && (error as Error).name !== 'States.Timeout' && (error as Error).name !== 'Sandbox.Timedout';
-      const reported = late ? named('States.Timeout', `task ${name} ran past its TimeoutSeconds (${taskTimeoutSeconds} s)`) : error as Error;
+      const late =
+        taskTimeoutSeconds !== undefined &&
+        elapsedSeconds() > taskTimeoutSeconds &&
+        (error as Error).name !== 'States.Timeout' &&
+        (error as Error).name !== 'Sandbox.Timedout';
+      const reported = late
+        ? named('States.Timeout', `task ${name} ran past its TimeoutSeconds (${taskTimeoutSeconds} s)`)
+        : (error as Error);
       guard.record(reported.name === 'States.Timeout' ? 'TaskTimedOut' : 'TaskFailed');
       guard.assertRunning();
       throw reported;
@@ -491,7 +527,14 @@ function timeoutError(elapsed: number, functionTimeout: number, taskTimeout: num
  * (`States.Timeout`); without one, it waits until the execution itself times out.
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html
  */
-async function answerTaskToken(name: string, payload: any, options: LocalRunOptions, taskTimeoutSeconds: number | undefined, startedAt: number, guard: LimitGuard): Promise<unknown> {
+async function answerTaskToken(
+  name: string,
+  payload: any,
+  options: LocalRunOptions,
+  taskTimeoutSeconds: number | undefined,
+  startedAt: number,
+  guard: LimitGuard,
+): Promise<unknown> {
   const { clock } = options;
   const answer = await options.answerToken({ stateName: name, taskToken: payload?.taskToken, payload });
   const bytes = payloadBytes(answer);
@@ -532,5 +575,8 @@ function retrySeconds(retrier: any, attempt: number): number {
 /** Reads a plain `$.a.b.c` reference path (all the runbook's Wait states use). */
 function readPath(doc: unknown, path: string): unknown {
   if (!/^\$(\.[A-Za-z0-9_]+)+$/.test(path)) throw new Error(`unsupported path ${path}`);
-  return path.slice(2).split('.').reduce<any>((v, k) => (v == null ? undefined : v[k]), doc);
+  return path
+    .slice(2)
+    .split('.')
+    .reduce<any>((v, k) => (v == null ? undefined : v[k]), doc);
 }

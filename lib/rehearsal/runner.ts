@@ -151,7 +151,10 @@ export interface OpenRehearsal {
 }
 
 /** Starts the simulator for a scenario and points the handlers at it. */
-export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOptions, 'template' | 'requestTimeoutMs' | 'trace' | 'unknownCaller'> = {}): Promise<OpenRehearsal> {
+export async function openRehearsal(
+  scenario: Scenario,
+  options: Pick<RehearseOptions, 'template' | 'requestTimeoutMs' | 'trace' | 'unknownCaller'> = {},
+): Promise<OpenRehearsal> {
   const template = options.template ?? synthesizeForScenario(scenario);
   const uat = scenario.contactCenter.uatPhoneNumber?.number;
   const fold: FoldOptions = {
@@ -191,10 +194,13 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
   useEndpoint(sim.endpoint, { requestTimeoutMs, onBackoff: (ms) => sim.clock.advance(ms / 1000) });
   // A wait moves the clock to its end time (not by its length): two handlers waiting side by side take as long
   // as the longer of them, as they would in real time.
-  useClock(() => sim.clock.now(), async (ms) => {
-    const target = sim.clock.nowMillis() + ms;
-    if (sim.clock.nowMillis() < target) sim.clock.set(new Date(target));
-  });
+  useClock(
+    () => sim.clock.now(),
+    async (ms) => {
+      const target = sim.clock.nowMillis() + ms;
+      if (sim.clock.nowMillis() < target) sim.clock.set(new Date(target));
+    },
+  );
   const handlers: Record<string, Handler> = {};
   for (const [arn, name] of Object.entries(runbook.handlers)) {
     const role = iam.byFunctionArn[arn];
@@ -222,7 +228,12 @@ export async function openRehearsal(scenario: Scenario, options: Pick<RehearseOp
         clock: sim.clock,
         taskFaults: opts.taskFaults,
         functionTimeouts: runbook.functionTimeouts,
-        answerToken: opts.answerToken ?? ((request) => answer(request, scenario, sim.clock, approvalTimeout, (a) => { approver = a; })),
+        answerToken:
+          opts.answerToken ??
+          ((request) =>
+            answer(request, scenario, sim.clock, approvalTimeout, (a) => {
+              approver = a;
+            })),
         onStep: (step, event) => {
           if (event === 'entered' && step.name === 'Cutover' && sim.clock.cutoverAt === null) sim.clock.markCutover();
           opts.onStep?.(step, event, { startedAt, now: sim.clock.now() });
@@ -259,7 +270,13 @@ export async function rehearseScenario(scenario: Scenario, options: RehearseOpti
   const { result, approver, sim, startedAt } = await executeOnce(scenario, options);
 
   const at = (iso: string) => Math.round((new Date(iso).getTime() - startedAt.getTime()) / 1000);
-  const steps = result.steps.map((s) => ({ name: s.name, status: s.status, at: s.enteredAt, atSeconds: at(s.enteredAt), ...(s.error ? { error: s.error } : {}) }));
+  const steps = result.steps.map((s) => ({
+    name: s.name,
+    status: s.status,
+    at: s.enteredAt,
+    atSeconds: at(s.enteredAt),
+    ...(s.error ? { error: s.error } : {}),
+  }));
   const outcome = outcomeOf(result);
   const finalOutput = lastOutput(result.steps, 'Finalize')?.outcome ?? result.output;
   const verifies = result.steps.filter((s) => s.name === 'Verify' && s.output);
@@ -315,13 +332,21 @@ let iamWarningPrinted = false;
 function warnIamUnchecked(): void {
   if (iamWarningPrinted) return;
   iamWarningPrinted = true;
-  process.stderr.write('connect-golive: IAM is NOT checked in this rehearsal: the optional peer dependency @cloud-copilot/iam-simulate'
-    + ' (AGPL-3.0-or-later) is not installed; `npm install --save-dev @cloud-copilot/iam-simulate` to evaluate every call against'
-    + ' the synthesized policies\n');
+  process.stderr.write(
+    'connect-golive: IAM is NOT checked in this rehearsal: the optional peer dependency @cloud-copilot/iam-simulate' +
+      ' (AGPL-3.0-or-later) is not installed; `npm install --save-dev @cloud-copilot/iam-simulate` to evaluate every call against' +
+      ' the synthesized policies\n',
+  );
 }
 
 /** Answers a task token the way the scenario says the human does. */
-async function answer(request: TokenRequest, scenario: Scenario, clock: { advance(s: number): void }, approvalTimeout: number, setApprover: (a: string) => void): Promise<unknown> {
+async function answer(
+  request: TokenRequest,
+  scenario: Scenario,
+  clock: { advance(s: number): void },
+  approvalTimeout: number,
+  setApprover: (a: string) => void,
+): Promise<unknown> {
   const kind = request.payload?.kind as string;
   const at = () => new Date().toISOString();
   if (kind === 'approval') {
@@ -370,14 +395,25 @@ function pick<T>(record: Record<string, T>, keys: string[]): Record<string, T> {
 }
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'scenario';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'scenario'
+  );
 }
 
 /**
  * From the first moment the timeline breaches a threshold after cutover (what callers start to feel) to the
  * rollback completed. Null when nothing breached or nothing was rolled back.
  */
-function breachToRollback(scenario: Scenario, result: LocalRunResult, cutoverAt: Date | null, rollbackDone: string | undefined): number | null {
+function breachToRollback(
+  scenario: Scenario,
+  result: LocalRunResult,
+  cutoverAt: Date | null,
+  rollbackDone: string | undefined,
+): number | null {
   if (!cutoverAt || !rollbackDone) return null;
   const verifyOut = lastOutput(result.steps, 'Verify');
   const settings = verifyOut?.run?.verification;
@@ -385,39 +421,76 @@ function breachToRollback(scenario: Scenario, result: LocalRunResult, cutoverAt:
   // MisconfiguredPhoneNumbers is judged against its own level before the cutover.
   const misconfiguredBefore = Math.max(0, ...scenario.timeline.filter((r) => r.atMinute < 0).map((r) => r.misconfiguredCalls ?? 0));
   const breaches = (row: Scenario['timeline'][number]) =>
-    (row.misconfiguredCalls !== undefined && row.misconfiguredCalls > misconfiguredBefore)
-    || (row.abandonmentRate !== undefined && row.abandonmentRate > settings.maxAbandonmentRate)
-    || (row.contactsInQueue !== undefined && row.contactsInQueue > settings.maxContactsInQueue)
-    || (row.oldestContactAgeSeconds !== undefined && row.oldestContactAgeSeconds > settings.maxOldestContactAgeSeconds)
-    || (row.contactFlowErrors !== undefined && row.contactFlowErrors > settings.maxContactFlowErrors)
-    || (row.agentsAvailable !== undefined && row.agentsAvailable < settings.minAgentsAvailable)
-    || (row.avgHandleTimeSeconds !== undefined && (row.avgHandleTimeSeconds > settings.maxAvgHandleTimeSeconds || row.avgHandleTimeSeconds < settings.minAvgHandleTimeSeconds));
+    (row.misconfiguredCalls !== undefined && row.misconfiguredCalls > misconfiguredBefore) ||
+    (row.abandonmentRate !== undefined && row.abandonmentRate > settings.maxAbandonmentRate) ||
+    (row.contactsInQueue !== undefined && row.contactsInQueue > settings.maxContactsInQueue) ||
+    (row.oldestContactAgeSeconds !== undefined && row.oldestContactAgeSeconds > settings.maxOldestContactAgeSeconds) ||
+    (row.contactFlowErrors !== undefined && row.contactFlowErrors > settings.maxContactFlowErrors) ||
+    (row.agentsAvailable !== undefined && row.agentsAvailable < settings.minAgentsAvailable) ||
+    (row.avgHandleTimeSeconds !== undefined &&
+      (row.avgHandleTimeSeconds > settings.maxAvgHandleTimeSeconds || row.avgHandleTimeSeconds < settings.minAvgHandleTimeSeconds));
   const row = [...scenario.timeline].sort((a, b) => a.atMinute - b.atMinute).find((r) => r.atMinute >= 0 && breaches(r));
   const breachMs = cutoverAt.getTime() + (row ? row.atMinute * 60 : verifyOut.verify.breachAtSeconds) * 1000;
   return Math.round((new Date(rollbackDone).getTime() - breachMs) / 1000);
 }
 
-const CHARTS: Array<{ key: string; name: string; unit: string; scale?: number; threshold: (s: any) => { kind: 'max' | 'min'; value: number } }> = [
-  { key: 'abandonmentRate', name: 'Abandonment rate', unit: '%', scale: 100, threshold: (s) => ({ kind: 'max', value: s.maxAbandonmentRate * 100 }) },
-  { key: 'avgHandleTimeSeconds', name: 'Average handle time', unit: 's', threshold: (s) => ({ kind: 'max', value: s.maxAvgHandleTimeSeconds }) },
+const CHARTS: Array<{
+  key: string;
+  name: string;
+  unit: string;
+  scale?: number;
+  threshold: (s: any) => { kind: 'max' | 'min'; value: number };
+}> = [
+  {
+    key: 'abandonmentRate',
+    name: 'Abandonment rate',
+    unit: '%',
+    scale: 100,
+    threshold: (s) => ({ kind: 'max', value: s.maxAbandonmentRate * 100 }),
+  },
+  {
+    key: 'avgHandleTimeSeconds',
+    name: 'Average handle time',
+    unit: 's',
+    threshold: (s) => ({ kind: 'max', value: s.maxAvgHandleTimeSeconds }),
+  },
   { key: 'contactsInQueue', name: 'Contacts in queue', unit: 'contacts', threshold: (s) => ({ kind: 'max', value: s.maxContactsInQueue }) },
-  { key: 'oldestContactAgeSeconds', name: 'Oldest contact age', unit: 's', threshold: (s) => ({ kind: 'max', value: s.maxOldestContactAgeSeconds }) },
+  {
+    key: 'oldestContactAgeSeconds',
+    name: 'Oldest contact age',
+    unit: 's',
+    threshold: (s) => ({ kind: 'max', value: s.maxOldestContactAgeSeconds }),
+  },
   { key: 'agentsAvailable', name: 'Agents available', unit: 'agents', threshold: (s) => ({ kind: 'min', value: s.minAgentsAvailable }) },
-  { key: 'contactFlowErrors', name: 'Contact flow errors', unit: 'errors', threshold: (s) => ({ kind: 'max', value: s.maxContactFlowErrors }) },
+  {
+    key: 'contactFlowErrors',
+    name: 'Contact flow errors',
+    unit: 'errors',
+    threshold: (s) => ({ kind: 'max', value: s.maxContactFlowErrors }),
+  },
 ];
 
-function evidenceOf(scenario: Scenario, run: RehearsalRun, result: LocalRunResult, startedAt: Date, endedAt: Date, cutoverAt: Date | null): EvidenceRecord {
+function evidenceOf(
+  scenario: Scenario,
+  run: RehearsalRun,
+  result: LocalRunResult,
+  startedAt: Date,
+  endedAt: Date,
+  cutoverAt: Date | null,
+): EvidenceRecord {
   const verifies = result.steps.filter((s) => s.name === 'Verify' && s.output);
   const settings = (verifies[0]?.output as any)?.run?.verification;
-  const metrics: EvidenceMetric[] = settings ? CHARTS.map((c) => ({
-    name: c.name,
-    unit: c.unit,
-    threshold: c.threshold(settings),
-    points: verifies.map((s) => {
-      const v = (s.output as any).verify?.sample?.[c.key];
-      return { at: s.exitedAt ?? s.enteredAt, value: typeof v === 'number' ? v * (c.scale ?? 1) : null };
-    }),
-  })) : [];
+  const metrics: EvidenceMetric[] = settings
+    ? CHARTS.map((c) => ({
+        name: c.name,
+        unit: c.unit,
+        threshold: c.threshold(settings),
+        points: verifies.map((s) => {
+          const v = (s.output as any).verify?.sample?.[c.key];
+          return { at: s.exitedAt ?? s.enteredAt, value: typeof v === 'number' ? v * (c.scale ?? 1) : null };
+        }),
+      }))
+    : [];
   const rollbackAt = result.steps.find((s) => s.name === 'Rollback')?.enteredAt;
   const approvalStep = result.steps.find((s) => s.name === 'ApprovalGate');
   return {
@@ -428,20 +501,28 @@ function evidenceOf(scenario: Scenario, run: RehearsalRun, result: LocalRunResul
     endedAt: endedAt.toISOString(),
     // The loop's plumbing (VerifyDecision, WaitForNextPoll) adds nothing to the evidence: each Verify poll and its
     // verdict stays.
-    steps: result.steps.filter((s) => s.name !== 'VerifyDecision' && s.name !== 'WaitForNextPoll').map((s) => ({
-      name: s.name,
-      status: s.status === 'SUCCEEDED' ? 'succeeded' : s.status === 'RUNNING' ? 'running' : 'failed',
-      at: s.enteredAt,
-      ...(s.error ? { detail: s.error } : s.name === 'Verify' && s.output ? { detail: `${(s.output as any).verify.decision}: ${(s.output as any).verify.reason}` } : {}),
-    })),
-    ...(approvalStep ? {
-      approval: {
-        approver: run.approver ?? '',
-        attestations: scenario.approval.decision === 'approve' ? scenario.approval.attestations : [],
-        at: approvalStep.exitedAt ?? approvalStep.enteredAt,
-        decision: scenario.approval.decision,
-      },
-    } : {}),
+    steps: result.steps
+      .filter((s) => s.name !== 'VerifyDecision' && s.name !== 'WaitForNextPoll')
+      .map((s) => ({
+        name: s.name,
+        status: s.status === 'SUCCEEDED' ? 'succeeded' : s.status === 'RUNNING' ? 'running' : 'failed',
+        at: s.enteredAt,
+        ...(s.error
+          ? { detail: s.error }
+          : s.name === 'Verify' && s.output
+            ? { detail: `${(s.output as any).verify.decision}: ${(s.output as any).verify.reason}` }
+            : {}),
+      })),
+    ...(approvalStep
+      ? {
+          approval: {
+            approver: run.approver ?? '',
+            attestations: scenario.approval.decision === 'approve' ? scenario.approval.attestations : [],
+            at: approvalStep.exitedAt ?? approvalStep.enteredAt,
+            decision: scenario.approval.decision,
+          },
+        }
+      : {}),
     snapshot: Object.entries(run.snapshot).map(([phoneNumber, flow]) => ({ phoneNumber, flow })),
     finalAssociations: run.finalAssociations,
     ...(cutoverAt ? { cutoverAt: cutoverAt.toISOString() } : {}),
@@ -449,7 +530,10 @@ function evidenceOf(scenario: Scenario, run: RehearsalRun, result: LocalRunResul
     metrics,
     verdicts: run.verdicts,
     lines: settings
-      ? serviceLinesOf(verifies.map((s) => ({ at: new Date(s.exitedAt ?? s.enteredAt), verify: (s.output as any).verify ?? {} })), settings)
+      ? serviceLinesOf(
+          verifies.map((s) => ({ at: new Date(s.exitedAt ?? s.enteredAt), verify: (s.output as any).verify ?? {} })),
+          settings,
+        )
       : [],
   };
 }
@@ -465,7 +549,11 @@ export function writeReport(run: RehearsalRun, dir: string): string {
 
 /** The shipped scenario files, in name order. */
 export function shippedScenarios(dir = SCENARIOS_DIR): string[] {
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 /** One finished scenario of {@link rehearseFiles}. */
@@ -493,7 +581,12 @@ export async function rehearseFiles(
   }
 }
 
-async function rehearseEach(files: readonly string[], print: (line: string) => void, reportDir: string | undefined, trace: TraceSink | undefined): Promise<FileResult[]> {
+async function rehearseEach(
+  files: readonly string[],
+  print: (line: string) => void,
+  reportDir: string | undefined,
+  trace: TraceSink | undefined,
+): Promise<FileResult[]> {
   const results: FileResult[] = [];
   for (const file of files) {
     const scenario = loadScenario(file);
@@ -517,7 +610,12 @@ async function rehearseEach(files: readonly string[], print: (line: string) => v
 }
 
 /** The CLI's `rehearse --scenario FILE`: one scenario (default: the healthy go-live). */
-export async function runRehearsal(options: { scenario?: string; report?: string; print?: (line: string) => void; trace?: string }): Promise<Omit<RehearsalRun, 'evidence'>> {
+export async function runRehearsal(options: {
+  scenario?: string;
+  report?: string;
+  print?: (line: string) => void;
+  trace?: string;
+}): Promise<Omit<RehearsalRun, 'evidence'>> {
   const file = options.scenario ?? path.join(SCENARIOS_DIR, 'healthy-go-live.json');
   const [{ run }] = await rehearseFiles([file], { reportDir: options.report, print: options.print, trace: options.trace });
   return withoutEvidence(run);
@@ -525,15 +623,21 @@ export async function runRehearsal(options: { scenario?: string; report?: string
 
 /** The CLI's `rehearse` without --scenario (`npm run rehearse`): every shipped scenario, then the summary. */
 export async function rehearseAll(options: { report?: string; print?: (line: string) => void; files?: readonly string[]; trace?: string }) {
-  const results = await rehearseFiles(options.files ?? shippedScenarios(), { reportDir: options.report, print: options.print, trace: options.trace });
-  const table = summaryTable(results.map(({ run, wallMs }) => ({
-    scenario: run.scenario,
-    outcome: run.outcome,
-    expected: run.expected,
-    breachToRollbackSeconds: run.breachToRollbackSeconds,
-    simulatedSeconds: run.simulatedSeconds,
-    wallMs,
-  })));
+  const results = await rehearseFiles(options.files ?? shippedScenarios(), {
+    reportDir: options.report,
+    print: options.print,
+    trace: options.trace,
+  });
+  const table = summaryTable(
+    results.map(({ run, wallMs }) => ({
+      scenario: run.scenario,
+      outcome: run.outcome,
+      expected: run.expected,
+      breachToRollbackSeconds: run.breachToRollbackSeconds,
+      simulatedSeconds: run.simulatedSeconds,
+      wallMs,
+    })),
+  );
   const unexpected = results.filter(({ run }) => run.expected !== null && run.expected !== run.outcome).map(({ run }) => run.scenario);
   return { results: results.map(({ run }) => withoutEvidence(run)), table, unexpected };
 }

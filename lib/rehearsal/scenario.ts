@@ -291,7 +291,11 @@ export function loadScenario(file: string): Scenario {
       throw new ScenarioError(`${shown}: the scenario must be a regular file, got ${kindOf(stat)}`, 'scenario', file);
     }
     if (stat.size > MAX_SCENARIO_BYTES) {
-      throw new ScenarioError(`${shown}: the scenario file is ${stat.size} bytes, more than the ${MAX_SCENARIO_BYTES} allowed`, 'scenario', file);
+      throw new ScenarioError(
+        `${shown}: the scenario file is ${stat.size} bytes, more than the ${MAX_SCENARIO_BYTES} allowed`,
+        'scenario',
+        file,
+      );
     }
     text = readFileSync(fd, 'utf8');
   } catch (err) {
@@ -375,7 +379,13 @@ function describeIssue(issue: Issue, raw: unknown): { path: string; message: str
     case 'unrecognized_keys': {
       const [first, ...others] = issue.keys;
       const field = formatPath([...issue.path, first]);
-      const more = others.length > 0 ? ` (also: ${others.slice(0, 5).map((k) => safeText(k, 40)).join(', ')}${others.length > 5 ? ', …' : ''})` : '';
+      const more =
+        others.length > 0
+          ? ` (also: ${others
+              .slice(0, 5)
+              .map((k) => safeText(k, 40))
+              .join(', ')}${others.length > 5 ? ', …' : ''})`
+          : '';
       return { path: field, message: `unknown field${more}` };
     }
     case 'invalid_type':
@@ -384,7 +394,10 @@ function describeIssue(issue: Issue, raw: unknown): { path: string; message: str
       }
       // JSON.parse reads 1e400 as Infinity, which JSON cannot even print back (it would show as null).
       if (typeof value === 'number' && !Number.isFinite(value)) {
-        return { path: formatPath(issue.path), message: `must be a finite number, got ${value > 0 ? 'a number too large' : 'a number too small'} (${value})` };
+        return {
+          path: formatPath(issue.path),
+          message: `must be a finite number, got ${value > 0 ? 'a number too large' : 'a number too small'} (${value})`,
+        };
       }
       return {
         path: formatPath(issue.path),
@@ -405,7 +418,10 @@ function describeIssue(issue: Issue, raw: unknown): { path: string; message: str
       return { path: formatPath(issue.path), message: `must be ≥ ${issue.minimum}, got ${show(value)}` };
     case 'too_big':
       if (issue.origin === 'array') {
-        return { path: formatPath(issue.path), message: `must list at most ${issue.maximum} item(s) (one wave), got ${Array.isArray(value) ? value.length : show(value)}` };
+        return {
+          path: formatPath(issue.path),
+          message: `must list at most ${issue.maximum} item(s) (one wave), got ${Array.isArray(value) ? value.length : show(value)}`,
+        };
       }
       return { path: formatPath(issue.path), message: `must be ≤ ${issue.maximum}, got ${show(value)}` };
     case 'invalid_format':
@@ -428,8 +444,18 @@ interface Problem {
 function crossCheck(s: Parsed): Problem | undefined {
   const cc = s.contactCenter;
   return (
-    duplicate(cc.flows.map((f) => f.name), 'contactCenter.flows', 'name', 'flow name') ??
-    duplicate(cc.queues.map((q) => q.name), 'contactCenter.queues', 'name', 'queue name') ??
+    duplicate(
+      cc.flows.map((f) => f.name),
+      'contactCenter.flows',
+      'name',
+      'flow name',
+    ) ??
+    duplicate(
+      cc.queues.map((q) => q.name),
+      'contactCenter.queues',
+      'name',
+      'queue name',
+    ) ??
     duplicate(
       [...cc.phoneNumbers.map((p) => p.number), ...(cc.uatPhoneNumber ? [cc.uatPhoneNumber.number] : [])],
       'contactCenter.phoneNumbers',
@@ -454,7 +480,10 @@ function checkOtherCallers(rates: Readonly<Record<string, number>>): Problem | u
   for (const [api, rate] of Object.entries(rates)) {
     const path = `scenario.contactCenter.otherCallersRequestsPerSecond.${api}`;
     if (!(SIMULATED_APIS as readonly string[]).includes(api)) {
-      return { path, message: `unknown API ${JSON.stringify(api)}: must be one of the simulated APIs with a quota (${Object.keys(DEFAULT_RATE_LIMITS).join(', ')})` };
+      return {
+        path,
+        message: `unknown API ${JSON.stringify(api)}: must be one of the simulated APIs with a quota (${Object.keys(DEFAULT_RATE_LIMITS).join(', ')})`,
+      };
     }
     const limit = DEFAULT_RATE_LIMITS[api as SimulatedApi];
     if (!limit) {
@@ -508,7 +537,10 @@ function checkFlowRefs(s: Parsed): Problem | undefined {
   for (const [i, p] of s.contactCenter.phoneNumbers.entries()) {
     for (const [j, q] of (p.queues ?? []).entries()) {
       if (!queues.has(q)) {
-        return { path: `scenario.contactCenter.phoneNumbers[${i}].queues[${j}]`, message: `queue ${JSON.stringify(q)} is not defined in contactCenter.queues` };
+        return {
+          path: `scenario.contactCenter.phoneNumbers[${i}].queues[${j}]`,
+          message: `queue ${JSON.stringify(q)} is not defined in contactCenter.queues`,
+        };
       }
     }
     const problem =
@@ -530,7 +562,10 @@ function checkTimeline(s: Parsed): Problem | undefined {
     }
     // A row that sets both must be consistent; a row setting one carries the other forward from earlier rows.
     if (row.agentsOnline !== undefined && row.agentsAvailable !== undefined && row.agentsAvailable > row.agentsOnline) {
-      return { path: `scenario.timeline[${i}].agentsAvailable`, message: `must be ≤ agentsOnline (${row.agentsOnline}), got ${row.agentsAvailable}` };
+      return {
+        path: `scenario.timeline[${i}].agentsAvailable`,
+        message: `must be ≤ agentsOnline (${row.agentsOnline}), got ${row.agentsAvailable}`,
+      };
     }
   }
   return undefined;

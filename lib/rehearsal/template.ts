@@ -72,11 +72,16 @@ function foldIntrinsics(value: unknown, resources: Template['Resources'], option
     const [key] = keys;
     const arg = obj[key] as any;
     switch (key) {
-      case 'Fn::Join': return (fold(arg[1]) as unknown[]).join(arg[0]);
-      case 'Fn::Select': return (fold(arg[1]) as unknown[])[Number(fold(arg[0]))];
-      case 'Fn::Split': return String(fold(arg[1])).split(arg[0]);
-      case 'Ref': return ref(arg, resources, options);
-      case 'Fn::GetAtt': return getAtt(arg[0], arg[1], resources, options);
+      case 'Fn::Join':
+        return (fold(arg[1]) as unknown[]).join(arg[0]);
+      case 'Fn::Select':
+        return (fold(arg[1]) as unknown[])[Number(fold(arg[0]))];
+      case 'Fn::Split':
+        return String(fold(arg[1])).split(arg[0]);
+      case 'Ref':
+        return ref(arg, resources, options);
+      case 'Fn::GetAtt':
+        return getAtt(arg[0], arg[1], resources, options);
     }
   }
   return Object.fromEntries(keys.map((k) => [k, fold(obj[k])]));
@@ -84,11 +89,16 @@ function foldIntrinsics(value: unknown, resources: Template['Resources'], option
 
 function ref(id: string, resources: Template['Resources'], options: FoldOptions): string {
   switch (id) {
-    case 'AWS::Partition': return 'aws';
-    case 'AWS::Region': return LOCAL_REGION;
-    case 'AWS::AccountId': return LOCAL_ACCOUNT;
-    case 'AWS::URLSuffix': return 'amazonaws.com';
-    case 'AWS::StackName': return 'LocalStack';
+    case 'AWS::Partition':
+      return 'aws';
+    case 'AWS::Region':
+      return LOCAL_REGION;
+    case 'AWS::AccountId':
+      return LOCAL_ACCOUNT;
+    case 'AWS::URLSuffix':
+      return 'amazonaws.com';
+    case 'AWS::StackName':
+      return 'LocalStack';
   }
   const type = resources[id]?.Type ?? 'Unknown';
   return options.ref?.(id, type) ?? (type === 'AWS::SNS::Topic' ? `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${id}` : id);

@@ -63,7 +63,9 @@ export function renderLineChart(metric: EvidenceMetric, markers: readonly ChartM
   const ty = y(threshold);
   const zoneTop = metric.threshold.kind === 'max' ? MARGIN.top : ty;
   const zoneBottom = metric.threshold.kind === 'max' ? ty : MARGIN.top + PLOT_H;
-  parts.push(`<rect class="breach-zone" x="${MARGIN.left}" y="${n(zoneTop)}" width="${PLOT_W}" height="${n(Math.max(0, zoneBottom - zoneTop))}"/>`);
+  parts.push(
+    `<rect class="breach-zone" x="${MARGIN.left}" y="${n(zoneTop)}" width="${PLOT_W}" height="${n(Math.max(0, zoneBottom - zoneTop))}"/>`,
+  );
 
   // Axes and ticks.
   for (let i = 0; v0 + i * vStep <= v1 + vStep / 1e6; i++) {
@@ -75,7 +77,9 @@ export function renderLineChart(metric: EvidenceMetric, markers: readonly ChartM
   }
   for (let i = 0; i <= X_TICKS; i++) {
     const t = t0 + ((t1 - t0) * i) / X_TICKS;
-    parts.push(`<text class="tick" x="${n(x(t))}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle">${escapeHtml(clock(t, t1 - t0))}</text>`);
+    parts.push(
+      `<text class="tick" x="${n(x(t))}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle">${escapeHtml(clock(t, t1 - t0))}</text>`,
+    );
   }
   parts.push(
     `<line class="axis" x1="${MARGIN.left}" y1="${MARGIN.top + PLOT_H}" x2="${MARGIN.left + PLOT_W}" y2="${MARGIN.top + PLOT_H}"/>`,
@@ -114,7 +118,9 @@ export function renderLineChart(metric: EvidenceMetric, markers: readonly ChartM
   if (segments.length) parts.push(`<path class="series" d="${segments.join(' ')}"/>`);
   for (const p of points) {
     if (p.value === null) {
-      parts.push(`<text class="no-data" x="${n(x(p.t))}" y="${MARGIN.top + PLOT_H - 4}" text-anchor="middle"><title>no data</title>×</text>`);
+      parts.push(
+        `<text class="no-data" x="${n(x(p.t))}" y="${MARGIN.top + PLOT_H - 4}" text-anchor="middle"><title>no data</title>×</text>`,
+      );
     } else {
       const breach = breaches(p.value);
       parts.push(

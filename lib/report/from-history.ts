@@ -44,13 +44,49 @@ interface WatchedMetric {
 
 /** The metrics the Verify loop judges, with the setting that bounds each. */
 const WATCHED_METRICS: readonly WatchedMetric[] = [
-  { key: 'abandonmentRate', name: 'Abandonment rate', unit: '%', scale: 100, threshold: (v) => ({ kind: 'max', value: v.maxAbandonmentRate }) },
+  {
+    key: 'abandonmentRate',
+    name: 'Abandonment rate',
+    unit: '%',
+    scale: 100,
+    threshold: (v) => ({ kind: 'max', value: v.maxAbandonmentRate }),
+  },
   // The chart carries one threshold: AHT is judged against both bounds, the upper one is the usual breach.
-  { key: 'avgHandleTimeSeconds', name: 'Average handle time', unit: 's', scale: 1, threshold: (v) => ({ kind: 'max', value: v.maxAvgHandleTimeSeconds }) },
-  { key: 'contactsInQueue', name: 'Contacts in queue', unit: 'contacts', scale: 1, threshold: (v) => ({ kind: 'max', value: v.maxContactsInQueue }) },
-  { key: 'oldestContactAgeSeconds', name: 'Oldest contact age', unit: 's', scale: 1, threshold: (v) => ({ kind: 'max', value: v.maxOldestContactAgeSeconds }) },
-  { key: 'agentsAvailable', name: 'Agents available', unit: 'agents', scale: 1, threshold: (v) => ({ kind: 'min', value: v.minAgentsAvailable }) },
-  { key: 'contactFlowErrors', name: 'Contact flow errors', unit: 'errors', scale: 1, threshold: (v) => ({ kind: 'max', value: v.maxContactFlowErrors }) },
+  {
+    key: 'avgHandleTimeSeconds',
+    name: 'Average handle time',
+    unit: 's',
+    scale: 1,
+    threshold: (v) => ({ kind: 'max', value: v.maxAvgHandleTimeSeconds }),
+  },
+  {
+    key: 'contactsInQueue',
+    name: 'Contacts in queue',
+    unit: 'contacts',
+    scale: 1,
+    threshold: (v) => ({ kind: 'max', value: v.maxContactsInQueue }),
+  },
+  {
+    key: 'oldestContactAgeSeconds',
+    name: 'Oldest contact age',
+    unit: 's',
+    scale: 1,
+    threshold: (v) => ({ kind: 'max', value: v.maxOldestContactAgeSeconds }),
+  },
+  {
+    key: 'agentsAvailable',
+    name: 'Agents available',
+    unit: 'agents',
+    scale: 1,
+    threshold: (v) => ({ kind: 'min', value: v.minAgentsAvailable }),
+  },
+  {
+    key: 'contactFlowErrors',
+    name: 'Contact flow errors',
+    unit: 'errors',
+    scale: 1,
+    threshold: (v) => ({ kind: 'max', value: v.maxContactFlowErrors }),
+  },
 ];
 
 /**
@@ -66,14 +102,17 @@ export function evidenceFromHistory(events: readonly HistoryEvent[], describe: E
   const started = history.events.find((e) => e.type === 'ExecutionStarted');
   const input = asRecord(parseJson(describe.input ?? started?.executionStartedEventDetails?.input));
   const changeId = typeof input?.changeId === 'string' ? input.changeId : '(unknown)';
-  const endEvent = outcome.ended ? [...history.events].reverse().find((e) => /^Execution(Succeeded|Failed|Aborted|TimedOut)$/.test(e.type ?? '')) : undefined;
+  const endEvent = outcome.ended
+    ? [...history.events].reverse().find((e) => /^Execution(Succeeded|Failed|Aborted|TimedOut)$/.test(e.type ?? ''))
+    : undefined;
 
   const documents = visits.map((v) => asRecord(parseJson(v.output)));
   const firstWith = (key: string): unknown => documents.find((d) => d?.[key] !== undefined)?.[key];
   const readiness = asRecord(firstWith('readiness')) as Partial<ReadinessReport> | undefined;
   const numbers = Array.isArray(readiness?.numbers) ? readiness.numbers : [];
   const numberById = new Map(numbers.map((n) => [n.phoneNumberId, n.phoneNumber]));
-  const settings = (asRecord(firstWith('run'))?.verification ?? asRecord(firstWith('config'))?.verification) as VerificationSettings | undefined;
+  const settings = (asRecord(firstWith('run'))?.verification ?? asRecord(firstWith('config'))?.verification) as
+    VerificationSettings | undefined;
 
   const cutoverVisit = visits.find((v) => v.name === CUTOVER_STATE);
   const rollbackVisit = visits.find((v) => v.name === ROLLBACK_STATE);
@@ -100,27 +139,49 @@ export function evidenceFromHistory(events: readonly HistoryEvent[], describe: E
     steps: visits.map((visit, i) => stepOf(visit, documents[i], outcome.status, describe)),
     approval: approvalOf(history),
     snapshot,
-    finalAssociations: finalRead && Object.keys(finalRead).length > 0 ? { ...finalRead } : finalAssociations({
-      snapshot,
-      numbers,
-      cutoverEntered: cutoverVisit !== undefined,
-      rollbackEntered: rollbackVisit !== undefined,
-      outcome: outcome.outcome,
-      cutoverResults: perNumberResults(firstWith('cutover'), numberById, ['flowId', 'currentFlowId', 'associatedFlowId', 'targetFlowId']),
-      rollbackResults: perNumberResults(firstWith('rollback'), numberById, ['flowId', 'currentFlowId', 'restoredFlowId', 'snapshotFlowId']),
-    }),
+    finalAssociations:
+      finalRead && Object.keys(finalRead).length > 0
+        ? { ...finalRead }
+        : finalAssociations({
+            snapshot,
+            numbers,
+            cutoverEntered: cutoverVisit !== undefined,
+            rollbackEntered: rollbackVisit !== undefined,
+            outcome: outcome.outcome,
+            cutoverResults: perNumberResults(firstWith('cutover'), numberById, [
+              'flowId',
+              'currentFlowId',
+              'associatedFlowId',
+              'targetFlowId',
+            ]),
+            rollbackResults: perNumberResults(firstWith('rollback'), numberById, [
+              'flowId',
+              'currentFlowId',
+              'restoredFlowId',
+              'snapshotFlowId',
+            ]),
+          }),
     cutoverAt: cutoverVisit ? iso(cutoverVisit.enteredAt) : undefined,
     rollbackAt: rollbackVisit ? iso(rollbackVisit.enteredAt) : undefined,
     metrics: verifyPolls.length > 0 && settings ? metricsOf(verifyPolls, settings) : [],
     lines: settings ? serviceLinesOf(verifyPolls, settings) : [],
     verdicts: [
-      ...verifyPolls.map(({ at, verify }) => ({ at: iso(at), decision: String(verify.decision ?? 'UNKNOWN'), reason: String(verify.reason ?? '') })),
+      ...verifyPolls.map(({ at, verify }) => ({
+        at: iso(at),
+        decision: String(verify.decision ?? 'UNKNOWN'),
+        reason: String(verify.reason ?? ''),
+      })),
       ...humanVerdicts(history),
     ].sort((a, b) => a.at.localeCompare(b.at)),
   };
 }
 
-function stepOf(visit: StateVisit, document: Record<string, unknown> | undefined, executionStatus: string, describe: ExecutionDescription): EvidenceStep {
+function stepOf(
+  visit: StateVisit,
+  document: Record<string, unknown> | undefined,
+  executionStatus: string,
+  describe: ExecutionDescription,
+): EvidenceStep {
   let status: StepStatus;
   let detail: string | undefined;
   if (visit.failure) {
@@ -252,9 +313,13 @@ function finalAssociations(facts: {
  * `results`, `numbers` or `associations`; each item names its number (`phoneNumber` or `phoneNumberId`) and
  * its flow under one of `flowKeys`. Items marked failed (`ok: false`, or a status saying FAIL/ERROR) are skipped.
  */
-function perNumberResults(value: unknown, numberById: ReadonlyMap<string, string>, flowKeys: readonly string[]): Map<string, string | null> {
+function perNumberResults(
+  value: unknown,
+  numberById: ReadonlyMap<string, string>,
+  flowKeys: readonly string[],
+): Map<string, string | null> {
   const record = asRecord(value);
-  const list = Array.isArray(value) ? value : [record?.results, record?.numbers, record?.associations].find(Array.isArray) ?? [];
+  const list = Array.isArray(value) ? value : ([record?.results, record?.numbers, record?.associations].find(Array.isArray) ?? []);
   const results = new Map<string, string | null>();
   for (const raw of list) {
     const item = asRecord(raw);

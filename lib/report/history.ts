@@ -125,10 +125,7 @@ export class ExecutionHistory {
    */
   public enteredEventOf(event: HistoryEvent): HistoryEvent | undefined {
     const isEntered = (e: HistoryEvent): boolean => (e.type ?? '').endsWith('StateEntered');
-    return (
-      this.walkBack(event, isEntered) ??
-      [...this.events].reverse().find((e) => isEntered(e) && (e.id ?? 0) < (event.id ?? 0))
-    );
+    return this.walkBack(event, isEntered) ?? [...this.events].reverse().find((e) => isEntered(e) && (e.id ?? 0) < (event.id ?? 0));
   }
 
   /** Every state visit, in the order the states were entered. */
@@ -182,9 +179,7 @@ export class ExecutionHistory {
       if (event.type === 'TaskScheduled') {
         scheduled.push(event);
       } else if (TASK_END_TYPES.has(event.type ?? '')) {
-        const task =
-          this.scheduledFor(event) ??
-          [...scheduled].reverse().find((s) => s.id !== undefined && !answers.has(s.id));
+        const task = this.scheduledFor(event) ?? [...scheduled].reverse().find((s) => s.id !== undefined && !answers.has(s.id));
         if (task?.id !== undefined && !answers.has(task.id)) answers.set(task.id, event);
       }
     }

@@ -139,9 +139,7 @@ function timelineSection(steps: readonly EvidenceStep[]): string {
 
 function associationsSection(record: EvidenceRecord): string {
   const before = new Map(record.snapshot.map((s) => [s.phoneNumber, s.flow]));
-  const snapshotRows = record.snapshot.map(
-    (s) => `<tr><td class="num">${escapeHtml(s.phoneNumber)}</td><td>${flowCell(s.flow)}</td></tr>`,
-  );
+  const snapshotRows = record.snapshot.map((s) => `<tr><td class="num">${escapeHtml(s.phoneNumber)}</td><td>${flowCell(s.flow)}</td></tr>`);
   const numbers = [...new Set([...before.keys(), ...Object.keys(record.finalAssociations)])];
   const finalRows = numbers.map((number) => {
     if (!Object.prototype.hasOwnProperty.call(record.finalAssociations, number)) {

@@ -36,10 +36,21 @@ export interface RunbookDefinitionProps {
  * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
  */
 const TRANSIENT_ERRORS = [
-  'TransientError', 'States.Timeout', 'Sandbox.Timedout',
-  'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'ProvisionedThroughputExceededException',
-  'InternalServiceException', 'InternalFailure', 'InternalServerError', 'ServiceUnavailable', 'ServiceUnavailableException',
-  'TimeoutError', 'RequestTimeout', 'RequestTimeoutException',
+  'TransientError',
+  'States.Timeout',
+  'Sandbox.Timedout',
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'InternalServiceException',
+  'InternalFailure',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
 ];
 
 /**
@@ -55,8 +66,12 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
    * one or the other, never a smaller budget shadowing a larger one).
    */
   const invoke = (
-    id: string, handler: lambda.IFunction, resultPath: string, comment: string,
-    retryAll?: { maxAttempts: number; interval: Duration }, payload?: sfn.TaskInput,
+    id: string,
+    handler: lambda.IFunction,
+    resultPath: string,
+    comment: string,
+    retryAll?: { maxAttempts: number; interval: Duration },
+    payload?: sfn.TaskInput,
   ) => {
     const task = new tasks.LambdaInvoke(scope, id, {
       stateName: id,
@@ -69,9 +84,21 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
       retryOnServiceExceptions: true,
     });
     if (retryAll) {
-      task.addRetry({ errors: ['States.ALL'], interval: retryAll.interval, backoffRate: 2, maxAttempts: retryAll.maxAttempts, maxDelay: Duration.seconds(60) });
+      task.addRetry({
+        errors: ['States.ALL'],
+        interval: retryAll.interval,
+        backoffRate: 2,
+        maxAttempts: retryAll.maxAttempts,
+        maxDelay: Duration.seconds(60),
+      });
     } else {
-      task.addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3, maxDelay: Duration.seconds(20) });
+      task.addRetry({
+        errors: TRANSIENT_ERRORS,
+        interval: Duration.seconds(2),
+        backoffRate: 2,
+        maxAttempts: 3,
+        maxDelay: Duration.seconds(20),
+      });
     }
     return task;
   };
@@ -113,22 +140,29 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   // Terminal states: the Succeed output and the Fail error both carry the outcome (DESIGN.md "Outcome").
   const live = new sfn.Succeed(scope, 'Live', { stateName: 'Live', outputPath: '$.outcome' });
   const dryRunOk = new sfn.Succeed(scope, 'DryRunOk', { stateName: 'DryRunOk', outputPath: '$.outcome' });
-  const fail = (id: string, error: string) =>
-    new sfn.Fail(scope, id, { stateName: id, error, causePath: '$.outcome.cause' });
+  const fail = (id: string, error: string) => new sfn.Fail(scope, id, { stateName: id, error, causePath: '$.outcome.cause' });
   const aborted = fail('Aborted', 'ABORTED');
   const rolledBack = fail('RolledBack', 'ROLLED_BACK');
   const rollbackFailed = fail('RollbackFailed', 'ROLLBACK_FAILED');
   const partiallyRolledBack = fail('PartiallyRolledBack', 'PARTIALLY_ROLLED_BACK');
 
   // Finalize releases the go-live lock: a crash is retried, so one bad run does not leave the lock held.
-  const finalize = invoke('Finalize', fn.finalize, '$.outcome', 'Read the final associations, publish the closing status, release the lock',
-    { maxAttempts: 3, interval: Duration.seconds(2) });
+  const finalize = invoke(
+    'Finalize',
+    fn.finalize,
+    '$.outcome',
+    'Read the final associations, publish the closing status, release the lock',
+    { maxAttempts: 3, interval: Duration.seconds(2) },
+  );
   // Finalize never decides the outcome; if it cannot run, the outcome marked before it stands.
   // The Catch already wrote the error to $.finalizeError; the Pass discards its result (a Pass with a ResultPath
   // and no Result would copy the whole state into itself, doubling it).
-  finalize.addCatch(new sfn.Pass(scope, 'FinalizeFailed', { stateName: 'FinalizeFailed', resultPath: sfn.JsonPath.DISCARD }).next(outcomeChoice()), {
-    resultPath: '$.finalizeError',
-  });
+  finalize.addCatch(
+    new sfn.Pass(scope, 'FinalizeFailed', { stateName: 'FinalizeFailed', resultPath: sfn.JsonPath.DISCARD }).next(outcomeChoice()),
+    {
+      resultPath: '$.finalizeError',
+    },
+  );
   finalize.next(outcomeChoice());
 
   function outcomeChoice(): sfn.Choice {
@@ -153,38 +187,57 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
 
   // Rollback: restore every number to its snapshot flow, read it back, check metrics recover. Retried with
   // backoff for its whole budget before the execution admits ROLLBACK_FAILED.
-  const rollback = invoke('Rollback', fn.rollback, '$.rollback', 'Restore every number to its snapshot flow and read it back',
-    { maxAttempts: 6, interval: Duration.seconds(5) });
+  const rollback = invoke('Rollback', fn.rollback, '$.rollback', 'Restore every number to its snapshot flow and read it back', {
+    maxAttempts: 6,
+    interval: Duration.seconds(5),
+  });
   catchTo(rollback, markRollbackFailed);
-  const rollbackChain: sfn.IChainable = config.cutoverMode === 'manualConfirmation'
-    ? catchTo(
-      waitForHuman('ConfirmCarrierRollback', 'carrier-rollback', props.carrierConfirmationTimeout, '$.carrierRollback',
-        'Wait until an operator confirms the carrier moved the numbers back'),
-      rollback,
-    ).next(rollback)
-    : rollback;
+  const rollbackChain: sfn.IChainable =
+    config.cutoverMode === 'manualConfirmation'
+      ? catchTo(
+          waitForHuman(
+            'ConfirmCarrierRollback',
+            'carrier-rollback',
+            props.carrierConfirmationTimeout,
+            '$.carrierRollback',
+            'Wait until an operator confirms the carrier moved the numbers back',
+          ),
+          rollback,
+        ).next(rollback)
+      : rollback;
   // One batch per run of the task (lambda/core/batches.ts): loop until every batch is back.
-  rollback.next(new sfn.Choice(scope, 'RollbackProgress', { stateName: 'RollbackProgress' })
-    .when(sfn.Condition.booleanEquals('$.rollback.cursor.done', false), rollback)
-    // rollbackScope "serviceLine": only the failing lines went back, the others stay live.
-    .when(sfn.Condition.booleanEquals('$.rollback.partial', true), markPartiallyRolledBack)
-    .otherwise(markRolledBack));
+  rollback.next(
+    new sfn.Choice(scope, 'RollbackProgress', { stateName: 'RollbackProgress' })
+      .when(sfn.Condition.booleanEquals('$.rollback.cursor.done', false), rollback)
+      // rollbackScope "serviceLine": only the failing lines went back, the others stay live.
+      .when(sfn.Condition.booleanEquals('$.rollback.partial', true), markPartiallyRolledBack)
+      .otherwise(markRolledBack),
+  );
 
   // Verify loop.
   // A crashed poll is an error, not a failing metric: poll again before giving up and rolling back.
-  const verify = invoke('Verify', fn.verify, '$.verify', 'One poll: read metrics, judge each check, decide',
-    { maxAttempts: 2, interval: Duration.seconds(2) });
+  const verify = invoke('Verify', fn.verify, '$.verify', 'One poll: read metrics, judge each check, decide', {
+    maxAttempts: 2,
+    interval: Duration.seconds(2),
+  });
   catchTo(verify, rollbackChain);
   const waitForNextPoll = new sfn.Wait(scope, 'WaitForNextPoll', {
     stateName: 'WaitForNextPoll',
     time: sfn.WaitTime.secondsPath('$.run.verification.pollIntervalSeconds'),
   });
-  const humanDecision = waitForHuman('HumanDecision', 'inconclusive', props.humanDecisionTimeout, '$.human',
-    'Verification was inconclusive: an operator declares LIVE or ROLLBACK (timeout rolls back)');
+  const humanDecision = waitForHuman(
+    'HumanDecision',
+    'inconclusive',
+    props.humanDecisionTimeout,
+    '$.human',
+    'Verification was inconclusive: an operator declares LIVE or ROLLBACK (timeout rolls back)',
+  );
   catchTo(humanDecision, rollbackChain);
-  humanDecision.next(new sfn.Choice(scope, 'HumanVerdict', { stateName: 'HumanVerdict' })
-    .when(sfn.Condition.stringEquals('$.human.decision', 'live'), markLive)
-    .otherwise(rollbackChain));
+  humanDecision.next(
+    new sfn.Choice(scope, 'HumanVerdict', { stateName: 'HumanVerdict' })
+      .when(sfn.Condition.stringEquals('$.human.decision', 'live'), markLive)
+      .otherwise(rollbackChain),
+  );
   const verifyDecision = new sfn.Choice(scope, 'VerifyDecision', { stateName: 'VerifyDecision' })
     .when(sfn.Condition.stringEquals('$.verify.decision', 'ROLLBACK'), rollbackChain)
     .when(sfn.Condition.stringEquals('$.verify.decision', 'LIVE'), markLive)
@@ -196,16 +249,24 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   // Cutover.
   const cutover = invoke('Cutover', fn.cutover, '$.cutover', cutoverComment(config.cutoverMode));
   catchTo(cutover, rollbackChain);
-  cutover.next(new sfn.Choice(scope, 'CutoverProgress', { stateName: 'CutoverProgress' })
-    .when(sfn.Condition.booleanEquals('$.cutover.cursor.done', false), cutover)
-    .otherwise(verify));
-  const cutoverChain: sfn.IChainable = config.cutoverMode === 'manualConfirmation'
-    ? catchTo(
-      waitForHuman('ConfirmCarrierCutover', 'carrier-cutover', props.carrierConfirmationTimeout, '$.carrierCutover',
-        'Wait until an operator confirms the carrier ticket is done'),
-      rollbackChain,
-    ).next(cutover)
-    : cutover;
+  cutover.next(
+    new sfn.Choice(scope, 'CutoverProgress', { stateName: 'CutoverProgress' })
+      .when(sfn.Condition.booleanEquals('$.cutover.cursor.done', false), cutover)
+      .otherwise(verify),
+  );
+  const cutoverChain: sfn.IChainable =
+    config.cutoverMode === 'manualConfirmation'
+      ? catchTo(
+          waitForHuman(
+            'ConfirmCarrierCutover',
+            'carrier-cutover',
+            props.carrierConfirmationTimeout,
+            '$.carrierCutover',
+            'Wait until an operator confirms the carrier ticket is done',
+          ),
+          rollbackChain,
+        ).next(cutover)
+      : cutover;
 
   const isDryRun = new sfn.Choice(scope, 'IsDryRun', { stateName: 'IsDryRun' })
     .when(sfn.Condition.booleanEquals('$.run.dryRun', true), markDryRunOk)
@@ -217,26 +278,43 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   const checkWindow = catchTo(
     invoke('CheckWindow', fn.checkWindow, '$.window', 'Check the approval and the cutover window'),
     markAborted,
-  ).next(new sfn.Choice(scope, 'IsWindowOpen', { stateName: 'IsWindowOpen' })
-    .when(sfn.Condition.stringEquals('$.window.action', 'MISSED'), markAborted)
-    .when(sfn.Condition.stringEquals('$.window.action', 'REJECTED'), markAborted)
-    .otherwise(waitForWindow));
+  ).next(
+    new sfn.Choice(scope, 'IsWindowOpen', { stateName: 'IsWindowOpen' })
+      .when(sfn.Condition.stringEquals('$.window.action', 'MISSED'), markAborted)
+      .when(sfn.Condition.stringEquals('$.window.action', 'REJECTED'), markAborted)
+      .otherwise(waitForWindow),
+  );
 
   const approvalGate = catchTo(
-    waitForHuman('ApprovalGate', 'approval', props.approvalTimeout, '$.approval',
-      'The readiness report goes to the status topic; an approver approves or rejects with attestations'),
+    waitForHuman(
+      'ApprovalGate',
+      'approval',
+      props.approvalTimeout,
+      '$.approval',
+      'The readiness report goes to the status topic; an approver approves or rejects with attestations',
+    ),
     markAborted,
   ).next(checkWindow);
   const deployCheck = catchTo(
-    invoke('DeployCheck', fn.deployCheck, '$.readiness',
-      'Instance, flows, numbers, queues, staffing, UAT number; record the rollback snapshot (one batch per run)', undefined, withPlan),
+    invoke(
+      'DeployCheck',
+      fn.deployCheck,
+      '$.readiness',
+      'Instance, flows, numbers, queues, staffing, UAT number; record the rollback snapshot (one batch per run)',
+      undefined,
+      withPlan,
+    ),
     markAborted,
   );
-  deployCheck.next(new sfn.Choice(scope, 'DeployCheckProgress', { stateName: 'DeployCheckProgress' })
-    .when(sfn.Condition.booleanEquals('$.readiness.cursor.done', false), deployCheck)
-    .otherwise(new sfn.Choice(scope, 'IsReady', { stateName: 'IsReady' })
-      .when(sfn.Condition.booleanEquals('$.readiness.ready', true), approvalGate)
-      .otherwise(markAborted)));
+  deployCheck.next(
+    new sfn.Choice(scope, 'DeployCheckProgress', { stateName: 'DeployCheckProgress' })
+      .when(sfn.Condition.booleanEquals('$.readiness.cursor.done', false), deployCheck)
+      .otherwise(
+        new sfn.Choice(scope, 'IsReady', { stateName: 'IsReady' })
+          .when(sfn.Condition.booleanEquals('$.readiness.ready', true), approvalGate)
+          .otherwise(markAborted),
+      ),
+  );
   const acquireLock = catchTo(
     invoke('AcquireLock', fn.acquireLock, '$.lock', 'One go-live at a time per runbook: a conditional write on the control table'),
     markAborted,
@@ -255,8 +333,11 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
 
 function cutoverComment(mode: CutoverMode): string {
   switch (mode) {
-    case 'repoint': return 'Associate each number with its target flow (idempotent), then read every association back';
-    case 'carrierHook': return 'Call the carrier hook to repoint the numbers at the carrier, then record the cutover';
-    case 'manualConfirmation': return 'Record the confirmed carrier cutover';
+    case 'repoint':
+      return 'Associate each number with its target flow (idempotent), then read every association back';
+    case 'carrierHook':
+      return 'Call the carrier hook to repoint the numbers at the carrier, then record the cutover';
+    case 'manualConfirmation':
+      return 'Record the confirmed carrier cutover';
   }
 }

@@ -116,7 +116,17 @@ const E164 = /^\+[1-9]\d{1,14}$/;
 /** The largest plan, serialized, that the task parameters carry (half of Step Functions' 256 KiB). */
 const MAX_PLAN_BYTES = 131_072;
 const PHONE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:phone-number\/[A-Za-z0-9-]+$/;
-const HANDLERS = ['validate-input', 'acquire-lock', 'deploy-check', 'notify', 'check-window', 'cutover', 'verify', 'rollback', 'finalize'] as const;
+const HANDLERS = [
+  'validate-input',
+  'acquire-lock',
+  'deploy-check',
+  'notify',
+  'check-window',
+  'cutover',
+  'verify',
+  'rollback',
+  'finalize',
+] as const;
 type HandlerName = (typeof HANDLERS)[number];
 
 /**
@@ -161,11 +171,13 @@ export class GoLiveRunbook extends Construct {
     const stack = Stack.of(this);
     this.encryptionKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`));
 
-    this.statusTopic = props.statusTopic ?? new sns.Topic(this, 'StatusTopic', {
-      displayName: 'Go-live status bridge',
-      masterKey: this.encryptionKey,
-      enforceSSL: true,
-    });
+    this.statusTopic =
+      props.statusTopic ??
+      new sns.Topic(this, 'StatusTopic', {
+        displayName: 'Go-live status bridge',
+        masterKey: this.encryptionKey,
+        enforceSSL: true,
+      });
     this.controlTable = new dynamodb.Table(this, 'ControlTable', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
@@ -204,9 +216,10 @@ export class GoLiveRunbook extends Construct {
     // holds a batch of 100 numbers (about 50 s at 2 calls/s) six times over; the task times out only after the function would.
     const functionTimeout = Duration.minutes(5);
     const taskTimeout = Duration.minutes(5).plus(Duration.seconds(30));
-    this.functions = Object.fromEntries(
-      HANDLERS.map((name) => [name, this.handler(name, functionTimeout, logRetention)]),
-    ) as Record<HandlerName, lambda.Function>;
+    this.functions = Object.fromEntries(HANDLERS.map((name) => [name, this.handler(name, functionTimeout, logRetention)])) as Record<
+      HandlerName,
+      lambda.Function
+    >;
     this.grantHandlers(props);
 
     const functions: RunbookFunctions = {
@@ -227,14 +240,16 @@ export class GoLiveRunbook extends Construct {
     });
     this.stateMachine = new sfn.StateMachine(this, 'Resource', {
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(buildRunbookDefinition(this, {
-        config: this.config,
-        functions,
-        approvalTimeout,
-        humanDecisionTimeout,
-        carrierConfirmationTimeout,
-        taskTimeout,
-      })),
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        buildRunbookDefinition(this, {
+          config: this.config,
+          functions,
+          approvalTimeout,
+          humanDecisionTimeout,
+          carrierConfirmationTimeout,
+          taskTimeout,
+        }),
+      ),
       comment: 'connect-golive runbook: deploy check, approval gate, scheduled cutover, verification, rollback',
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
@@ -253,12 +268,19 @@ export class GoLiveRunbook extends Construct {
       roles: [this.functions['acquire-lock'].role!],
       statements: [new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executionsOfThisRunbook] })],
     });
-    acknowledgeWildcards(describeHolder, { resources: [executionsOfThisRunbook] },
-      'Executions of this runbook only (execution:<this state machine>:*): the lock holder is any one of them.');
-    acknowledgeWildcards(this.stateMachine.role, {
-      resources: ['*', ...Object.values(this.functions).map((fn) => `${fn.functionArn}:*`)],
-    }, 'X-Ray tracing and CloudWatch Logs delivery accept only "*"; <function>:* lets the state machine invoke'
-      + ' versions of its own task functions (aws-cdk-lib LambdaInvoke grant).');
+    acknowledgeWildcards(
+      describeHolder,
+      { resources: [executionsOfThisRunbook] },
+      'Executions of this runbook only (execution:<this state machine>:*): the lock holder is any one of them.',
+    );
+    acknowledgeWildcards(
+      this.stateMachine.role,
+      {
+        resources: ['*', ...Object.values(this.functions).map((fn) => `${fn.functionArn}:*`)],
+      },
+      'X-Ray tracing and CloudWatch Logs delivery accept only "*"; <function>:* lets the state machine invoke' +
+        ' versions of its own task functions (aws-cdk-lib LambdaInvoke grant).',
+    );
   }
 
   /** Allow starting and describing executions of this runbook (the CLI's `start`, `status`, `report`). */
@@ -300,7 +322,10 @@ export class GoLiveRunbook extends Construct {
   }
 
   private handler(name: HandlerName, timeout: Duration, retention: logs.RetentionDays): lambda.Function {
-    const id = name.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('');
+    const id = name
+      .split('-')
+      .map((p) => p[0].toUpperCase() + p.slice(1))
+      .join('');
     const logGroup = new logs.LogGroup(this, `${id}Logs`, {
       retention,
       encryptionKey: this.encryptionKey,
@@ -338,11 +363,13 @@ export class GoLiveRunbook extends Construct {
     for (const fn of [f['deploy-check'], f.verify, f.rollback]) instance.grantReadMetrics(fn);
     for (const fn of [f.cutover, f.rollback]) instance.grantRepointPhoneNumbers(fn);
     for (const fn of [f.verify, f.rollback]) {
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        // cloudwatch:GetMetricData has no resource type for metrics: AWS accepts only "*" here.
-        actions: ['cloudwatch:GetMetricData'],
-        resources: ['*'],
-      }));
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          // cloudwatch:GetMetricData has no resource type for metrics: AWS accepts only "*" here.
+          actions: ['cloudwatch:GetMetricData'],
+          resources: ['*'],
+        }),
+      );
     }
     for (const fn of [f.cutover, f.verify, f.rollback, f.finalize]) this.controlTable.grant(fn, 'dynamodb:GetItem');
     // DeployCheck writes the rollback snapshot (one item per batch of numbers).
@@ -356,15 +383,21 @@ export class GoLiveRunbook extends Construct {
       f.rollback.addToRolePolicy(invokeHook);
     }
     for (const [name, fn] of Object.entries(f)) {
-      acknowledgeWildcards(fn.role!, {
-        resources: [
-          instance.phoneNumberArnPattern, instance.contactFlowArnPattern, instance.queueArnPattern,
-          ...(name === 'verify' || name === 'rollback' ? ['*'] : []),
-        ],
-        actions: ['kms:GenerateDataKey*', 'kms:ReEncrypt*'],
-      }, 'Connect sub-resources of this instance only: plan references (names) resolve at run time and the List*'
-        + ' APIs require contact-flow/* and queue/*; phone numbers are account-level ARNs (phone-number/*).'
-        + ' cloudwatch:GetMetricData supports no resource type. The KMS actions are the status topic key grant.');
+      acknowledgeWildcards(
+        fn.role!,
+        {
+          resources: [
+            instance.phoneNumberArnPattern,
+            instance.contactFlowArnPattern,
+            instance.queueArnPattern,
+            ...(name === 'verify' || name === 'rollback' ? ['*'] : []),
+          ],
+          actions: ['kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+        },
+        'Connect sub-resources of this instance only: plan references (names) resolve at run time and the List*' +
+          ' APIs require contact-flow/* and queue/*; phone numbers are account-level ARNs (phone-number/*).' +
+          ' cloudwatch:GetMetricData supports no resource type. The KMS actions are the status topic key grant.',
+      );
     }
   }
 }
@@ -383,7 +416,8 @@ function validateProps(props: GoLiveRunbookProps, r: ResolvedProps): void {
   // DeployCheck, Cutover and Rollback work in batches of 100 driven by the state machine, and the state carries
   // counts, not numbers (lambda/core/batches.ts): the wave size is bounded by what a go-live team can watch and
   // by the plan's size in the task parameters, not by a Lambda timeout. Split a larger migration into waves.
-  if (props.plan.length > MAX_WAVE_SIZE) throw new Error(`plan must list at most ${MAX_WAVE_SIZE} phone numbers (one wave), got: ${props.plan.length}`);
+  if (props.plan.length > MAX_WAVE_SIZE)
+    throw new Error(`plan must list at most ${MAX_WAVE_SIZE} phone numbers (one wave), got: ${props.plan.length}`);
   const seen = new Set<string>();
   props.plan.forEach((entry: unknown, i) => {
     // Plans often come from JSON (cdk.json context): check the shape, not just the values.
@@ -392,7 +426,9 @@ function validateProps(props: GoLiveRunbookProps, r: ResolvedProps): void {
     }
     const { phoneNumber: n, targetFlow } = entry as Record<string, unknown>;
     if (typeof n !== 'string' || (!Token.isUnresolved(n) && !E164.test(n) && !PHONE_ARN.test(n))) {
-      throw new Error(`plan[${i}].phoneNumber must be an E.164 number like +18005550100 or a phone number ARN, got: ${typeof n === 'string' ? n : JSON.stringify(n)}`);
+      throw new Error(
+        `plan[${i}].phoneNumber must be an E.164 number like +18005550100 or a phone number ARN, got: ${typeof n === 'string' ? n : JSON.stringify(n)}`,
+      );
     }
     if (seen.has(n)) throw new Error(`plan[${i}].phoneNumber is listed twice, got: ${n}`);
     seen.add(n);
@@ -404,8 +440,13 @@ function validateProps(props: GoLiveRunbookProps, r: ResolvedProps): void {
       throw new Error(`plan[${i}].serviceLine must be a name of 1–64 characters, got: ${JSON.stringify(serviceLine)}`);
     }
     // The metric APIs filter at most 100 queues per call; a line is read in one call.
-    if (queues !== undefined && (!Array.isArray(queues) || queues.length === 0 || queues.length > 100
-      || queues.some((q) => typeof q !== 'string' || (!Token.isUnresolved(q) && !/^[^\s\x00-\x1f][^\x00-\x1f]{0,511}$/.test(q))))) {
+    if (
+      queues !== undefined &&
+      (!Array.isArray(queues) ||
+        queues.length === 0 ||
+        queues.length > 100 ||
+        queues.some((q) => typeof q !== 'string' || (!Token.isUnresolved(q) && !/^[^\s\x00-\x1f][^\x00-\x1f]{0,511}$/.test(q))))
+    ) {
       throw new Error(`plan[${i}].queues must list 1–100 queue ARNs, ids or names, got: ${JSON.stringify(queues)}`);
     }
   });
@@ -413,8 +454,12 @@ function validateProps(props: GoLiveRunbookProps, r: ResolvedProps): void {
   // with the state (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html); keep half for the state.
   const planBytes = Buffer.byteLength(JSON.stringify(props.plan), 'utf8');
   if (planBytes > MAX_PLAN_BYTES) {
-    throw new Error(`plan must serialize to at most ${MAX_PLAN_BYTES} bytes (Step Functions' 256 KiB task input), got: ${planBytes} bytes`
-      + ' for ' + props.plan.length + ' entries (use flow ids or names rather than long ARNs, or split the wave)');
+    throw new Error(
+      `plan must serialize to at most ${MAX_PLAN_BYTES} bytes (Step Functions' 256 KiB task input), got: ${planBytes} bytes` +
+        ' for ' +
+        props.plan.length +
+        ' entries (use flow ids or names rather than long ARNs, or split the wave)',
+    );
   }
   if (props.queues.length === 0) throw new Error('queues must list at least one queue to watch, got: []');
   props.queues.forEach((q: unknown, i) => {

@@ -3,16 +3,26 @@
  * the scenarios). The rehearsals themselves run in `npm run bench`, not here.
  */
 import {
-  batchedTask, CutoverScaleRow, figuresOf, TARGET_HISTORY_EVENTS, TARGET_PAYLOAD_BYTES, waveScenario,
+  batchedTask,
+  CutoverScaleRow,
+  figuresOf,
+  TARGET_HISTORY_EVENTS,
+  TARGET_PAYLOAD_BYTES,
+  waveScenario,
 } from '../../bench/cutover-scale';
 import { StepRecord } from '../../lib/rehearsal/local-executor';
 import { CallRecord } from '../../lib/rehearsal/simulator';
 
 const at = (second: number) => new Date(Date.UTC(2030, 0, 15, 2, 0, second)).toISOString();
-const step = (name: string, from: number, to: number, status: StepRecord['status'] = 'SUCCEEDED'): StepRecord =>
-  ({ name, type: 'Task', enteredAt: at(from), exitedAt: at(to), status });
+const step = (name: string, from: number, to: number, status: StepRecord['status'] = 'SUCCEEDED'): StepRecord => ({
+  name,
+  type: 'Task',
+  enteredAt: at(from),
+  exitedAt: at(to),
+  status,
+});
 const call = (second: number, status: number): CallRecord =>
-  ({ seq: second, at: at(second), service: 'connect', operation: 'AssociatePhoneNumberContactFlow', params: {}, status } as CallRecord);
+  ({ seq: second, at: at(second), service: 'connect', operation: 'AssociatePhoneNumberContactFlow', params: {}, status }) as CallRecord;
 
 describe('batchedTask', () => {
   const steps = [
@@ -41,18 +51,34 @@ describe('batchedTask', () => {
 
 describe('figuresOf', () => {
   const run = { transitions: 80, throttledInRun: 0 };
-  const row = (numbers: number, over: { seconds?: number; failed?: number; payload?: number; breachPayload?: number; history?: number; breachHistory?: number } = {}): CutoverScaleRow => ({
+  const row = (
+    numbers: number,
+    over: { seconds?: number; failed?: number; payload?: number; breachPayload?: number; history?: number; breachHistory?: number } = {},
+  ): CutoverScaleRow => ({
     numbers,
     healthy: {
-      ...run, outcome: 'LIVE', historyEvents: over.history ?? 300, largestStatePayloadBytes: over.payload ?? 10_000,
-      cutover: { seconds: over.seconds ?? 48, batches: Math.ceil(numbers / 100), throttled: 0 }, failed: over.failed ?? 0,
+      ...run,
+      outcome: 'LIVE',
+      historyEvents: over.history ?? 300,
+      largestStatePayloadBytes: over.payload ?? 10_000,
+      cutover: { seconds: over.seconds ?? 48, batches: Math.ceil(numbers / 100), throttled: 0 },
+      failed: over.failed ?? 0,
     },
     breach: {
-      ...run, outcome: 'ROLLED_BACK', historyEvents: over.breachHistory ?? 200, largestStatePayloadBytes: over.breachPayload ?? 10_000,
-      breachMinute: 1, rollback: { seconds: 50, batches: Math.ceil(numbers / 100), throttled: 0 }, notRestored: 0, breachToRollbackSeconds: 90,
+      ...run,
+      outcome: 'ROLLED_BACK',
+      historyEvents: over.breachHistory ?? 200,
+      largestStatePayloadBytes: over.breachPayload ?? 10_000,
+      breachMinute: 1,
+      rollback: { seconds: 50, batches: Math.ceil(numbers / 100), throttled: 0 },
+      notRestored: 0,
+      breachToRollbackSeconds: 90,
     },
   });
-  const verdicts = (rows: CutoverScaleRow[]) => figuresOf(rows).slice(0, 3).map((f) => f.met);
+  const verdicts = (rows: CutoverScaleRow[]) =>
+    figuresOf(rows)
+      .slice(0, 3)
+      .map((f) => f.met);
 
   test('the three targets are met by a fast, clean 100-number cutover and a small 1,000-number state', () => {
     expect(verdicts([row(1), row(100), row(1000)])).toEqual([true, true, true]);
@@ -79,7 +105,9 @@ describe('waveScenario', () => {
   test('N numbers from their bridge flow to Main; a breach adds one breaching row at its minute', () => {
     const healthy = waveScenario(3);
     expect(healthy.contactCenter.phoneNumbers.map((p) => [p.number, p.flow, p.targetFlow])).toEqual([
-      ['+18005551000', 'LegacyBridge', 'Main'], ['+18005551001', 'LegacyBridge', 'Main'], ['+18005551002', 'LegacyBridge', 'Main'],
+      ['+18005551000', 'LegacyBridge', 'Main'],
+      ['+18005551001', 'LegacyBridge', 'Main'],
+      ['+18005551002', 'LegacyBridge', 'Main'],
     ]);
     expect(healthy.timeline).toHaveLength(1);
     const breach = waveScenario(3, 9);

@@ -4,7 +4,16 @@
  */
 import * as path from 'path';
 import {
-  boundFor, breachHandleTimeOf, figureOf, firstFailingSeconds, LatencySettings, noteOf, REAL_TIME_TARGET_SECONDS, SIGNAL_CASES, SignalRow, withDefaultTiming,
+  boundFor,
+  breachHandleTimeOf,
+  figureOf,
+  firstFailingSeconds,
+  LatencySettings,
+  noteOf,
+  REAL_TIME_TARGET_SECONDS,
+  SIGNAL_CASES,
+  SignalRow,
+  withDefaultTiming,
 } from '../../bench/signal-latency';
 import { DEFAULT_VERIFICATION } from '../../lambda/core/defaults';
 import { SCENARIOS_DIR } from '../../lib/rehearsal/runner';
@@ -46,8 +55,13 @@ describe('boundFor', () => {
 });
 
 describe('figureOf', () => {
-  const row = (breachToRollbackSeconds: number | null, outcome = 'ROLLED_BACK'): SignalRow =>
-    ({ case: SIGNAL_CASES[1], outcome, breachToRollbackSeconds, firstFailingSeconds: null, bound: boundFor('cloudWatch', defaults) });
+  const row = (breachToRollbackSeconds: number | null, outcome = 'ROLLED_BACK'): SignalRow => ({
+    case: SIGNAL_CASES[1],
+    outcome,
+    breachToRollbackSeconds,
+    firstFailingSeconds: null,
+    bound: boundFor('cloudWatch', defaults),
+  });
 
   test('met within the bound, inclusive; not met above it', () => {
     expect(figureOf(row(210)).met).toBe(true);
@@ -66,7 +80,10 @@ describe('the scenarios', () => {
   test('one per signal kind, each shipped, each run under the default lags', () => {
     expect(SIGNAL_CASES.map((c) => c.kind)).toEqual(['realTime', 'cloudWatch', 'abandonment', 'handleTime']);
     for (const c of SIGNAL_CASES) {
-      const scenario = withDefaultTiming({ ...loadScenario(path.join(SCENARIOS_DIR, c.scenarioFile)), timing: { cloudWatchLagSeconds: 0, historicalLagSeconds: 0, realTimeRefreshSeconds: 1 } });
+      const scenario = withDefaultTiming({
+        ...loadScenario(path.join(SCENARIOS_DIR, c.scenarioFile)),
+        timing: { cloudWatchLagSeconds: 0, historicalLagSeconds: 0, realTimeRefreshSeconds: 1 },
+      });
       expect(scenario.timing).toEqual(DEFAULT_TIMING);
       expect(scenario.expect?.outcome).toBe('ROLLED_BACK');
     }
@@ -75,8 +92,9 @@ describe('the scenarios', () => {
   test('the handle-time scenario breaches with 1,200-s calls', () => {
     const scenario = loadScenario(path.join(SCENARIOS_DIR, 'two-lines-sales-aht.json'));
     expect(breachHandleTimeOf(scenario, DEFAULT_VERIFICATION.maxAvgHandleTimeSeconds)).toBe(1200);
-    expect(() => breachHandleTimeOf(loadScenario(path.join(SCENARIOS_DIR, 'queue-backs-up.json')), DEFAULT_VERIFICATION.maxAvgHandleTimeSeconds))
-      .toThrow(/no timeline row breaches/);
+    expect(() =>
+      breachHandleTimeOf(loadScenario(path.join(SCENARIOS_DIR, 'queue-backs-up.json')), DEFAULT_VERIFICATION.maxAvgHandleTimeSeconds),
+    ).toThrow(/no timeline row breaches/);
   });
 });
 
@@ -84,10 +102,22 @@ describe('firstFailingSeconds', () => {
   const breachMs = Date.parse('2030-01-15T02:04:00Z');
   const verdicts = [
     { at: '2030-01-15T02:03:00Z', decision: 'CONTINUE', reason: 'Sales: 60 s of 1800 s: failing: avgHandleTime 1200 s (1 of 2)' },
-    { at: '2030-01-15T02:05:00Z', decision: 'CONTINUE', reason: 'Sales: 180 s of 1800 s: failing: abandonmentRate no data (1 of 2); no data: abandonmentRate, avgHandleTime' },
+    {
+      at: '2030-01-15T02:05:00Z',
+      decision: 'CONTINUE',
+      reason: 'Sales: 180 s of 1800 s: failing: abandonmentRate no data (1 of 2); no data: abandonmentRate, avgHandleTime',
+    },
     { at: '2030-01-15T02:05:30Z', decision: 'CONTINUE', reason: 'Sales: 210 s of 1800 s: failing: avgHandleTime no data (1 of 2)' },
-    { at: '2030-01-15T02:06:00Z', decision: 'CONTINUE', reason: 'Support: 240 s: no check failing; Sales: 240 s of 1800 s: failing: avgHandleTime 1200 s (1 of 2)' },
-    { at: '2030-01-15T02:06:15Z', decision: 'ROLLBACK', reason: 'service line Sales: avgHandleTime 1200 s breached 30–900 s on 2 consecutive polls' },
+    {
+      at: '2030-01-15T02:06:00Z',
+      decision: 'CONTINUE',
+      reason: 'Support: 240 s: no check failing; Sales: 240 s of 1800 s: failing: avgHandleTime 1200 s (1 of 2)',
+    },
+    {
+      at: '2030-01-15T02:06:15Z',
+      decision: 'ROLLBACK',
+      reason: 'service line Sales: avgHandleTime 1200 s breached 30–900 s on 2 consecutive polls',
+    },
   ];
 
   test('the first verdict after the breach that reads the check failing with a value', () => {
@@ -116,7 +146,9 @@ describe('noteOf', () => {
 
   test('a missed row says by how much, and why for the delayed signals', () => {
     expect(noteOf(row('abandonment', 205))).toMatch(/25 s over the target.*own wait.*170 s after the breach/);
-    expect(noteOf(row('handleTime', 1364, 1348))).toMatch(/14 s over the physical bound\. The first poll that read it failing came 1348 s after the breach, 28 s after the first long call's record could be visible \(1320 s\)/);
+    expect(noteOf(row('handleTime', 1364, 1348))).toMatch(
+      /14 s over the physical bound\. The first poll that read it failing came 1348 s after the breach, 28 s after the first long call's record could be visible \(1320 s\)/,
+    );
     expect(noteOf(row('realTime', 50))).toMatch(/5 s over the target/);
     expect(noteOf(row('realTime', null))).toMatch(/ended LIVE without a rollback/);
   });

@@ -9,7 +9,18 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { CONTROL_TABLE, cuttingOver, DEFINITION, EXECUTION_ARN, live, pendingApproval, pendingInconclusive, rolledBack, verifying, waitingForWindow } from '../lib/report/fixtures/history';
+import {
+  CONTROL_TABLE,
+  cuttingOver,
+  DEFINITION,
+  EXECUTION_ARN,
+  live,
+  pendingApproval,
+  pendingInconclusive,
+  rolledBack,
+  verifying,
+  waitingForWindow,
+} from '../lib/report/fixtures/history';
 import { expectOneErrorLine, givenExecution, harness, NOW } from './harness';
 
 const sfn = mockClient(SFNClient);
@@ -18,7 +29,9 @@ const dynamodb = mockClient(DynamoDBClient);
 beforeEach(() => {
   sfn.reset();
   dynamodb.reset();
-  sfn.on(DescribeStateMachineForExecutionCommand).resolves({ definition: DEFINITION, name: 'GoLiveRunbook', roleArn: 'arn:role', stateMachineArn: 'arn:sm', updateDate: NOW });
+  sfn
+    .on(DescribeStateMachineForExecutionCommand)
+    .resolves({ definition: DEFINITION, name: 'GoLiveRunbook', roleArn: 'arn:role', stateMachineArn: 'arn:sm', updateDate: NOW });
   sfn.on(SendTaskFailureCommand).resolves({});
   sfn.on(StopExecutionCommand).resolves({ stopDate: NOW });
   dynamodb.on(PutItemCommand).resolves({});
@@ -38,7 +51,11 @@ describe('abort', () => {
     const code = await h.run('abort', EXECUTION_ARN);
 
     expect(code).toBe(0);
-    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: 'token-approval-2', error: 'OperatorAbort', cause: 'operator abort by ops-alice' });
+    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, {
+      taskToken: 'token-approval-2',
+      error: 'OperatorAbort',
+      cause: 'operator abort by ops-alice',
+    });
     expect(sfn).not.toHaveReceivedCommand(StopExecutionCommand);
     expect(dynamodb).not.toHaveReceivedCommand(PutItemCommand);
     expect(h.stdout()).toMatch(/abort sent to ApprovalGate .* ends ABORTED/);
@@ -48,7 +65,11 @@ describe('abort', () => {
     givenExecution(sfn, pendingInconclusive());
     const h = harness();
     expect(await h.run('abort', EXECUTION_ARN, '--by', 'duty-manager')).toBe(0);
-    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: 'token-human', error: 'OperatorAbort', cause: 'operator abort by duty-manager' });
+    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, {
+      taskToken: 'token-human',
+      error: 'OperatorAbort',
+      cause: 'operator abort by duty-manager',
+    });
     expect(sfn).not.toHaveReceivedCommand(StopExecutionCommand);
     expect(h.stdout()).toMatch(/rolls back/);
   });
@@ -64,11 +85,17 @@ describe('abort', () => {
     // THEN
     expect(code).toBe(0);
     expect(sfn).toHaveReceivedCommandTimes(StopExecutionCommand, 1);
-    expect(sfn).toHaveReceivedCommandWith(StopExecutionCommand, { executionArn: EXECUTION_ARN, error: 'ABORTED', cause: 'operator abort before cutover' });
+    expect(sfn).toHaveReceivedCommandWith(StopExecutionCommand, {
+      executionArn: EXECUTION_ARN,
+      error: 'ABORTED',
+      cause: 'operator abort before cutover',
+    });
     // The request goes in first, so a Cutover starting at that very moment moves nothing.
     expect(dynamodb).toHaveReceivedCommandWith(PutItemCommand, ABORT_REQUEST);
     expect(sfn).not.toHaveReceivedCommand(SendTaskFailureCommand);
-    expect(h.stdout()).toBe('stopped before the cutover (in WaitForWindow): nothing was changed; the execution ends ABORTED; lock released\n');
+    expect(h.stdout()).toBe(
+      'stopped before the cutover (in WaitForWindow): nothing was changed; the execution ends ABORTED; lock released\n',
+    );
     // A stopped execution never reaches Finalize: the CLI releases its lock, only if this execution holds it.
     expect(dynamodb).toHaveReceivedCommandWith(DeleteItemCommand, {
       Key: { pk: { S: 'LOCK' } },
@@ -79,7 +106,9 @@ describe('abort', () => {
 
   test('still stops before the cutover when the abort request cannot be written', async () => {
     givenExecution(sfn, waitingForWindow());
-    dynamodb.on(PutItemCommand).rejects(Object.assign(new Error('not authorized to perform: dynamodb:PutItem'), { name: 'AccessDeniedException' }));
+    dynamodb
+      .on(PutItemCommand)
+      .rejects(Object.assign(new Error('not authorized to perform: dynamodb:PutItem'), { name: 'AccessDeniedException' }));
     const h = harness();
     expect(await h.run('abort', EXECUTION_ARN)).toBe(0);
     expect(sfn).toHaveReceivedCommand(StopExecutionCommand);

@@ -34,7 +34,10 @@ describe('rehearse --report is checked before the rehearsal runs', () => {
   });
 
   test('rejects a path under procfs at once (mkdirSync would spin there)', async () => {
-    await rejects('/proc/connect-golive/reports', /--report "\/proc\/connect-golive\/reports": "\/proc" is on procfs, where no report can be written$/);
+    await rejects(
+      '/proc/connect-golive/reports',
+      /--report "\/proc\/connect-golive\/reports": "\/proc" is on procfs, where no report can be written$/,
+    );
   });
 
   // Root may write to a mode-0500 folder, so this case can only be shown as another user.
@@ -60,7 +63,12 @@ describe('the real cause of a broken installation', () => {
   test('rehearse reports a module the runner cannot load, not "not available"', async () => {
     jest.resetModules();
     jest.doMock('../../lib/rehearsal/runner', () => {
-      const error = Object.assign(new Error("Cannot find module 'aws-local-stepfunctions'\nRequire stack:\n- /app/node_modules/connect-golive/dist/lib/rehearsal/runner.js"), { code: 'MODULE_NOT_FOUND' });
+      const error = Object.assign(
+        new Error(
+          "Cannot find module 'aws-local-stepfunctions'\nRequire stack:\n- /app/node_modules/connect-golive/dist/lib/rehearsal/runner.js",
+        ),
+        { code: 'MODULE_NOT_FOUND' },
+      );
       throw error;
     });
     const { loadRehearsalRunner } = require('../../bin/cli/rehearse') as typeof import('../../bin/cli/rehearse');

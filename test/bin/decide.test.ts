@@ -16,7 +16,9 @@ const sfn = mockClient(SFNClient);
 
 beforeEach(() => {
   sfn.reset();
-  sfn.on(DescribeStateMachineForExecutionCommand).resolves({ definition: DEFINITION, name: 'GoLiveRunbook', roleArn: 'arn:role', stateMachineArn: 'arn:sm', updateDate: NOW });
+  sfn
+    .on(DescribeStateMachineForExecutionCommand)
+    .resolves({ definition: DEFINITION, name: 'GoLiveRunbook', roleArn: 'arn:role', stateMachineArn: 'arn:sm', updateDate: NOW });
   sfn.on(SendTaskSuccessCommand).resolves({});
   sfn.on(SendTaskFailureCommand).resolves({});
 });
@@ -25,11 +27,19 @@ const ALL = 'uat,training,bau,support';
 
 describe('finding the pending decision', () => {
   test('takes the newest unanswered decision task, not an earlier failed attempt', () => {
-    expect(findPendingDecision(pendingApproval().events)).toMatchObject({ kind: 'approval', taskToken: 'token-approval-2', stateName: 'ApprovalGate' });
+    expect(findPendingDecision(pendingApproval().events)).toMatchObject({
+      kind: 'approval',
+      taskToken: 'token-approval-2',
+      stateName: 'ApprovalGate',
+    });
   });
 
   test('skips the answered approval when verification waits for a human', () => {
-    expect(findPendingDecision(pendingInconclusive().events)).toMatchObject({ kind: 'inconclusive', taskToken: 'token-human', stateName: 'HumanDecision' });
+    expect(findPendingDecision(pendingInconclusive().events)).toMatchObject({
+      kind: 'inconclusive',
+      taskToken: 'token-human',
+      stateName: 'HumanDecision',
+    });
   });
 
   test('finds none once every decision was answered', () => {
@@ -52,7 +62,12 @@ describe('approve', () => {
     expect(sfn).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
     expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, {
       taskToken: 'token-approval-2',
-      output: JSON.stringify({ decision: 'approve', approver: 'cab-chair', attestations: ['uat', 'training', 'bau', 'support'], at: NOW.toISOString() }),
+      output: JSON.stringify({
+        decision: 'approve',
+        approver: 'cab-chair',
+        attestations: ['uat', 'training', 'bau', 'support'],
+        at: NOW.toISOString(),
+      }),
     });
     expect(sfn).toHaveReceivedCommandWith(DescribeStateMachineForExecutionCommand, { executionArn: EXECUTION_ARN });
     expect(h.stdout()).toBe('approved at ApprovalGate by cab-chair (attested: uat, training, bau, support)\n');
@@ -144,7 +159,11 @@ describe('reject', () => {
 
     expect(code).toBe(0);
     expect(sfn).toHaveReceivedCommandTimes(SendTaskFailureCommand, 1);
-    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: 'token-approval-2', error: 'ApprovalRejected', cause: 'UAT defects still open' });
+    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, {
+      taskToken: 'token-approval-2',
+      error: 'ApprovalRejected',
+      cause: 'UAT defects still open',
+    });
     expect(h.stdout()).toBe('rejected at ApprovalGate: UAT defects still open\n');
   });
 
@@ -178,8 +197,14 @@ describe('finding the pending decision without previousEventId chains', () => {
   const unchained = (events: { previousEventId?: number }[]): never => events.map(({ previousEventId: _drop, ...e }) => e) as never;
 
   test('still pairs each answer with the task before it', () => {
-    expect(findPendingDecision(unchained(pendingApproval().events))).toMatchObject({ taskToken: 'token-approval-2', stateName: 'ApprovalGate' });
-    expect(findPendingDecision(unchained(pendingInconclusive().events))).toMatchObject({ taskToken: 'token-human', stateName: 'HumanDecision' });
+    expect(findPendingDecision(unchained(pendingApproval().events))).toMatchObject({
+      taskToken: 'token-approval-2',
+      stateName: 'ApprovalGate',
+    });
+    expect(findPendingDecision(unchained(pendingInconclusive().events))).toMatchObject({
+      taskToken: 'token-human',
+      stateName: 'HumanDecision',
+    });
     expect(findPendingDecision(unchained(waitingForWindow().events))).toBeUndefined();
   });
 });

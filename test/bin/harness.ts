@@ -1,6 +1,12 @@
 /** Runs the CLI in-process with recorded output, a fixed clock and no real sleeping or file writes. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeExecutionCommand, DescribeExecutionOutput, GetExecutionHistoryCommand, HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  DescribeExecutionOutput,
+  GetExecutionHistoryCommand,
+  HistoryEvent,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { CliDeps } from '../../bin/cli/deps';
 import { runCli } from '../../bin/cli/program';
@@ -57,7 +63,10 @@ export function harness(overrides: Partial<CliDeps> = {}): Harness {
 
 /** stderr is exactly one `connect-golive: …` line, with no stack trace. */
 export function expectOneErrorLine(h: Harness, pattern: RegExp): void {
-  const lines = h.stderr().split('\n').filter((l) => l !== '');
+  const lines = h
+    .stderr()
+    .split('\n')
+    .filter((l) => l !== '');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/^connect-golive: /);
   expect(lines[0]).toMatch(pattern);

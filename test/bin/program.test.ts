@@ -35,7 +35,8 @@ describe('the program', () => {
   test('the top-level help lists every command and the exit codes', async () => {
     const h = harness();
     await h.run('--help');
-    for (const command of ['start', 'status', 'approve', 'reject', 'abort', 'report', 'rehearse']) expect(h.stdout()).toContain(`  ${command} `);
+    for (const command of ['start', 'status', 'approve', 'reject', 'abort', 'report', 'rehearse'])
+      expect(h.stdout()).toContain(`  ${command} `);
     expect(h.stdout()).toContain('Exit codes:');
   });
 
@@ -78,7 +79,9 @@ describe('rehearse', () => {
   });
 
   test('--json prints only the result JSON, and passes the options through', async () => {
-    const runRehearsal = jest.fn<ReturnType<RehearsalModule['runRehearsal']>, Parameters<RehearsalModule['runRehearsal']>>().mockResolvedValue(RESULT);
+    const runRehearsal = jest
+      .fn<ReturnType<RehearsalModule['runRehearsal']>, Parameters<RehearsalModule['runRehearsal']>>()
+      .mockResolvedValue(RESULT);
     const h = harness({ loadRehearsal: async () => ({ runRehearsal }) });
 
     expect(await h.run('rehearse', '--scenario', 'spike.json', '--json', '--report', 'out')).toBe(0);

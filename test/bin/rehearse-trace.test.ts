@@ -15,7 +15,9 @@ describe('rehearse --trace', () => {
   test('passes the trace file to the runner, created (or truncated) before the run', async () => {
     const file = join(dir, 'calls.jsonl');
     writeFileSync(file, 'stale content');
-    const runRehearsal = jest.fn<ReturnType<RehearsalModule['runRehearsal']>, Parameters<RehearsalModule['runRehearsal']>>().mockResolvedValue(RESULT);
+    const runRehearsal = jest
+      .fn<ReturnType<RehearsalModule['runRehearsal']>, Parameters<RehearsalModule['runRehearsal']>>()
+      .mockResolvedValue(RESULT);
     const h = harness({ loadRehearsal: async () => ({ runRehearsal }) });
 
     expect(await h.run('rehearse', '--scenario', 'spike.json', '--json', '--trace', file)).toBe(0);
@@ -26,7 +28,8 @@ describe('rehearse --trace', () => {
 
   test('passes it to every scenario of a full rehearsal', async () => {
     const file = join(dir, 'all.jsonl');
-    const rehearseAll = jest.fn<ReturnType<NonNullable<RehearsalModule['rehearseAll']>>, Parameters<NonNullable<RehearsalModule['rehearseAll']>>>()
+    const rehearseAll = jest
+      .fn<ReturnType<NonNullable<RehearsalModule['rehearseAll']>>, Parameters<NonNullable<RehearsalModule['rehearseAll']>>>()
       .mockResolvedValue({ results: [], table: '', unexpected: [] });
     const h = harness({ loadRehearsal: async () => ({ runRehearsal: jest.fn(), rehearseAll }) });
 
@@ -36,7 +39,11 @@ describe('rehearse --trace', () => {
   });
 
   test.each([
-    ['a missing directory', () => join(dir, 'no-such-dir', 'calls.jsonl'), /--trace .*no-such-dir\/calls\.jsonl: cannot write the file \(ENOENT\)$/],
+    [
+      'a missing directory',
+      () => join(dir, 'no-such-dir', 'calls.jsonl'),
+      /--trace .*no-such-dir\/calls\.jsonl: cannot write the file \(ENOENT\)$/,
+    ],
     ['a directory', () => dir, /--trace .*: cannot write the file \(EISDIR\)$/],
   ])('fails with one line, exit 2, before rehearsing, for %s', async (_what, target, line) => {
     const runRehearsal = jest.fn();

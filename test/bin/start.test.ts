@@ -1,4 +1,11 @@
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand, StateMachineDoesNotExist, DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import {
+  ExecutionAlreadyExists,
+  SFNClient,
+  StartExecutionCommand,
+  StateMachineDoesNotExist,
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { executionName } from '../../bin/cli/start';
@@ -18,7 +25,16 @@ describe('start', () => {
     const h = harness();
 
     // WHEN
-    const code = await h.run('start', '--state-machine', STATE_MACHINE_ARN, '--change-id', 'CHG-1042', '--cutover-at', '2025-06-01T22:00Z', '--dry-run');
+    const code = await h.run(
+      'start',
+      '--state-machine',
+      STATE_MACHINE_ARN,
+      '--change-id',
+      'CHG-1042',
+      '--cutover-at',
+      '2025-06-01T22:00Z',
+      '--dry-run',
+    );
 
     // THEN
     expect(code).toBe(0);
@@ -67,15 +83,39 @@ describe('start', () => {
   });
 
   test.each([
-    ['a state machine ARN that is not one', ['--state-machine', 'arn:aws:states:eu-west-2:123456789012:execution:GoLiveRunbook:x', '--change-id', 'CHG-1'], /--state-machine must be a state machine ARN/],
-    ['an account id that is not 12 digits', ['--state-machine', 'arn:aws:states:eu-west-2:1234:stateMachine:GoLiveRunbook', '--change-id', 'CHG-1'], /--state-machine/],
+    [
+      'a state machine ARN that is not one',
+      ['--state-machine', 'arn:aws:states:eu-west-2:123456789012:execution:GoLiveRunbook:x', '--change-id', 'CHG-1'],
+      /--state-machine must be a state machine ARN/,
+    ],
+    [
+      'an account id that is not 12 digits',
+      ['--state-machine', 'arn:aws:states:eu-west-2:1234:stateMachine:GoLiveRunbook', '--change-id', 'CHG-1'],
+      /--state-machine/,
+    ],
     ['a change id with a space', ['--state-machine', STATE_MACHINE_ARN, '--change-id', 'CHG 1'], /--change-id must match/],
     ['a change id over 64 characters', ['--state-machine', STATE_MACHINE_ARN, '--change-id', 'C'.repeat(65)], /--change-id must match/],
-    ['a cutover time with an offset', ['--state-machine', STATE_MACHINE_ARN, '--change-id', 'CHG-1', '--cutover-at', '2025-06-01T22:00:00+01:00'], /--cutover-at must be an ISO-8601 UTC time/],
-    ['a cutover date that does not exist', ['--state-machine', STATE_MACHINE_ARN, '--change-id', 'CHG-1', '--cutover-at', '2025-02-30T22:00:00Z'], /--cutover-at must be an ISO-8601 UTC time/],
-    ['a cutover time in the past', ['--state-machine', STATE_MACHINE_ARN, '--change-id', 'CHG-1', '--cutover-at', '2025-06-01T20:59:59Z'], /--cutover-at must be in the future/],
+    [
+      'a cutover time with an offset',
+      ['--state-machine', STATE_MACHINE_ARN, '--change-id', 'CHG-1', '--cutover-at', '2025-06-01T22:00:00+01:00'],
+      /--cutover-at must be an ISO-8601 UTC time/,
+    ],
+    [
+      'a cutover date that does not exist',
+      ['--state-machine', STATE_MACHINE_ARN, '--change-id', 'CHG-1', '--cutover-at', '2025-02-30T22:00:00Z'],
+      /--cutover-at must be an ISO-8601 UTC time/,
+    ],
+    [
+      'a cutover time in the past',
+      ['--state-machine', STATE_MACHINE_ARN, '--change-id', 'CHG-1', '--cutover-at', '2025-06-01T20:59:59Z'],
+      /--cutover-at must be in the future/,
+    ],
     ['a missing change id', ['--state-machine', STATE_MACHINE_ARN], /required option '--change-id <id>' not specified/],
-    ['a bad --region', ['--state-machine', STATE_MACHINE_ARN, '--change-id', 'CHG-1', '--region', 'mars'], /--region must be an AWS region/],
+    [
+      'a bad --region',
+      ['--state-machine', STATE_MACHINE_ARN, '--change-id', 'CHG-1', '--region', 'mars'],
+      /--region must be an AWS region/,
+    ],
     ['a bad --interval', ['--state-machine', STATE_MACHINE_ARN, '--change-id', 'CHG-1', '--interval', '0'], /--interval must be/],
   ])('rejects %s with one line, exit 2 and no AWS call', async (_case, args, message) => {
     const h = harness();
@@ -86,9 +126,15 @@ describe('start', () => {
   });
 
   test.each([
-    [new StateMachineDoesNotExist({ $metadata: {}, message: `State Machine Does Not Exist: '${STATE_MACHINE_ARN}'` }), /state machine not found/],
+    [
+      new StateMachineDoesNotExist({ $metadata: {}, message: `State Machine Does Not Exist: '${STATE_MACHINE_ARN}'` }),
+      /state machine not found/,
+    ],
     [new ExecutionAlreadyExists({ $metadata: {}, message: 'Execution Already Exists' }), /already exists/],
-    [Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), /no AWS credentials found/],
+    [
+      Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+      /no AWS credentials found/,
+    ],
   ])('reports %p as one line and exit 1', async (error, message) => {
     sfn.on(StartExecutionCommand).rejects(error);
     const h = harness();

@@ -1,7 +1,14 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { EXECUTION_ARN, live, pendingApproval, pendingInconclusive, rolledBack, twoLinesPartiallyRolledBack } from '../lib/report/fixtures/history';
+import {
+  EXECUTION_ARN,
+  live,
+  pendingApproval,
+  pendingInconclusive,
+  rolledBack,
+  twoLinesPartiallyRolledBack,
+} from '../lib/report/fixtures/history';
 import { expectOneErrorLine, givenExecution, harness } from './harness';
 
 const sfn = mockClient(SFNClient);
@@ -95,7 +102,11 @@ describe('status', () => {
 
     // THEN
     expect(sfn).toHaveReceivedCommandTimes(GetExecutionHistoryCommand, 2);
-    expect(sfn).toHaveReceivedNthSpecificCommandWith(2, GetExecutionHistoryCommand, { executionArn: EXECUTION_ARN, nextToken: 'page-2', reverseOrder: false });
+    expect(sfn).toHaveReceivedNthSpecificCommandWith(2, GetExecutionHistoryCommand, {
+      executionArn: EXECUTION_ARN,
+      nextToken: 'page-2',
+      reverseOrder: false,
+    });
     expect(h.stdout()).toContain('Live              entered');
     expect(h.stdout()).toContain('outcome: LIVE');
   });
@@ -182,7 +193,9 @@ describe('status', () => {
   });
 
   test('rejects an execution that does not exist with one line and exit 1', async () => {
-    sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ $metadata: {}, message: `Execution Does Not Exist: '${EXECUTION_ARN}'` }));
+    sfn
+      .on(DescribeExecutionCommand)
+      .rejects(new ExecutionDoesNotExist({ $metadata: {}, message: `Execution Does Not Exist: '${EXECUTION_ARN}'` }));
     const h = harness();
     expect(await h.run('status', EXECUTION_ARN)).toBe(1);
     expectOneErrorLine(h, /execution not found/);
@@ -190,7 +203,9 @@ describe('status', () => {
   });
 
   test('rejects access denied with one line and exit 1', async () => {
-    sfn.on(DescribeExecutionCommand).rejects(Object.assign(new Error('User is not authorized to perform: states:DescribeExecution'), { name: 'AccessDeniedException' }));
+    sfn
+      .on(DescribeExecutionCommand)
+      .rejects(Object.assign(new Error('User is not authorized to perform: states:DescribeExecution'), { name: 'AccessDeniedException' }));
     const h = harness();
     expect(await h.run('status', EXECUTION_ARN)).toBe(1);
     expectOneErrorLine(h, /^connect-golive: access denied: User is not authorized/);

@@ -56,39 +56,87 @@ describe('the packed package in a fresh CDK app', () => {
   Object.assign(env, { CDK_DISABLE_VERSION_CHECK: '1', AWS_EC2_METADATA_DISABLED: 'true', CONNECT_GOLIVE_HANDLER_LOGS: '0' });
   for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete env[k];
   const run = (cmd: string, args: string[], options: ExecFileSyncOptions = {}): string =>
-    execFileSync(cmd, args, { cwd: app, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024, ...options }) as string;
+    execFileSync(cmd, args, {
+      cwd: app,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+      ...options,
+    }) as string;
   let tarball: string;
 
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
   test('npm pack ships the build output, the handler assets, the scenarios, README and LICENSE only', () => {
-    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const [info] = JSON.parse(out.slice(out.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
     tarball = path.join(work, info.filename);
     const files = info.files.map((f) => f.path);
-    const outside = files.filter((f) => !/^(dist\/(lib|bin|lambda)\/.*\.(js|d\.ts)|assets\/handlers\/.*|scenarios\/[^/]+\.json|cdk\.json|package\.json|README\.md|LICENSE)$/.test(f));
+    const outside = files.filter(
+      (f) =>
+        !/^(dist\/(lib|bin|lambda)\/.*\.(js|d\.ts)|assets\/handlers\/.*|scenarios\/[^/]+\.json|cdk\.json|package\.json|README\.md|LICENSE)$/.test(
+          f,
+        ),
+    );
     expect(outside).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/bin/connect-golive.js', 'assets/handlers/verify/index.js', 'LICENSE', 'README.md']));
-    expect(files.some((f) => f.startsWith('test/') || f.startsWith('bench/') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toBe(false);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'dist/lib/index.js',
+        'dist/lib/index.d.ts',
+        'dist/bin/connect-golive.js',
+        'assets/handlers/verify/index.js',
+        'LICENSE',
+        'README.md',
+      ]),
+    );
+    expect(files.some((f) => f.startsWith('test/') || f.startsWith('bench/') || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toBe(false);
   });
 
   test('installs into a fresh app without tsx, esbuild or Docker', () => {
     fs.mkdirSync(path.join(app, 'bin'), { recursive: true });
-    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({
-      name: 'consumer-app',
-      version: '0.0.0',
-      private: true,
-      dependencies: { 'connect-golive': `file:${tarball}`, 'aws-cdk-lib': pinned('aws-cdk-lib'), constructs: pinned('constructs') },
-      devDependencies: { typescript: pinned('typescript'), '@types/node': pinned('@types/node') },
-    }, null, 2));
-    fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022', module: 'commonjs', moduleResolution: 'node', lib: ['ES2023'], strict: true,
-        // The package's declarations are checked too, as a consumer's tsc with default settings would.
-        skipLibCheck: false, outDir: 'dist', rootDir: '.', types: ['node'],
-      },
-      include: ['bin/**/*.ts'],
-    }, null, 2));
+    fs.writeFileSync(
+      path.join(app, 'package.json'),
+      JSON.stringify(
+        {
+          name: 'consumer-app',
+          version: '0.0.0',
+          private: true,
+          dependencies: { 'connect-golive': `file:${tarball}`, 'aws-cdk-lib': pinned('aws-cdk-lib'), constructs: pinned('constructs') },
+          devDependencies: { typescript: pinned('typescript'), '@types/node': pinned('@types/node') },
+        },
+        null,
+        2,
+      ),
+    );
+    fs.writeFileSync(
+      path.join(app, 'tsconfig.json'),
+      JSON.stringify(
+        {
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'commonjs',
+            moduleResolution: 'node',
+            lib: ['ES2023'],
+            strict: true,
+            // The package's declarations are checked too, as a consumer's tsc with default settings would.
+            skipLibCheck: false,
+            outDir: 'dist',
+            rootDir: '.',
+            types: ['node'],
+          },
+          include: ['bin/**/*.ts'],
+        },
+        null,
+        2,
+      ),
+    );
     fs.writeFileSync(path.join(app, 'bin', 'app.ts'), CONSUMER_APP);
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund']);
     for (const absent of ['tsx', 'esbuild', 'ts-node']) expect(fs.existsSync(path.join(app, 'node_modules', absent))).toBe(false);
@@ -97,7 +145,9 @@ describe('the packed package in a fresh CDK app', () => {
   test('compiles with tsc and synthesizes with node: the instance, the UAT number and the runbook state machine', () => {
     run(path.join(app, 'node_modules', '.bin', 'tsc'), ['-p', '.']);
     run('node', ['dist/bin/app.js'], { env: { ...env, CDK_OUTDIR: path.join(app, 'cdk.out') } });
-    const template = JSON.parse(fs.readFileSync(path.join(app, 'cdk.out', 'ContactCenter.template.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: any }> };
+    const template = JSON.parse(fs.readFileSync(path.join(app, 'cdk.out', 'ContactCenter.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: any }>;
+    };
     const ofType = (type: string) => Object.values(template.Resources).filter((r) => r.Type === type);
     expect(ofType('AWS::Connect::Instance')).toHaveLength(1);
     expect(ofType('AWS::Connect::Instance')[0].Properties.InstanceAlias).toBe('acme-care');
@@ -115,7 +165,7 @@ describe('the packed package in a fresh CDK app', () => {
     expect(help).toContain('rehearse [options]');
   });
 
-  test('connect-golive rehearse runs a scenario file the consumer owns, against the package\'s default app', () => {
+  test("connect-golive rehearse runs a scenario file the consumer owns, against the package's default app", () => {
     const scenario = path.join(app, 'my-go-live.json');
     fs.copyFileSync(path.join(app, 'node_modules', 'connect-golive', 'scenarios', 'abandonment-spike.json'), scenario);
     const out = run(path.join(app, 'node_modules', '.bin', 'connect-golive'), ['rehearse', '--scenario', scenario, '--json']);

@@ -80,16 +80,17 @@ describe('ConnectInstance', () => {
       },
       VersioningConfiguration: { Status: 'Enabled' },
       PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
       },
       LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: Match.stringLikeRegexp('^InstanceRecordingsBucket') },
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       },
     });
   });
@@ -98,7 +99,12 @@ describe('ConnectInstance', () => {
     const stack = testStack();
     const bucket = s3.Bucket.fromBucketName(stack, 'Mine', 'my-recordings');
     const key = kms.Key.fromKeyArn(stack, 'MyKey', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
-    new ConnectInstance(stack, 'Instance', { instanceAlias: 'acme-care', recordingsBucket: bucket, encryptionKey: key, storagePrefix: 'cc/prod' });
+    new ConnectInstance(stack, 'Instance', {
+      instanceAlias: 'acme-care',
+      recordingsBucket: bucket,
+      encryptionKey: key,
+      storagePrefix: 'cc/prod',
+    });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::S3::Bucket', 0);
     template.resourceCountIs('AWS::KMS::Key', 0);
@@ -135,15 +141,18 @@ describe('ConnectInstance', () => {
   });
 
   test('throws when directoryId is missing for EXISTING_DIRECTORY, and when given for another type', () => {
-    expect(() => new ConnectInstance(testStack(), 'I', { identityManagementType: IdentityManagementType.EXISTING_DIRECTORY }))
-      .toThrow('directoryId is required when identityManagementType is EXISTING_DIRECTORY');
-    expect(() => new ConnectInstance(testStack(), 'I', { instanceAlias: 'acme', directoryId: 'd-123' }))
-      .toThrow('directoryId is only valid with EXISTING_DIRECTORY, got: d-123 with CONNECT_MANAGED');
+    expect(() => new ConnectInstance(testStack(), 'I', { identityManagementType: IdentityManagementType.EXISTING_DIRECTORY })).toThrow(
+      'directoryId is required when identityManagementType is EXISTING_DIRECTORY',
+    );
+    expect(() => new ConnectInstance(testStack(), 'I', { instanceAlias: 'acme', directoryId: 'd-123' })).toThrow(
+      'directoryId is only valid with EXISTING_DIRECTORY, got: d-123 with CONNECT_MANAGED',
+    );
   });
 
   test('throws when storagePrefix is not S3-safe', () => {
-    expect(() => new ConnectInstance(testStack(), 'I', { instanceAlias: 'acme', storagePrefix: 'a b' }))
-      .toThrow('storagePrefix must be 1-128 characters safe in an S3 key, got: a b');
+    expect(() => new ConnectInstance(testStack(), 'I', { instanceAlias: 'acme', storagePrefix: 'a b' })).toThrow(
+      'storagePrefix must be 1-128 characters safe in an S3 key, got: a b',
+    );
   });
 
   describe('fromInstanceAttributes', () => {
@@ -159,8 +168,9 @@ describe('ConnectInstance', () => {
     });
 
     test('throws when the ARN is not an instance ARN', () => {
-      expect(() => ConnectInstance.fromInstanceAttributes(testStack(), 'E', { instanceArn: 'arn:aws:s3:::bucket' }))
-        .toThrow('instanceArn must look like arn:aws:connect:REGION:ACCOUNT:instance/ID, got: arn:aws:s3:::bucket');
+      expect(() => ConnectInstance.fromInstanceAttributes(testStack(), 'E', { instanceArn: 'arn:aws:s3:::bucket' })).toThrow(
+        'instanceArn must look like arn:aws:connect:REGION:ACCOUNT:instance/ID, got: arn:aws:s3:::bucket',
+      );
     });
 
     test('grants are scoped to the instance and its sub-resources, never connect:*', () => {
@@ -181,7 +191,20 @@ describe('ConnectInstance', () => {
             Match.objectLike({
               Action: ['connect:AssociatePhoneNumberContactFlow', 'connect:DisassociatePhoneNumberContactFlow'],
               Resource: [
-                { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':connect:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':phone-number/*']] },
+                {
+                  'Fn::Join': [
+                    '',
+                    [
+                      'arn:',
+                      { Ref: 'AWS::Partition' },
+                      ':connect:',
+                      { Ref: 'AWS::Region' },
+                      ':',
+                      { Ref: 'AWS::AccountId' },
+                      ':phone-number/*',
+                    ],
+                  ],
+                },
                 `${arn}/contact-flow/*`,
               ],
             }),

@@ -30,9 +30,15 @@ describe('ContactCenterStack (the default app)', () => {
   test('hours of operation are 24/7', () => {
     const { template } = build();
     const hours = Object.values(template.findResources('AWS::Connect::HoursOfOperation'))[0].Properties;
-    expect(hours.Config.map((c: { Day: string }) => c.Day).sort()).toEqual(
-      ['FRIDAY', 'MONDAY', 'SATURDAY', 'SUNDAY', 'THURSDAY', 'TUESDAY', 'WEDNESDAY'],
-    );
+    expect(hours.Config.map((c: { Day: string }) => c.Day).sort()).toEqual([
+      'FRIDAY',
+      'MONDAY',
+      'SATURDAY',
+      'SUNDAY',
+      'THURSDAY',
+      'TUESDAY',
+      'WEDNESDAY',
+    ]);
     for (const c of hours.Config) {
       expect(c.StartTime).toEqual({ Hours: 0, Minutes: 0 });
       expect(c.EndTime).toEqual({ Hours: 23, Minutes: 59 });

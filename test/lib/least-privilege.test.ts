@@ -8,9 +8,11 @@ import { testApp } from '../support/cdk';
 
 /** Actions that may use a wildcard, and why. */
 const EXPLAINED_WILDCARD_ACTIONS: Record<string, string> = {
-  'kms:GenerateDataKey*': 'aws-cdk-lib KMS grant for publishing to the encrypted topic / writing encrypted items: the GenerateDataKey family on this key only',
+  'kms:GenerateDataKey*':
+    'aws-cdk-lib KMS grant for publishing to the encrypted topic / writing encrypted items: the GenerateDataKey family on this key only',
   'kms:ReEncrypt*': 'aws-cdk-lib KMS grant (encrypt/decrypt) on this key only',
-  'kms:*': 'the key policy statement that lets the account root delegate this key to IAM (the AWS default key policy); Resource "*" in a key policy is the key itself',
+  'kms:*':
+    'the key policy statement that lets the account root delegate this key to IAM (the AWS default key policy); Resource "*" in a key policy is the key itself',
 };
 
 /** Actions AWS authorizes only on `Resource: "*"` (no resource type in the Service Authorization Reference). */
@@ -30,7 +32,12 @@ const EXPLAINED_STAR_RESOURCES: Record<string, string> = {
   'logs:DescribeLogGroups': 'Step Functions log delivery APIs accept only "*"',
 };
 
-interface Statement { Effect: string; Action?: string | string[]; Resource?: unknown; Principal?: unknown }
+interface Statement {
+  Effect: string;
+  Action?: string | string[];
+  Resource?: unknown;
+  Principal?: unknown;
+}
 
 function policies(template: Template): Array<{ where: string; keyPolicy: boolean; statements: Statement[] }> {
   const out: Array<{ where: string; keyPolicy: boolean; statements: Statement[] }> = [];
@@ -102,11 +109,12 @@ describe('least privilege in the default app', () => {
     }
   });
 
-  test('every log group has a retention; the runbook\'s are encrypted with its key', () => {
+  test("every log group has a retention; the runbook's are encrypted with its key", () => {
     const groups = template.findResources('AWS::Logs::LogGroup');
     for (const [id, g] of Object.entries(groups)) {
       expect([id, typeof g.Properties.RetentionInDays]).toEqual([id, 'number']);
-      if (id.startsWith('Runbook')) expect([id, g.Properties.KmsKeyId]).toEqual([id, { 'Fn::GetAtt': [expect.stringMatching(/^RunbookKey/), 'Arn'] }]);
+      if (id.startsWith('Runbook'))
+        expect([id, g.Properties.KmsKeyId]).toEqual([id, { 'Fn::GetAtt': [expect.stringMatching(/^RunbookKey/), 'Arn'] }]);
     }
   });
 

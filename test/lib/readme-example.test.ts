@@ -12,7 +12,8 @@ test('the README quick start synthesizes, with the operator grants', () => {
   });
   const uat = new UatPhoneNumber(stack, 'Uat', {
     instance,
-    contactFlowArn: 'arn:aws:connect:us-east-1:111122223333:instance/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab/contact-flow/11111111-2222-3333-4444-555555555555',
+    contactFlowArn:
+      'arn:aws:connect:us-east-1:111122223333:instance/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab/contact-flow/11111111-2222-3333-4444-555555555555',
   });
   const runbook = new GoLiveRunbook(stack, 'GoLive', {
     instance,

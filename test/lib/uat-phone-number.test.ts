@@ -31,7 +31,12 @@ describe('UatPhoneNumber', () => {
   });
 
   test('passes country, type and prefix through, and honours removalPolicy', () => {
-    const { template } = build({ countryCode: 'GB', type: PhoneNumberType.TOLL_FREE, prefix: '+44800', removalPolicy: RemovalPolicy.DESTROY });
+    const { template } = build({
+      countryCode: 'GB',
+      type: PhoneNumberType.TOLL_FREE,
+      prefix: '+44800',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     template.hasResource('AWS::Connect::PhoneNumber', {
       Properties: { CountryCode: 'GB', Type: 'TOLL_FREE', Prefix: '+44800' },
       DeletionPolicy: 'Delete',
@@ -88,9 +93,12 @@ describe('UatPhoneNumber', () => {
 
   test.each([
     [{ countryCode: 'USA' }, "countryCode must be an ISO 3166-1 alpha-2 code like 'US', got: USA"],
-    [{ countryCode: 'XX' }, 'countryCode must be an ISO 3166-1 alpha-2 code', ],
+    [{ countryCode: 'XX' }, 'countryCode must be an ISO 3166-1 alpha-2 code'],
     [{ countryCode: 'us' }, 'got: us'],
-    [{ type: 'LANDLINE' as PhoneNumberType }, 'type must be one of DID, TOLL_FREE, UIFN, SHARED, THIRD_PARTY_DID, THIRD_PARTY_TF, SHORT_CODE, got: LANDLINE'],
+    [
+      { type: 'LANDLINE' as PhoneNumberType },
+      'type must be one of DID, TOLL_FREE, UIFN, SHARED, THIRD_PARTY_DID, THIRD_PARTY_TF, SHORT_CODE, got: LANDLINE',
+    ],
     [{ prefix: '1206' }, 'prefix must be an E.164 prefix like +1206, got: 1206'],
     [{ prefix: '+1-206' }, 'got: +1-206'],
     [{ contactFlowArn: `${INSTANCE_ARN}/queue/abc` }, 'contactFlowArn must be a contact flow ARN'],

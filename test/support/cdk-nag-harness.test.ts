@@ -6,5 +6,7 @@ test('nagFindings reports an insecure bucket', () => {
   const stack = testStack();
   new s3.Bucket(stack, 'Insecure');
   const findings = nagFindings(stack);
-  expect(findings).toEqual(expect.arrayContaining([expect.stringMatching(/^AwsSolutions-S1: .*Insecure/), expect.stringMatching(/^AwsSolutions-S10: .*Insecure/)]));
+  expect(findings).toEqual(
+    expect.arrayContaining([expect.stringMatching(/^AwsSolutions-S1: .*Insecure/), expect.stringMatching(/^AwsSolutions-S10: .*Insecure/)]),
+  );
 });

@@ -56,11 +56,36 @@ const ERRORS: Readonly<Record<ErrorKind, QueryError>> = {
   Throttling: { status: 400, type: 'com.amazon.coral.availability#ThrottlingException', queryCode: 'Throttling', fault: 'Sender' },
   Internal: { status: 500, type: 'com.amazonaws.cloudwatch#InternalServiceFault', queryCode: 'InternalServiceError', fault: 'Receiver' },
   NotFound: { status: 404, type: 'com.amazonaws.cloudwatch#ResourceNotFound', queryCode: 'ResourceNotFound', fault: 'Sender' },
-  InvalidParameter: { status: 400, type: 'com.amazonaws.cloudwatch#InvalidParameterValueException', queryCode: 'InvalidParameterValue', fault: 'Sender' },
-  InvalidRequest: { status: 400, type: 'com.amazonaws.cloudwatch#InvalidParameterCombinationException', queryCode: 'InvalidParameterCombination', fault: 'Sender' },
-  ConditionalCheckFailed: { status: 400, type: 'com.amazonaws.cloudwatch#InvalidParameterValueException', queryCode: 'InvalidParameterValue', fault: 'Sender' },
-  MissingParameter: { status: 400, type: 'com.amazonaws.cloudwatch#MissingRequiredParameterException', queryCode: 'MissingParameter', fault: 'Sender' },
-  UnknownOperation: { status: 400, type: 'com.amazon.coral.service#UnknownOperationException', queryCode: 'UnknownOperation', fault: 'Sender' },
+  InvalidParameter: {
+    status: 400,
+    type: 'com.amazonaws.cloudwatch#InvalidParameterValueException',
+    queryCode: 'InvalidParameterValue',
+    fault: 'Sender',
+  },
+  InvalidRequest: {
+    status: 400,
+    type: 'com.amazonaws.cloudwatch#InvalidParameterCombinationException',
+    queryCode: 'InvalidParameterCombination',
+    fault: 'Sender',
+  },
+  ConditionalCheckFailed: {
+    status: 400,
+    type: 'com.amazonaws.cloudwatch#InvalidParameterValueException',
+    queryCode: 'InvalidParameterValue',
+    fault: 'Sender',
+  },
+  MissingParameter: {
+    status: 400,
+    type: 'com.amazonaws.cloudwatch#MissingRequiredParameterException',
+    queryCode: 'MissingParameter',
+    fault: 'Sender',
+  },
+  UnknownOperation: {
+    status: 400,
+    type: 'com.amazon.coral.service#UnknownOperationException',
+    queryCode: 'UnknownOperation',
+    fault: 'Sender',
+  },
 };
 
 interface Series {
@@ -116,10 +141,16 @@ export class CloudWatchProtocol implements ProtocolModule {
 
   error(err: ApiError, requestId: string): WireResponse {
     const e = ERRORS[err.kind];
-    return jsonResponse(e.status, AWS_JSON_1_0, requestId, { __type: e.type, message: err.message }, {
-      headers: { 'x-amzn-query-error': `${e.queryCode};${e.fault}` },
-      errorCode: e.queryCode,
-    });
+    return jsonResponse(
+      e.status,
+      AWS_JSON_1_0,
+      requestId,
+      { __type: e.type, message: err.message },
+      {
+        headers: { 'x-amzn-query-error': `${e.queryCode};${e.fault}` },
+        errorCode: e.queryCode,
+      },
+    );
   }
 
   private getMetricData(i: Input): unknown {
@@ -146,7 +177,10 @@ export class CloudWatchProtocol implements ProtocolModule {
       const query = (q ?? {}) as Record<string, unknown>;
       const id = str(query, 'Id');
       if (!id || !/^[a-z][a-zA-Z0-9_]*$/.test(id)) {
-        throw new ApiError('InvalidParameter', `Invalid Id ${JSON.stringify(id)}: must start with a lowercase letter and hold only letters, digits and _`);
+        throw new ApiError(
+          'InvalidParameter',
+          `Invalid Id ${JSON.stringify(id)}: must start with a lowercase letter and hold only letters, digits and _`,
+        );
       }
       const stat = obj(query, 'MetricStat');
       const expression = str(query, 'Expression');
@@ -213,7 +247,12 @@ export class CloudWatchProtocol implements ProtocolModule {
     const matching = series.filter(searchPredicate(search));
     const found = matching
       .map((s) => ({
-        label: [s.metricName, ...Object.entries(s.dimensions).filter(([k]) => k !== 'InstanceId' && k !== 'MetricGroup').map(([, v]) => v)].join(' '),
+        label: [
+          s.metricName,
+          ...Object.entries(s.dimensions)
+            .filter(([k]) => k !== 'InstanceId' && k !== 'MetricGroup')
+            .map(([, v]) => v),
+        ].join(' '),
         points: this.datapoints(s, Number(periodText), statistic, start, end),
       }))
       // SEARCH finds metrics that have been published, and a quiet metric never is.
@@ -252,8 +291,10 @@ export class CloudWatchProtocol implements ProtocolModule {
     const inUse = new Set(state.numbers.map((n) => n.flow).filter((f): f is string => f !== null));
     const erring = state.flows.filter((f) => inUse.size === 0 || inUse.has(f.name));
     // Counts are whole events (a minute holds 0 or 1 error, never 0.98).
-    const events = (field: InstanceField, share = 1) => (a: number, b: number) =>
-      metrics.instanceEventsUpTo(field, b, share) - metrics.instanceEventsUpTo(field, a, share);
+    const events =
+      (field: InstanceField, share = 1) =>
+      (a: number, b: number) =>
+        metrics.instanceEventsUpTo(field, b, share) - metrics.instanceEventsUpTo(field, a, share);
     const out: Series[] = [];
     for (const flow of state.flows) {
       const dims = { ...instance, MetricGroup: 'ContactFlow', ContactFlowName: flow.name };
@@ -266,9 +307,17 @@ export class CloudWatchProtocol implements ProtocolModule {
     out.push({ metricName: 'MisconfiguredPhoneNumbers', dimensions: voice, count: events('misconfiguredCalls') });
     // Calls per second are not modelled: no call is throttled for rate. The concurrency quota is.
     out.push({ metricName: 'ThrottledCalls', dimensions: voice, count: () => 0 });
-    out.push({ metricName: 'CallsBreachingConcurrencyQuota', dimensions: voice, count: (a, b) => metrics.rejectedCallsUpTo(b) - metrics.rejectedCallsUpTo(a) });
+    out.push({
+      metricName: 'CallsBreachingConcurrencyQuota',
+      dimensions: voice,
+      count: (a, b) => metrics.rejectedCallsUpTo(b) - metrics.rejectedCallsUpTo(a),
+    });
     // A percentage, not a count: the minute's value is the one at its start (read it with Maximum).
-    out.push({ metricName: 'ConcurrentCallsPercentage', dimensions: voice, count: (a) => Math.round(metrics.concurrentCallsPercentage(a) * 10) / 10 });
+    out.push({
+      metricName: 'ConcurrentCallsPercentage',
+      dimensions: voice,
+      count: (a) => Math.round(metrics.concurrentCallsPercentage(a) * 10) / 10,
+    });
     return out;
   }
 }
@@ -292,7 +341,10 @@ function aggregate(statistic: string, minutes: readonly number[]): number {
     case 'Minimum':
       return Math.min(...minutes);
     default:
-      throw new ApiError('InvalidParameter', `The simulator supports the statistics Sum, SampleCount, Average, Maximum and Minimum, got ${statistic}`);
+      throw new ApiError(
+        'InvalidParameter',
+        `The simulator supports the statistics Sum, SampleCount, Average, Maximum and Minimum, got ${statistic}`,
+      );
   }
 }
 
@@ -316,7 +368,9 @@ function searchPredicate(search: string): (s: Series) => boolean {
     const [, key, quoted, bare, phrase, word] = m;
     if (key !== undefined) {
       const value = quoted ?? bare;
-      checks.push((s) => (key === 'MetricName' ? s.metricName === value : key === 'Namespace' ? value === NAMESPACE : s.dimensions[key] === value));
+      checks.push((s) =>
+        key === 'MetricName' ? s.metricName === value : key === 'Namespace' ? value === NAMESPACE : s.dimensions[key] === value,
+      );
     } else {
       const value = phrase ?? word;
       if (value === 'AND') continue;

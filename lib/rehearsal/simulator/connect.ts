@@ -199,10 +199,16 @@ export class ConnectProtocol implements ProtocolModule {
 
   error(err: ApiError, requestId: string): WireResponse {
     const wire = err.code ? { status: ERRORS[err.kind].status, code: err.code } : ERRORS[err.kind];
-    return jsonResponse(wire.status, 'application/json', requestId, { Message: err.message, ...err.extra }, {
-      headers: { 'x-amzn-errortype': wire.code },
-      errorCode: wire.code,
-    });
+    return jsonResponse(
+      wire.status,
+      'application/json',
+      requestId,
+      { Message: err.message, ...err.extra },
+      {
+        headers: { 'x-amzn-errortype': wire.code },
+        errorCode: wire.code,
+      },
+    );
   }
 
   // ---- instance, flows, queues -------------------------------------------------------------------------------
@@ -564,13 +570,7 @@ export class ConnectProtocol implements ProtocolModule {
       else if (key === 'CHANNEL') voice = values.includes('VOICE');
       else throw new ApiError('InvalidParameter', `The simulator supports the QUEUE and CHANNEL filters only, got ${key}`);
     }
-    const { requested, groupings, byQueue, groups } = this.metricRequest(
-      i,
-      queueRefs,
-      'the QUEUE filter',
-      'Metrics',
-      historicalMetric,
-    );
+    const { requested, groupings, byQueue, groups } = this.metricRequest(i, queueRefs, 'the QUEUE filter', 'Metrics', historicalMetric);
     const intervals: Array<[number, number]> = [];
     if (periodMs === 0) {
       intervals.push([start, end]);
@@ -699,8 +699,7 @@ function currentMetric(m: unknown): { name: string; unit: string } {
 }
 
 function currentValue(metrics: MetricTimeline, name: string, queues: readonly SimQueue[], now: number): number {
-  const total = (field: Parameters<MetricTimeline['instant']>[1]): number =>
-    sum(queues.map((q) => metrics.instant(q.name, field, now)));
+  const total = (field: Parameters<MetricTimeline['instant']>[1]): number => sum(queues.map((q) => metrics.instant(q.name, field, now)));
   switch (name) {
     case 'AGENTS_ONLINE':
     case 'AGENTS_STAFFED':
@@ -727,13 +726,7 @@ interface HistoricalMetric {
   readonly matches: boolean;
 }
 
-const HISTORICAL_METRICS = new Set([
-  'ABANDONMENT_RATE',
-  'AVG_HANDLE_TIME',
-  'CONTACTS_HANDLED',
-  'CONTACTS_ABANDONED',
-  'CONTACTS_QUEUED',
-]);
+const HISTORICAL_METRICS = new Set(['ABANDONMENT_RATE', 'AVG_HANDLE_TIME', 'CONTACTS_HANDLED', 'CONTACTS_ABANDONED', 'CONTACTS_QUEUED']);
 /** Every simulated contact is inbound: INBOUND (CONTACTS_HANDLED) or INCOMING (CONTACTS_ABANDONED's spelling). */
 const INBOUND_METHODS = new Set(['INBOUND', 'INCOMING']);
 

@@ -112,7 +112,9 @@ export class DynamoBackend {
     }
     const errorType = res.status === 200 ? undefined : errorTypeOf(res.body);
     const body =
-      errorType === 'ConditionalCheckFailedException' && typeof tableName === 'string' && call.input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD'
+      errorType === 'ConditionalCheckFailedException' &&
+      typeof tableName === 'string' &&
+      call.input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD'
         ? await this.withOldItem(res.body, tableName, call)
         : res.body;
     return { status: res.status, headers: res.headers, body, ...(errorType ? { errorCode: errorType } : {}) };
@@ -144,9 +146,15 @@ export class DynamoBackend {
 
   error(err: ApiError, requestId: string): WireResponse {
     const e = ERRORS[err.kind];
-    return jsonResponse(e.status, AWS_JSON_1_0, requestId, { __type: e.type, message: err.message, ...err.extra }, {
-      errorCode: e.type.split('#')[1],
-    });
+    return jsonResponse(
+      e.status,
+      AWS_JSON_1_0,
+      requestId,
+      { __type: e.type, message: err.message, ...err.extra },
+      {
+        errorCode: e.type.split('#')[1],
+      },
+    );
   }
 
   private keySchema(tableName: string): readonly string[] | undefined {
@@ -175,7 +183,8 @@ export class DynamoBackend {
     // A new table is CREATING (not yet usable: ResourceNotFoundException) until a timer of dynalite's marks it ACTIVE.
     for (let attempt = 0; attempt < 100; attempt++) {
       const described = await this.call('DescribeTable', { TableName: name });
-      if (described.status === 200 && (JSON.parse(described.body) as { Table?: { TableStatus?: string } }).Table?.TableStatus === 'ACTIVE') return;
+      if (described.status === 200 && (JSON.parse(described.body) as { Table?: { TableStatus?: string } }).Table?.TableStatus === 'ACTIVE')
+        return;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     throw new ApiError('Internal', `dynalite table ${name} did not become ACTIVE`);
@@ -201,13 +210,17 @@ export class DynamoBackend {
 
   /** A request of the simulator's own (table creation, read-back): never counted, faulted, throttled or logged. */
   private call(operation: string, body: unknown): Promise<RawResponse> {
-    return this.send('/', {
-      'content-type': AWS_JSON_1_0,
-      'x-amz-target': `${TARGET_PREFIX}${operation}`,
-      // dynalite checks that a request is signed, not the signature.
-      authorization: 'AWS4-HMAC-SHA256 Credential=rehearsal/20300101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
-      'x-amz-date': '20300101T000000Z',
-    }, JSON.stringify(body));
+    return this.send(
+      '/',
+      {
+        'content-type': AWS_JSON_1_0,
+        'x-amz-target': `${TARGET_PREFIX}${operation}`,
+        // dynalite checks that a request is signed, not the signature.
+        authorization: 'AWS4-HMAC-SHA256 Credential=rehearsal/20300101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+        'x-amz-date': '20300101T000000Z',
+      },
+      JSON.stringify(body),
+    );
   }
 
   private send(path: string, headers: Record<string, string | string[] | undefined>, body: string): Promise<RawResponse> {

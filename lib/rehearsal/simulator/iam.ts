@@ -210,7 +210,11 @@ export function permissionsFor(service: ServiceName | 'unknown', call: ParsedCal
 export function kmsPermissionsFor(service: ServiceName | 'unknown', permission: RequiredPermission, model: IamModel): RequiredPermission[] {
   const key = model.encryptionKeys[permission.resource];
   if (!key) return [];
-  if (service === 'sns') return [{ action: 'kms:GenerateDataKey', resource: key }, { action: 'kms:Decrypt', resource: key }];
+  if (service === 'sns')
+    return [
+      { action: 'kms:GenerateDataKey', resource: key },
+      { action: 'kms:Decrypt', resource: key },
+    ];
   if (service === 'dynamodb') return [{ action: 'kms:Decrypt', resource: key }];
   return [];
 }
@@ -243,7 +247,10 @@ let evaluator: Promise<Evaluator | undefined> | undefined;
  * without it a rehearsal runs with IAM unchecked and says so (the runner prints one line).
  */
 export function loadEvaluator(): Promise<Evaluator | undefined> {
-  evaluator ??= import('@cloud-copilot/iam-simulate').then((m) => m, () => undefined);
+  evaluator ??= import('@cloud-copilot/iam-simulate').then(
+    (m) => m,
+    () => undefined,
+  );
   return evaluator;
 }
 
@@ -269,7 +276,13 @@ export class IamEnforcer {
       needed = permissionsFor(service, call);
     } catch (err) {
       if (!(err instanceof UnmappedOperationError)) throw err;
-      return { action: `${service}:${call.operation}`, resource: '*', caller, message: `User: ${caller} is not authorized: ${err.message}`, kms: false };
+      return {
+        action: `${service}:${call.operation}`,
+        resource: '*',
+        caller,
+        message: `User: ${caller} is not authorized: ${err.message}`,
+        kms: false,
+      };
     }
     if (!principal) {
       const first = needed[0];
@@ -322,15 +335,21 @@ async function evaluate(principal: IamPrincipal, { action, resource }: RequiredP
   if (result.resultType === 'error') {
     // The evaluator rejects an action it does not know or a resource ARN that fits none of the action's resource
     // types: the request could not be authorized as made, so it is denied.
-    return { action, resource, message: `User: ${user} is not authorized to perform: ${action} on resource: ${resource} (${JSON.stringify(result.errors)})` };
+    return {
+      action,
+      resource,
+      message: `User: ${user} is not authorized to perform: ${action} on resource: ${resource} (${JSON.stringify(result.errors)})`,
+    };
   }
   if (result.overallResult === 'Allowed') return undefined;
-  const analysis: RequestAnalysis | undefined = result.resultType === 'single' ? result.result.analysis : result.results.find((r) => r.analysis)?.analysis;
+  const analysis: RequestAnalysis | undefined =
+    result.resultType === 'single' ? result.result.analysis : result.results.find((r) => r.analysis)?.analysis;
   const reason = analysis ? getDenialReasons(analysis)[0] : undefined;
   const policyKind = reason?.policyType === 'resource' ? 'resource-based' : 'identity-based';
-  const because = result.overallResult === 'ExplicitlyDenied'
-    ? `with an explicit deny in a${policyKind === 'identity-based' ? 'n' : ''} ${policyKind} policy`
-    : `because no ${policyKind} policy allows the ${action} action`;
+  const because =
+    result.overallResult === 'ExplicitlyDenied'
+      ? `with an explicit deny in a${policyKind === 'identity-based' ? 'n' : ''} ${policyKind} policy`
+      : `because no ${policyKind} policy allows the ${action} action`;
   return { action, resource, message: `User: ${user} is not authorized to perform: ${action} on resource: ${resource} ${because}` };
 }
 
@@ -349,15 +368,27 @@ export function accessDeniedResponse(service: ServiceName | 'unknown', denial: D
   const message = denial.message;
   switch (service) {
     case 'connect':
-      return jsonResponse(403, 'application/json', requestId, { Message: message }, {
-        headers: { 'x-amzn-errortype': 'AccessDeniedException' },
-        errorCode: 'AccessDeniedException',
-      });
+      return jsonResponse(
+        403,
+        'application/json',
+        requestId,
+        { Message: message },
+        {
+          headers: { 'x-amzn-errortype': 'AccessDeniedException' },
+          errorCode: 'AccessDeniedException',
+        },
+      );
     case 'cloudwatch':
-      return jsonResponse(400, AWS_JSON_1_0, requestId, { __type: 'com.amazon.coral.service#AccessDeniedException', message }, {
-        headers: { 'x-amzn-query-error': 'AccessDenied;Sender' },
-        errorCode: 'AccessDenied',
-      });
+      return jsonResponse(
+        400,
+        AWS_JSON_1_0,
+        requestId,
+        { __type: 'com.amazon.coral.service#AccessDeniedException', message },
+        {
+          headers: { 'x-amzn-query-error': 'AccessDenied;Sender' },
+          errorCode: 'AccessDenied',
+        },
+      );
     case 'sns': {
       const [status, code] = denial.kms ? [400, 'KMSAccessDenied'] : [403, 'AuthorizationError'];
       return {
@@ -370,9 +401,15 @@ export function accessDeniedResponse(service: ServiceName | 'unknown', denial: D
       };
     }
     default:
-      return jsonResponse(400, AWS_JSON_1_0, requestId, { __type: 'com.amazon.coral.service#AccessDeniedException', message }, {
-        errorCode: 'AccessDeniedException',
-      });
+      return jsonResponse(
+        400,
+        AWS_JSON_1_0,
+        requestId,
+        { __type: 'com.amazon.coral.service#AccessDeniedException', message },
+        {
+          errorCode: 'AccessDeniedException',
+        },
+      );
   }
 }
 

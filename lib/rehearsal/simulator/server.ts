@@ -209,7 +209,13 @@ class SimulatorServer implements Simulator {
   constructor(scenario: Scenario, options: SimulatorOptions) {
     this.clock = options.clock ?? new SimulatedClock(options.startAt);
     this.state = new ContactCenterState(scenario);
-    this.metrics = new MetricTimeline(scenario.timeline, this.state.queues, this.clock, scenario.timing, scenario.contactCenter.concurrentCallsQuota);
+    this.metrics = new MetricTimeline(
+      scenario.timeline,
+      this.state.queues,
+      this.clock,
+      scenario.timing,
+      scenario.contactCenter.concurrentCallsQuota,
+    );
     this.latencySeconds = (options.latencyMs ?? 50) / 1000;
     this.timeoutDelayMs = options.timeoutDelayMs ?? 2000;
     this.onTrace = options.onTrace;
@@ -281,7 +287,13 @@ class SimulatorServer implements Simulator {
     req.on('error', () => undefined);
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const sreq: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const sreq: SimRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       const rawQuery = url.search.replace(/^\?/, '');
       if (!this.iam) return this.dispatch(sreq, req, res, rawQuery);
       void this.authorize(this.iam, sreq, res, rawQuery).then((denied) => denied || this.dispatch(sreq, req, res, rawQuery));
@@ -299,15 +311,29 @@ class SimulatorServer implements Simulator {
       return false; // dispatch answers the unknown operation or unreadable body
     }
     const denial = await iam.authorize(sreq.headers, module.service, call).catch((err: Error) => ({
-      action: `${module.service}:${call.operation}`, resource: '*', caller: '', kms: false, message: `IAM evaluation failed: ${err.message}`,
+      action: `${module.service}:${call.operation}`,
+      resource: '*',
+      caller: '',
+      kms: false,
+      message: `IAM evaluation failed: ${err.message}`,
     }));
     if (!denial) return false;
     const wire = accessDeniedResponse(module.service, denial, randomUUID());
     const at = this.clock.now().toISOString();
-    this.log({
-      seq: this.callLog.length + 1, at, service: module.service, operation: call.operation,
-      params: summarize(call.input), status: wire.status, error: wire.errorCode, message: denial.message,
-    }, sreq, rawQuery);
+    this.log(
+      {
+        seq: this.callLog.length + 1,
+        at,
+        service: module.service,
+        operation: call.operation,
+        params: summarize(call.input),
+        status: wire.status,
+        error: wire.errorCode,
+        message: denial.message,
+      },
+      sreq,
+      rawQuery,
+    );
     this.recordWrite(call, at, wire.errorCode, undefined);
     this.advance();
     this.send(res, wire);
@@ -348,7 +374,16 @@ class SimulatorServer implements Simulator {
       call = module.parse(sreq);
     } catch (err) {
       const wire = module.error(asApiError(err), requestId);
-      log({ seq, at, service: module.service, operation: 'Unknown', params: {}, status: wire.status, error: wire.errorCode, message: (err as Error).message });
+      log({
+        seq,
+        at,
+        service: module.service,
+        operation: 'Unknown',
+        params: {},
+        status: wire.status,
+        error: wire.errorCode,
+        message: (err as Error).message,
+      });
       this.send(res, wire);
       return;
     }
@@ -400,7 +435,14 @@ class SimulatorServer implements Simulator {
   /** Logs, records and sends an answer (held back for a Timeout fault). */
   private finish(
     { wire, message }: Answer,
-    ctx: { base: Omit<CallRecord, 'status'>; call: ParsedCall; at: string; fault: FaultError | undefined; res: ServerResponse; log: (r: CallRecord) => void },
+    ctx: {
+      base: Omit<CallRecord, 'status'>;
+      call: ParsedCall;
+      at: string;
+      fault: FaultError | undefined;
+      res: ServerResponse;
+      log: (r: CallRecord) => void;
+    },
   ): void {
     const { base, call, at, fault, res, log } = ctx;
     log({ ...base, status: wire.status, ...(wire.errorCode ? { error: wire.errorCode, message } : {}), ...(fault ? { fault } : {}) });

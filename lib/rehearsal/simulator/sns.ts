@@ -115,12 +115,15 @@ export class SnsProtocol implements ProtocolModule {
 
   error(err: ApiError, requestId: string): WireResponse {
     const e = ERRORS[err.kind];
-    return xmlError(e.code, xml(
-      e.status,
-      requestId,
-      `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${e.type}</Type><Code>${e.code}</Code>` +
-        `<Message>${escapeXml(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
-    ));
+    return xmlError(
+      e.code,
+      xml(
+        e.status,
+        requestId,
+        `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${e.type}</Type><Code>${e.code}</Code>` +
+          `<Message>${escapeXml(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+      ),
+    );
   }
 }
 

@@ -3,16 +3,7 @@
  * number's flow association (the only thing a go-live changes). Lookups accept what the real API accepts.
  */
 import type { Scenario } from '../scenario';
-import {
-  INSTANCE_ARN,
-  INSTANCE_ID,
-  flowArn,
-  flowIdFor,
-  phoneNumberArn,
-  phoneNumberIdFor,
-  queueArn,
-  queueIdFor,
-} from './ids';
+import { INSTANCE_ARN, INSTANCE_ID, flowArn, flowIdFor, phoneNumberArn, phoneNumberIdFor, queueArn, queueIdFor } from './ids';
 
 export interface SimFlow {
   readonly name: string;
@@ -107,12 +98,7 @@ export class ContactCenterState {
   }
 }
 
-function makeNumber(
-  e164: string,
-  status: SimPhoneNumber['status'],
-  flow: string | null,
-  uat: boolean,
-): SimPhoneNumber {
+function makeNumber(e164: string, status: SimPhoneNumber['status'], flow: string | null, uat: boolean): SimPhoneNumber {
   return {
     number: e164,
     id: phoneNumberIdFor(e164),

@@ -1,7 +1,10 @@
 import { BATCH_SIZE, batchCount, batchRange, cursorAfter, MAX_WAVE_SIZE, selectPlan } from '../../../lambda/core/batches';
 import { PlanEntry } from '../../../lambda/core/types';
 
-const entry = (i: number): PlanEntry => ({ phoneNumber: `+1800555${String(i).padStart(4, '0')}`, targetFlow: i % 2 === 0 ? 'Main' : 'Sales' });
+const entry = (i: number): PlanEntry => ({
+  phoneNumber: `+1800555${String(i).padStart(4, '0')}`,
+  targetFlow: i % 2 === 0 ? 'Main' : 'Sales',
+});
 const PLAN = Array.from({ length: 5 }, (_, i) => entry(i));
 
 describe('batch constants', () => {

@@ -94,8 +94,7 @@ describe('DEFAULT_VERIFICATION', () => {
   });
 
   it('keeps the longest allowed window within the Step Functions history limit (~9 events per poll)', () => {
-    const polls =
-      DEFAULT_VERIFICATION_BOUNDS.observationWindowSeconds.max / DEFAULT_VERIFICATION_BOUNDS.pollIntervalSeconds.min;
+    const polls = DEFAULT_VERIFICATION_BOUNDS.observationWindowSeconds.max / DEFAULT_VERIFICATION_BOUNDS.pollIntervalSeconds.min;
     expect(polls * 9).toBeLessThan(25_000 - 1000);
   });
 });
@@ -112,8 +111,7 @@ describe('other defaults', () => {
 });
 
 describe('validateVerificationSettings', () => {
-  const withValue = (key: string, value: unknown) =>
-    ({ ...DEFAULT_VERIFICATION, [key]: value }) as VerificationSettings;
+  const withValue = (key: string, value: unknown) => ({ ...DEFAULT_VERIFICATION, [key]: value }) as VerificationSettings;
 
   it.each([
     ['pollIntervalSeconds', 5, 'props.pollIntervalSeconds: must be between 10 and 300, got 5'],

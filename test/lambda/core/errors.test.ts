@@ -42,9 +42,7 @@ describe('InputValidationError', () => {
     expect(error.name).toBe('InputValidationError');
     expect(error.field).toBe('cutoverAt');
     expect(error.message).toBe('cutoverAt: must be in the future, got 2020-01-01T00:00:00Z');
-    expect(error.problems).toEqual([
-      { field: 'cutoverAt', message: 'must be in the future, got 2020-01-01T00:00:00Z' },
-    ]);
+    expect(error.problems).toEqual([{ field: 'cutoverAt', message: 'must be in the future, got 2020-01-01T00:00:00Z' }]);
   });
 
   it('lists every problem, the first field first, and keeps the cause', () => {

@@ -115,8 +115,7 @@ describe('parseExecutionInput', () => {
       [
         'a number outside the plan',
         numbers('+18005550199'),
-        'phoneNumbers[0]: +18005550199 is not in the cutover plan ' +
-          '(plan numbers: +18005550100, +18005550101, +442071234567)',
+        'phoneNumbers[0]: +18005550199 is not in the cutover plan ' + '(plan numbers: +18005550100, +18005550101, +442071234567)',
       ],
       [
         'a number listed twice',
@@ -130,29 +129,12 @@ describe('parseExecutionInput', () => {
       [
         'an unknown verification key',
         thresholds({ maxAbandonment: 0.2 }),
-        'verification.maxAbandonment: is not a known field (did you mean maxAbandonmentRate?); ' +
-          'known fields: pollIntervalSeconds',
+        'verification.maxAbandonment: is not a known field (did you mean maxAbandonmentRate?); ' + 'known fields: pollIntervalSeconds',
       ],
-      [
-        'a string threshold',
-        thresholds({ maxAbandonmentRate: '0.2' }),
-        'verification.maxAbandonmentRate: must be a number, got "0.2"',
-      ],
-      [
-        'a null threshold',
-        thresholds({ pollIntervalSeconds: null }),
-        'verification.pollIntervalSeconds: must be a number, got null',
-      ],
-      [
-        'a rate above 1',
-        thresholds({ maxAbandonmentRate: 1.5 }),
-        'verification.maxAbandonmentRate: must be between 0 and 1, got 1.5',
-      ],
-      [
-        'a negative rate',
-        thresholds({ maxAbandonmentRate: -0.01 }),
-        'verification.maxAbandonmentRate: must be between 0 and 1, got -0.01',
-      ],
+      ['a string threshold', thresholds({ maxAbandonmentRate: '0.2' }), 'verification.maxAbandonmentRate: must be a number, got "0.2"'],
+      ['a null threshold', thresholds({ pollIntervalSeconds: null }), 'verification.pollIntervalSeconds: must be a number, got null'],
+      ['a rate above 1', thresholds({ maxAbandonmentRate: 1.5 }), 'verification.maxAbandonmentRate: must be between 0 and 1, got 1.5'],
+      ['a negative rate', thresholds({ maxAbandonmentRate: -0.01 }), 'verification.maxAbandonmentRate: must be between 0 and 1, got -0.01'],
       [
         'a poll interval below bounds',
         thresholds({ pollIntervalSeconds: 5 }),
@@ -213,12 +195,7 @@ describe('parseExecutionInput', () => {
 
   it('rejects every malformed field at once, first field first', () => {
     const error = rejection({ changeId: 7, dryRun: 'no', verification: { pollIntervalSeconds: 1 }, extra: 1 });
-    expect(error.problems.map((p) => p.field)).toEqual([
-      'changeId',
-      'dryRun',
-      'verification.pollIntervalSeconds',
-      'extra',
-    ]);
+    expect(error.problems.map((p) => p.field)).toEqual(['changeId', 'dryRun', 'verification.pollIntervalSeconds', 'extra']);
     expect(error.message).toMatch(/^changeId: must be a string, got 7; dryRun: must be true or false/);
   });
 
@@ -352,9 +329,24 @@ describe('execution input baseline', () => {
   });
 
   it.each<[string, unknown, string, RegExp]>([
-    ['a line that is not in the plan', { Billing: { abandonmentRate: 0.05, avgHandleTimeSeconds: 300 } }, 'baseline.Billing', /^is not a service line of the plan \(Support, Sales\)$/],
-    ['an abandonment rate in percent', { Sales: { abandonmentRate: 6, avgHandleTimeSeconds: 300 } }, 'baseline.Sales.abandonmentRate', /^must be between 0 and 1/],
-    ['a zero handle time', { Sales: { abandonmentRate: 0.06, avgHandleTimeSeconds: 0 } }, 'baseline.Sales.avgHandleTimeSeconds', /^must be between 1 and 7200/],
+    [
+      'a line that is not in the plan',
+      { Billing: { abandonmentRate: 0.05, avgHandleTimeSeconds: 300 } },
+      'baseline.Billing',
+      /^is not a service line of the plan \(Support, Sales\)$/,
+    ],
+    [
+      'an abandonment rate in percent',
+      { Sales: { abandonmentRate: 6, avgHandleTimeSeconds: 300 } },
+      'baseline.Sales.abandonmentRate',
+      /^must be between 0 and 1/,
+    ],
+    [
+      'a zero handle time',
+      { Sales: { abandonmentRate: 0.06, avgHandleTimeSeconds: 0 } },
+      'baseline.Sales.avgHandleTimeSeconds',
+      /^must be between 1 and 7200/,
+    ],
   ])('rejects %s', (_name, baseline, field, message) => {
     const problem = rejection({ ...ok, baseline }, LINES).problems.find((p) => p.field === field);
     expect(problem?.message).toMatch(message);

@@ -187,9 +187,7 @@ describe('assessReadiness', () => {
 
   it('reports a missing number once, not as unclaimed and elsewhere too', () => {
     const report = assessReadiness(facts({ numbers: [{ ...numberFacts(0), number: null }] }));
-    expect(report.items.filter((item) => item.subject === '+18005550100').map((item) => item.check)).toEqual([
-      'number-found',
-    ]);
+    expect(report.items.filter((item) => item.subject === '+18005550100').map((item) => item.check)).toEqual(['number-found']);
     expect(report.numbers).toEqual([]);
     expect(report.snapshot).toEqual({});
   });
@@ -279,9 +277,9 @@ describe('assessReadiness split for batches: assessGlobal + planItem + assessNum
   });
 
   it('assessGlobal judges no number: only instance, queues and the UAT number', () => {
-    expect(new Set(assessGlobal(facts()).items.map((i) => i.check))).toEqual(new Set([
-      READINESS_CHECKS.instanceActive, READINESS_CHECKS.queueFound, READINESS_CHECKS.queueStaffed, READINESS_CHECKS.uatNumber,
-    ]));
+    expect(new Set(assessGlobal(facts()).items.map((i) => i.check))).toEqual(
+      new Set([READINESS_CHECKS.instanceActive, READINESS_CHECKS.queueFound, READINESS_CHECKS.queueStaffed, READINESS_CHECKS.uatNumber]),
+    );
   });
 
   it.each([
@@ -322,11 +320,12 @@ describe('formatReadinessState', () => {
       numberCounts: { total: 250, resolved: 249, failing: 1 },
     });
 
-    expect(formatReadinessState(notReady)).toBe([
-      'NOT READY: 2 of 2 checks failed',
-      '- number-found +18007770001: not found in this account',
-      '- numbers-ready wave: 249 of 250 number(s) ready',
-    ].join('\n'));
+    expect(formatReadinessState(notReady)).toBe(
+      [
+        'NOT READY: 2 of 2 checks failed',
+        '- number-found +18007770001: not found in this account',
+        '- numbers-ready wave: 249 of 250 number(s) ready',
+      ].join('\n'),
+    );
   });
 });
-

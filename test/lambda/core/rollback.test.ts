@@ -93,9 +93,7 @@ describe('planRollback', () => {
 
 describe('checkConverged', () => {
   it('finds nothing when the read-back matches', () => {
-    expect(checkConverged(targetAssociations(NUMBERS), { 'pn-0': 'main', 'pn-1': `${FLOW_ARN_PREFIX}main`, 'pn-2': 'main' })).toEqual(
-      [],
-    );
+    expect(checkConverged(targetAssociations(NUMBERS), { 'pn-0': 'main', 'pn-1': `${FLOW_ARN_PREFIX}main`, 'pn-2': 'main' })).toEqual([]);
     expect(checkConverged(snapshotAssociations(NUMBERS), { 'pn-0': 'legacy', 'pn-1': 'legacy', 'pn-2': null })).toEqual([]);
   });
 
@@ -128,7 +126,13 @@ describe('association maps', () => {
 
 describe('linesToRollBack', () => {
   const all = ['Support', 'Sales', 'Billing'];
-  const base = { rollbackScope: 'serviceLine' as const, verifyDecision: 'ROLLBACK', failingLines: ['Sales'], errorOrHuman: false, allLines: all };
+  const base = {
+    rollbackScope: 'serviceLine' as const,
+    verifyDecision: 'ROLLBACK',
+    failingLines: ['Sales'],
+    errorOrHuman: false,
+    allLines: all,
+  };
   test.each([
     ['serviceLine scope, one failing line: only that line', base, ['Sales']],
     ['wave scope (the default)', { ...base, rollbackScope: 'wave' as const }, undefined],

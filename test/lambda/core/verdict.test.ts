@@ -302,11 +302,7 @@ describe('evaluatePoll', () => {
 
     it('takes the earliest streak when several checks breach on the same poll', () => {
       // GIVEN the queue fails from 60 s (no data at 75 s keeps its streak), the oldest contact from 75 s
-      const states = run([
-        BAD_QUEUE,
-        { ...NO_QUEUE_DATA, oldestContactAgeSeconds: 600 },
-        { ...BAD_QUEUE, oldestContactAgeSeconds: 600 },
-      ]);
+      const states = run([BAD_QUEUE, { ...NO_QUEUE_DATA, oldestContactAgeSeconds: 600 }, { ...BAD_QUEUE, oldestContactAgeSeconds: 600 }]);
       // THEN both breach at 90 s; the breach started at 60 s
       expect(decisions(states)).toEqual(['CONTINUE', 'CONTINUE', 'ROLLBACK']);
       expect(states[2].breachAtSeconds).toBe(60);
@@ -422,9 +418,7 @@ describe('evaluatePoll', () => {
     });
 
     it('throws when elapsedSeconds is not a finite number', () => {
-      expect(() => evaluatePoll(null, sample(Number.NaN), SETTINGS)).toThrow(
-        'sample.elapsedSeconds must be a finite number, got NaN',
-      );
+      expect(() => evaluatePoll(null, sample(Number.NaN), SETTINGS)).toThrow('sample.elapsedSeconds must be a finite number, got NaN');
     });
   });
 });

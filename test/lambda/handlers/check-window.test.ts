@@ -19,13 +19,22 @@ beforeEach(() => {
 });
 afterEach(() => restoreClock());
 
-const APPROVAL = { decision: 'approve', approver: 'cab-chair', attestations: ['uat', 'training', 'bau', 'support'], at: '2025-06-01T21:49:00.000Z' };
+const APPROVAL = {
+  decision: 'approve',
+  approver: 'cab-chair',
+  attestations: ['uat', 'training', 'bau', 'support'],
+  at: '2025-06-01T21:49:00.000Z',
+};
 
 describe('check-window handler', () => {
   it('waits for a cutoverAt in the future and publishes WAIT', async () => {
     const verdict = await handler(state({ approval: APPROVAL }));
 
-    expect(verdict).toEqual({ action: 'WAIT', waitUntil: '2025-06-01T22:00:00.000Z', reason: 'approved by cab-chair; waiting for 2025-06-01T22:00:00.000Z' });
+    expect(verdict).toEqual({
+      action: 'WAIT',
+      waitUntil: '2025-06-01T22:00:00.000Z',
+      reason: 'approved by cab-chair; waiting for 2025-06-01T22:00:00.000Z',
+    });
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC_ARN, Subject: `[${CHANGE_ID}] CheckWindow: WAIT` });
     expect(published(sns)[0].message).toMatchObject({ step: 'CheckWindow', status: 'WAIT', summary: verdict.reason });
   });
@@ -44,13 +53,21 @@ describe('check-window handler', () => {
   });
 
   it('is MISSED beyond the configured lateness', async () => {
-    const verdict = await handler(state({ approval: APPROVAL, run: run({ cutoverAt: '2025-06-01T21:30:00.000Z' }), config: config({ allowedLatenessSeconds: 600 }) }));
+    const verdict = await handler(
+      state({ approval: APPROVAL, run: run({ cutoverAt: '2025-06-01T21:30:00.000Z' }), config: config({ allowedLatenessSeconds: 600 }) }),
+    );
 
-    expect(verdict).toMatchObject({ action: 'MISSED', reason: 'approved window 2025-06-01T21:30:00.000Z missed by 1200 s (allowed 600 s)' });
+    expect(verdict).toMatchObject({
+      action: 'MISSED',
+      reason: 'approved window 2025-06-01T21:30:00.000Z missed by 1200 s (allowed 600 s)',
+    });
   });
 
   it('is REJECTED when there is no approval in the state', async () => {
-    await expect(handler(state())).resolves.toMatchObject({ action: 'REJECTED', reason: 'approval decision must be "approve", got: nothing' });
+    await expect(handler(state())).resolves.toMatchObject({
+      action: 'REJECTED',
+      reason: 'approval decision must be "approve", got: nothing',
+    });
   });
 
   it('rejects a state document without run', async () => {

@@ -11,8 +11,29 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../../../lambda/cutover';
 import {
-  associationWorld, awsError, BEFORE_CUTOVER, CARRIER_HOOK_ARN, CHANGE_ID, config, CONTROL_TABLE, cursor, DONE, EXECUTION_ARN, FLOWS,
-  givenAssociations, givenSnapshot, INSTANCE_ID, manyNumbers, NOW, NUMBERS, ON_TARGET, pinClock, published, readiness, snapshotReads, state,
+  associationWorld,
+  awsError,
+  BEFORE_CUTOVER,
+  CARRIER_HOOK_ARN,
+  CHANGE_ID,
+  config,
+  CONTROL_TABLE,
+  cursor,
+  DONE,
+  EXECUTION_ARN,
+  FLOWS,
+  givenAssociations,
+  givenSnapshot,
+  INSTANCE_ID,
+  manyNumbers,
+  NOW,
+  NUMBERS,
+  ON_TARGET,
+  pinClock,
+  published,
+  readiness,
+  snapshotReads,
+  state,
   TOPIC_ARN,
 } from './fixtures';
 import { CutoverRecord } from '../../../lambda/shared/state';
@@ -24,7 +45,8 @@ const sns = mockClient(SNSClient);
 let restoreClock: () => void;
 
 const payload = (body: unknown) => new TextEncoder().encode(JSON.stringify(body)) as InvokeCommandOutput['Payload'];
-const sentPayload = () => JSON.parse(Buffer.from(lambda.commandCalls(InvokeCommand)[0].args[0].input.Payload as Uint8Array).toString('utf8'));
+const sentPayload = () =>
+  JSON.parse(Buffer.from(lambda.commandCalls(InvokeCommand)[0].args[0].input.Payload as Uint8Array).toString('utf8'));
 
 beforeEach(() => {
   connect.reset();
@@ -60,14 +82,18 @@ describe('cutover handler (repoint)', () => {
     expect(connect).toHaveReceivedCommandTimes(AssociatePhoneNumberContactFlowCommand, 3);
     for (const n of NUMBERS) {
       expect(connect).toHaveReceivedCommandWith(AssociatePhoneNumberContactFlowCommand, {
-        InstanceId: INSTANCE_ID, PhoneNumberId: n.phoneNumberId, ContactFlowId: n.targetFlowId,
+        InstanceId: INSTANCE_ID,
+        PhoneNumberId: n.phoneNumberId,
+        ContactFlowId: n.targetFlowId,
       });
     }
     expect(connect).not.toHaveReceivedCommand(DisassociatePhoneNumberContactFlowCommand);
     // Once to plan, once to verify.
     expect(connect).toHaveReceivedCommandTimes(BatchGetFlowAssociationCommand, 2);
     expect(connect).toHaveReceivedCommandWith(BatchGetFlowAssociationCommand, {
-      InstanceId: INSTANCE_ID, ResourceIds: NUMBERS.map((n) => n.phoneNumberArn), ResourceType: 'VOICE_PHONE_NUMBER',
+      InstanceId: INSTANCE_ID,
+      ResourceIds: NUMBERS.map((n) => n.phoneNumberArn),
+      ResourceType: 'VOICE_PHONE_NUMBER',
     });
     expect(record).toEqual({
       startedAt: NOW.toISOString(),
@@ -85,7 +111,9 @@ describe('cutover handler (repoint)', () => {
     await handler(state());
 
     expect(dynamodb).toHaveReceivedCommandWith(GetItemCommand, {
-      TableName: CONTROL_TABLE, Key: { pk: { S: `SNAPSHOT#${EXECUTION_ARN}#0` } }, ConsistentRead: true,
+      TableName: CONTROL_TABLE,
+      Key: { pk: { S: `SNAPSHOT#${EXECUTION_ARN}#0` } },
+      ConsistentRead: true,
     });
     expect(snapshotReads(dynamodb)).toEqual([`SNAPSHOT#${EXECUTION_ARN}#0`]);
   });
@@ -107,7 +135,11 @@ describe('cutover handler (repoint)', () => {
     const record = await handler(state());
 
     expect(connect).toHaveReceivedCommandTimes(AssociatePhoneNumberContactFlowCommand, 1);
-    expect(connect).toHaveReceivedCommandWith(AssociatePhoneNumberContactFlowCommand, { InstanceId: INSTANCE_ID, PhoneNumberId: 'pn-1', ContactFlowId: FLOWS.main.id });
+    expect(connect).toHaveReceivedCommandWith(AssociatePhoneNumberContactFlowCommand, {
+      InstanceId: INSTANCE_ID,
+      PhoneNumberId: 'pn-1',
+      ContactFlowId: FLOWS.main.id,
+    });
     expect(record).toMatchObject({ moved: 1, alreadyOnTarget: 2, cursor: DONE });
   });
 
@@ -143,7 +175,8 @@ describe('cutover handler (repoint)', () => {
 
     await expect(handler(state())).rejects.toMatchObject({
       name: 'CutoverError',
-      message: '1 number(s) of batch 1 of 1 not on their target flow after cutover: pn-2 is on flow flow-legacy, expected flow flow-billing',
+      message:
+        '1 number(s) of batch 1 of 1 not on their target flow after cutover: pn-2 is on flow flow-legacy, expected flow flow-billing',
     });
     // Every number was still attempted (a partial failure does not stop the others); the throttled one six times.
     expect(connect).toHaveReceivedCommandTimes(AssociatePhoneNumberContactFlowCommand, 2 + 6);
@@ -156,7 +189,8 @@ describe('cutover handler (repoint)', () => {
 
   it('backs off and tries a throttled association again (the quota is shared with other callers): the batch converges', async () => {
     givenAssociations(connect, BEFORE_CUTOVER, ON_TARGET);
-    connect.on(AssociatePhoneNumberContactFlowCommand, { PhoneNumberId: 'pn-2' })
+    connect
+      .on(AssociatePhoneNumberContactFlowCommand, { PhoneNumberId: 'pn-2' })
       .rejectsOnce(awsError('ThrottlingException', 'Rate exceeded'))
       .rejectsOnce(awsError('ThrottlingException', 'Rate exceeded'))
       .resolves({});
@@ -229,13 +263,25 @@ describe('cutover handler (carrier modes)', () => {
     expect(sentPayload()).toEqual({ action: 'cutover', changeId: CHANGE_ID, phoneNumbers: NUMBERS.map((n) => n.phoneNumber) });
     expect(connect).not.toHaveReceivedAnyCommand();
     expect(record).toEqual({
-      startedAt: NOW.toISOString(), completedAt: NOW.toISOString(), mode: 'carrierHook', cursor: DONE, moved: 3, alreadyOnTarget: 0,
+      startedAt: NOW.toISOString(),
+      completedAt: NOW.toISOString(),
+      mode: 'carrierHook',
+      cursor: DONE,
+      moved: 3,
+      alreadyOnTarget: 0,
     });
-    expect(published(sns)[0].message).toMatchObject({ status: 'DONE', summary: 'carrierHook batch 1 of 1: 3 number(s) moved at the carrier' });
+    expect(published(sns)[0].message).toMatchObject({
+      status: 'DONE',
+      summary: 'carrierHook batch 1 of 1: 3 number(s) moved at the carrier',
+    });
   });
 
   it('throws CutoverError when the carrier hook ends with a FunctionError', async () => {
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payload({ errorType: 'Error', errorMessage: 'carrier API down' }) });
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      FunctionError: 'Unhandled',
+      Payload: payload({ errorType: 'Error', errorMessage: 'carrier API down' }),
+    });
 
     await expect(handler(carrierState())).rejects.toMatchObject({
       name: 'CutoverError',
@@ -266,10 +312,12 @@ describe('cutover handler (carrier modes)', () => {
   });
 
   it('finishes a manually confirmed wave of several batches in one invocation, reading no snapshot', async () => {
-    const record = await handler(state({
-      config: config({ cutoverMode: 'manualConfirmation' }),
-      readiness: readiness({ numberCounts: { total: 250, resolved: 250, failing: 0 }, cursor: cursor(2, 250) }),
-    }));
+    const record = await handler(
+      state({
+        config: config({ cutoverMode: 'manualConfirmation' }),
+        readiness: readiness({ numberCounts: { total: 250, resolved: 250, failing: 0 }, cursor: cursor(2, 250) }),
+      }),
+    );
 
     expect(record).toEqual({
       startedAt: NOW.toISOString(),
@@ -280,25 +328,39 @@ describe('cutover handler (carrier modes)', () => {
       alreadyOnTarget: 0,
     });
     expect(snapshotReads(dynamodb)).toEqual([]);
-    expect(published(sns)[0].message).toMatchObject({ status: 'DONE', summary: 'manualConfirmation: 250 number(s) moved at the carrier (confirmed by the operator)' });
+    expect(published(sns)[0].message).toMatchObject({
+      status: 'DONE',
+      summary: 'manualConfirmation: 250 number(s) moved at the carrier (confirmed by the operator)',
+    });
   });
 
   it('sends the carrier hook only the batch it reads, and counts over batches', async () => {
     const wave = manyNumbers(250);
     givenSnapshot(dynamodb, { 1: wave.slice(100, 200) });
     lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload({ ok: true }) });
-    const previous: CutoverRecord = { startedAt: '2025-06-01T21:59:00.000Z', mode: 'carrierHook', cursor: cursor(0, 250), moved: 100, alreadyOnTarget: 0 };
+    const previous: CutoverRecord = {
+      startedAt: '2025-06-01T21:59:00.000Z',
+      mode: 'carrierHook',
+      cursor: cursor(0, 250),
+      moved: 100,
+      alreadyOnTarget: 0,
+    };
 
-    const record = await handler(state({
-      config: config({ cutoverMode: 'carrierHook', carrierHookFunctionArn: CARRIER_HOOK_ARN }),
-      readiness: readiness({ numberCounts: { total: 250, resolved: 250, failing: 0 }, cursor: cursor(2, 250) }),
-      cutover: previous,
-    }));
+    const record = await handler(
+      state({
+        config: config({ cutoverMode: 'carrierHook', carrierHookFunctionArn: CARRIER_HOOK_ARN }),
+        readiness: readiness({ numberCounts: { total: 250, resolved: 250, failing: 0 }, cursor: cursor(2, 250) }),
+        cutover: previous,
+      }),
+    );
 
     expect(snapshotReads(dynamodb)).toEqual([`SNAPSHOT#${EXECUTION_ARN}#1`]);
     expect(sentPayload()).toEqual({ action: 'cutover', changeId: CHANGE_ID, phoneNumbers: wave.slice(100, 200).map((n) => n.phoneNumber) });
     expect(record).toEqual({ startedAt: previous.startedAt, mode: 'carrierHook', cursor: cursor(1, 250), moved: 200, alreadyOnTarget: 0 });
-    expect(published(sns)[0].message).toMatchObject({ status: 'IN_PROGRESS', summary: 'carrierHook batch 2 of 3: 100 number(s) moved at the carrier' });
+    expect(published(sns)[0].message).toMatchObject({
+      status: 'IN_PROGRESS',
+      summary: 'carrierHook batch 2 of 3: 100 number(s) moved at the carrier',
+    });
   });
 });
 
@@ -314,7 +376,13 @@ describe('cutover handler (batches)', () => {
 
   it('runs the batch the cursor names: batch 1 reads SNAPSHOT#…#1 and moves only its 100 numbers', async () => {
     const world = associationWorld(connect, onLegacy());
-    const previous: CutoverRecord = { startedAt: '2025-06-01T21:59:00.000Z', mode: 'repoint', cursor: cursor(0, 250), moved: 100, alreadyOnTarget: 0 };
+    const previous: CutoverRecord = {
+      startedAt: '2025-06-01T21:59:00.000Z',
+      mode: 'repoint',
+      cursor: cursor(0, 250),
+      moved: 100,
+      alreadyOnTarget: 0,
+    };
 
     const record = await handler(batchEvent(previous));
 
@@ -322,7 +390,13 @@ describe('cutover handler (batches)', () => {
     expect(Object.keys(world.moves).sort()).toEqual(BATCHES[1].map((n) => n.phoneNumberId).sort());
     expect(connect).toHaveReceivedCommandWith(BatchGetFlowAssociationCommand, { ResourceIds: BATCHES[1].map((n) => n.phoneNumberArn) });
     // Not the last batch: no completedAt, the start kept from the first batch, the counts carried on.
-    expect(record).toEqual({ startedAt: previous.startedAt, mode: 'repoint', cursor: { nextBatch: 2, batches: 3, total: 250, done: false }, moved: 200, alreadyOnTarget: 0 });
+    expect(record).toEqual({
+      startedAt: previous.startedAt,
+      mode: 'repoint',
+      cursor: { nextBatch: 2, batches: 3, total: 250, done: false },
+      moved: 200,
+      alreadyOnTarget: 0,
+    });
     expect(published(sns).map((p) => [p.message.status, p.message.summary])).toEqual([
       ['IN_PROGRESS', 'batch 2 of 3: 100 number(s) on their target flows (200 of 250)'],
     ]);
@@ -334,8 +408,12 @@ describe('cutover handler (batches)', () => {
     for (let b = 0; b < 3; b++) record = await handler(batchEvent(record));
 
     expect(record).toEqual({
-      startedAt: NOW.toISOString(), completedAt: NOW.toISOString(), mode: 'repoint',
-      cursor: { nextBatch: 3, batches: 3, total: 250, done: true }, moved: 249, alreadyOnTarget: 1,
+      startedAt: NOW.toISOString(),
+      completedAt: NOW.toISOString(),
+      mode: 'repoint',
+      cursor: { nextBatch: 3, batches: 3, total: 250, done: true },
+      moved: 249,
+      alreadyOnTarget: 1,
     });
     expect(snapshotReads(dynamodb)).toEqual([0, 1, 2].map((b) => `SNAPSHOT#${EXECUTION_ARN}#${b}`));
     expect(WAVE.every((n) => world.flows[n.phoneNumberId] === FLOWS.main.id)).toBe(true);
@@ -367,12 +445,19 @@ describe('cutover handler (batches)', () => {
     const world = associationWorld(connect, onLegacy());
     const stuck = [BATCHES[2][0], BATCHES[2][49]];
     stuck.forEach((n) => world.failing.add(n.phoneNumberId));
-    const previous: CutoverRecord = { startedAt: NOW.toISOString(), mode: 'repoint', cursor: cursor(1, 250), moved: 200, alreadyOnTarget: 0 };
+    const previous: CutoverRecord = {
+      startedAt: NOW.toISOString(),
+      mode: 'repoint',
+      cursor: cursor(1, 250),
+      moved: 200,
+      alreadyOnTarget: 0,
+    };
 
     await expect(handler(batchEvent(previous))).rejects.toMatchObject({
       name: 'CutoverError',
-      message: '2 number(s) of batch 3 of 3 not on their target flow after cutover: '
-        + stuck.map((n) => `${n.phoneNumberId} is on flow flow-legacy, expected flow flow-main`).join('; '),
+      message:
+        '2 number(s) of batch 3 of 3 not on their target flow after cutover: ' +
+        stuck.map((n) => `${n.phoneNumberId} is on flow flow-legacy, expected flow flow-main`).join('; '),
     });
     expect(published(sns)[0].message).toMatchObject({ status: 'FAILED', summary: 'batch 3 of 3: 2 number(s) not on their target flow' });
   });
@@ -382,20 +467,36 @@ describe('cutover handler (batches)', () => {
     dynamodb.on(GetItemCommand).resolves({});
     givenSnapshot(dynamodb, { 0: BATCHES[0], 2: BATCHES[2] });
     associationWorld(connect, onLegacy());
-    const previous: CutoverRecord = { startedAt: NOW.toISOString(), mode: 'repoint', cursor: cursor(0, 250), moved: 100, alreadyOnTarget: 0 };
+    const previous: CutoverRecord = {
+      startedAt: NOW.toISOString(),
+      mode: 'repoint',
+      cursor: cursor(0, 250),
+      moved: 100,
+      alreadyOnTarget: 0,
+    };
 
     await expect(handler(batchEvent(previous))).rejects.toMatchObject({
-      name: 'SnapshotMissingError', message: `snapshot batch 1 of ${EXECUTION_ARN} is missing from ${CONTROL_TABLE}`,
+      name: 'SnapshotMissingError',
+      message: `snapshot batch 1 of ${EXECUTION_ARN} is missing from ${CONTROL_TABLE}`,
     });
     expect(connect).not.toHaveReceivedAnyCommand();
   });
 
   it('checks the abort flag before every batch, not only the first', async () => {
-    dynamodb.on(GetItemCommand, { Key: { pk: { S: `ABORT#${EXECUTION_ARN}` } } }).resolves({ Item: { pk: { S: `ABORT#${EXECUTION_ARN}` } } });
-    const previous: CutoverRecord = { startedAt: NOW.toISOString(), mode: 'repoint', cursor: cursor(1, 250), moved: 200, alreadyOnTarget: 0 };
+    dynamodb
+      .on(GetItemCommand, { Key: { pk: { S: `ABORT#${EXECUTION_ARN}` } } })
+      .resolves({ Item: { pk: { S: `ABORT#${EXECUTION_ARN}` } } });
+    const previous: CutoverRecord = {
+      startedAt: NOW.toISOString(),
+      mode: 'repoint',
+      cursor: cursor(1, 250),
+      moved: 200,
+      alreadyOnTarget: 0,
+    };
 
     await expect(handler(batchEvent(previous))).rejects.toMatchObject({
-      name: 'AbortRequestedError', message: 'operator abort requested before cutover batch 3 of 3',
+      name: 'AbortRequestedError',
+      message: 'operator abort requested before cutover batch 3 of 3',
     });
     expect(connect).not.toHaveReceivedAnyCommand();
   });

@@ -17,9 +17,35 @@ import 'aws-sdk-client-mock-jest';
 import { handler, MAX_NUMBER_ITEMS_IN_STATE } from '../../../lambda/deploy-check';
 import { PlanEntry, ReadinessState, ResolvedNumber } from '../../../lambda/core/types';
 import {
-  associations, associationWorld, awsError, BEFORE_CUTOVER, CHANGE_ID, config, CONTROL_TABLE, cursor, DONE, EXECUTION_ARN, flowArn, FLOWS,
-  INSTANCE_ARN, INSTANCE_ID, manyNumbers, NOW, NUMBERS, numberArn, OTHER_INSTANCE_ARN, pinClock, PLAN, planEvent, published, queueArn,
-  QUEUES, run, state, TOPIC_ARN, UAT_NUMBER,
+  associations,
+  associationWorld,
+  awsError,
+  BEFORE_CUTOVER,
+  CHANGE_ID,
+  config,
+  CONTROL_TABLE,
+  cursor,
+  DONE,
+  EXECUTION_ARN,
+  flowArn,
+  FLOWS,
+  INSTANCE_ARN,
+  INSTANCE_ID,
+  manyNumbers,
+  NOW,
+  NUMBERS,
+  numberArn,
+  OTHER_INSTANCE_ARN,
+  pinClock,
+  PLAN,
+  planEvent,
+  published,
+  queueArn,
+  QUEUES,
+  run,
+  state,
+  TOPIC_ARN,
+  UAT_NUMBER,
 } from './fixtures';
 
 const connect = mockClient(ConnectClient);
@@ -32,14 +58,16 @@ const CLAIMED = [...NUMBERS.map((n) => ({ phoneNumber: n.phoneNumber, id: n.phon
 
 function staffing(agentsOnline: number, agentsAvailable: number) {
   return {
-    MetricResults: [{
-      Dimensions: { Queue: { Id: 'q', Arn: queueArn('q') } },
-      Collections: [
-        { Metric: { Name: 'AGENTS_ONLINE' as const, Unit: 'COUNT' as const }, Value: agentsOnline },
-        { Metric: { Name: 'AGENTS_AVAILABLE' as const, Unit: 'COUNT' as const }, Value: agentsAvailable },
-        { Metric: { Name: 'CONTACTS_IN_QUEUE' as const, Unit: 'COUNT' as const }, Value: 0 },
-      ],
-    }],
+    MetricResults: [
+      {
+        Dimensions: { Queue: { Id: 'q', Arn: queueArn('q') } },
+        Collections: [
+          { Metric: { Name: 'AGENTS_ONLINE' as const, Unit: 'COUNT' as const }, Value: agentsOnline },
+          { Metric: { Name: 'AGENTS_AVAILABLE' as const, Unit: 'COUNT' as const }, Value: agentsAvailable },
+          { Metric: { Name: 'CONTACTS_IN_QUEUE' as const, Unit: 'COUNT' as const }, Value: 0 },
+        ],
+      },
+    ],
   };
 }
 
@@ -51,30 +79,43 @@ beforeEach(() => {
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
   connect.on(DescribeInstanceCommand).resolves({ Instance: { Id: INSTANCE_ID, Arn: INSTANCE_ARN, InstanceStatus: 'ACTIVE' } });
   // Two pages: the adapter follows NextToken (answered by token, so every batch's invocation gets both pages).
-  connect.on(ListContactFlowsCommand).callsFake((input: { NextToken?: string }) => (input.NextToken === 'flows-page-2'
-    ? { ContactFlowSummaryList: [{ Id: FLOWS.billing.id, Arn: flowArn(FLOWS.billing.id), Name: FLOWS.billing.name }] }
-    : {
-      ContactFlowSummaryList: [FLOWS.main, FLOWS.legacy].map((f) => ({ Id: f.id, Arn: flowArn(f.id), Name: f.name })),
-      NextToken: 'flows-page-2',
-    }));
+  connect.on(ListContactFlowsCommand).callsFake((input: { NextToken?: string }) =>
+    input.NextToken === 'flows-page-2'
+      ? { ContactFlowSummaryList: [{ Id: FLOWS.billing.id, Arn: flowArn(FLOWS.billing.id), Name: FLOWS.billing.name }] }
+      : {
+          ContactFlowSummaryList: [FLOWS.main, FLOWS.legacy].map((f) => ({ Id: f.id, Arn: flowArn(f.id), Name: f.name })),
+          NextToken: 'flows-page-2',
+        },
+  );
   connect.on(ListQueuesCommand).resolves({
-    QueueSummaryList: [QUEUES.support, QUEUES.billing].map((q) => ({ Id: q.id, Arn: queueArn(q.id), Name: q.name, QueueType: 'STANDARD' as const })),
+    QueueSummaryList: [QUEUES.support, QUEUES.billing].map((q) => ({
+      Id: q.id,
+      Arn: queueArn(q.id),
+      Name: q.name,
+      QueueType: 'STANDARD' as const,
+    })),
   });
   connect.on(ListPhoneNumbersV2Command).resolves({
     ListPhoneNumbersSummaryList: CLAIMED.map((n) => ({
-      PhoneNumber: n.phoneNumber, PhoneNumberId: n.id, PhoneNumberArn: numberArn(n.id), TargetArn: INSTANCE_ARN,
+      PhoneNumber: n.phoneNumber,
+      PhoneNumberId: n.id,
+      PhoneNumberArn: numberArn(n.id),
+      TargetArn: INSTANCE_ARN,
     })),
   });
   connect.on(BatchGetFlowAssociationCommand).resolves(associations(BEFORE_CUTOVER));
   connect.on(DescribeContactFlowCommand).resolves({ ContactFlow: { Status: 'PUBLISHED', State: 'ACTIVE' } });
-  connect.on(DescribePhoneNumberCommand).resolves({ ClaimedPhoneNumberSummary: { PhoneNumberStatus: { Status: 'CLAIMED' }, TargetArn: INSTANCE_ARN } });
+  connect
+    .on(DescribePhoneNumberCommand)
+    .resolves({ ClaimedPhoneNumberSummary: { PhoneNumberStatus: { Status: 'CLAIMED' }, TargetArn: INSTANCE_ARN } });
   connect.on(GetCurrentMetricDataCommand).resolves(staffing(5, 2));
   restoreClock = pinClock();
 });
 afterEach(() => restoreClock());
 
 /** The first batch's event: no readiness yet, the plan in the task parameters. */
-const first = (overrides: Record<string, unknown> = {}, plan: readonly PlanEntry[] = PLAN) => planEvent(state({ readiness: undefined, ...overrides }), plan);
+const first = (overrides: Record<string, unknown> = {}, plan: readonly PlanEntry[] = PLAN) =>
+  planEvent(state({ readiness: undefined, ...overrides }), plan);
 
 /** The snapshot batches DeployCheck wrote: batch index → numbers. */
 function snapshotWrites(): Array<{ pk: string; numbers: ResolvedNumber[]; expiresAt: number }> {
@@ -93,8 +134,16 @@ describe('deploy-check handler', () => {
 
     expect(connect).toHaveReceivedCommandWith(DescribeInstanceCommand, { InstanceId: INSTANCE_ID });
     expect(connect).toHaveReceivedCommandTimes(ListContactFlowsCommand, 2);
-    expect(connect).toHaveReceivedNthSpecificCommandWith(1, ListContactFlowsCommand, { InstanceId: INSTANCE_ID, MaxResults: 1000, NextToken: undefined });
-    expect(connect).toHaveReceivedNthSpecificCommandWith(2, ListContactFlowsCommand, { InstanceId: INSTANCE_ID, MaxResults: 1000, NextToken: 'flows-page-2' });
+    expect(connect).toHaveReceivedNthSpecificCommandWith(1, ListContactFlowsCommand, {
+      InstanceId: INSTANCE_ID,
+      MaxResults: 1000,
+      NextToken: undefined,
+    });
+    expect(connect).toHaveReceivedNthSpecificCommandWith(2, ListContactFlowsCommand, {
+      InstanceId: INSTANCE_ID,
+      MaxResults: 1000,
+      NextToken: 'flows-page-2',
+    });
     expect(connect).toHaveReceivedCommandWith(ListQueuesCommand, { InstanceId: INSTANCE_ID, QueueTypes: ['STANDARD'], MaxResults: 1000 });
     expect(connect).toHaveReceivedCommandWith(ListPhoneNumbersV2Command, { TargetArn: INSTANCE_ARN, MaxResults: 1000 });
     expect(connect).toHaveReceivedCommandTimes(BatchGetFlowAssociationCommand, 1);
@@ -137,15 +186,29 @@ describe('deploy-check handler', () => {
     expect(report.items).toContainEqual({ check: 'numbers-ready', subject: 'wave', ok: true, detail: '3 of 3 number(s) ready' });
     expect(report.queueIds).toEqual([QUEUES.support.id, QUEUES.billing.id]);
     expect(report.targetFlowNames).toEqual([FLOWS.main.name, FLOWS.billing.name]);
-    expect(report.items).toContainEqual({ check: 'queue-staffed', subject: QUEUES.support.name, ok: true, detail: '5 online, 2 available (minimum 2 online)' });
-    expect(report.items).toContainEqual({ check: 'uat-number', subject: UAT_NUMBER.phoneNumber, ok: true, detail: 'found on this instance' });
+    expect(report.items).toContainEqual({
+      check: 'queue-staffed',
+      subject: QUEUES.support.name,
+      ok: true,
+      detail: '5 online, 2 available (minimum 2 online)',
+    });
+    expect(report.items).toContainEqual({
+      check: 'uat-number',
+      subject: UAT_NUMBER.phoneNumber,
+      ok: true,
+      detail: 'found on this instance',
+    });
   });
 
   it('publishes READY to the status topic', async () => {
     await handler(first());
 
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC_ARN, Subject: `[${CHANGE_ID}] DeployCheck: READY` });
-    expect(published(sns)[0].message).toMatchObject({ step: 'DeployCheck', status: 'READY', summary: expect.stringMatching(/^READY: all \d+ checks passed \(3 number\(s\), 2 queue\(s\)\)$/) });
+    expect(published(sns)[0].message).toMatchObject({
+      step: 'DeployCheck',
+      status: 'READY',
+      summary: expect.stringMatching(/^READY: all \d+ checks passed \(3 number\(s\), 2 queue\(s\)\)$/),
+    });
   });
 
   it('checks only the numbers the execution selected', async () => {
@@ -160,19 +223,27 @@ describe('deploy-check handler', () => {
   });
 
   it('is not ready when a target flow is only SAVED', async () => {
-    connect.on(DescribeContactFlowCommand, { ContactFlowId: FLOWS.billing.id }).resolves({ ContactFlow: { Status: 'SAVED', State: 'ACTIVE' } });
+    connect
+      .on(DescribeContactFlowCommand, { ContactFlowId: FLOWS.billing.id })
+      .resolves({ ContactFlow: { Status: 'SAVED', State: 'ACTIVE' } });
 
     const report = await handler(first());
 
     expect(report.ready).toBe(false);
     expect(failing(report)).toEqual([{ check: 'flow-published', subject: FLOWS.billing.name, detail: 'status SAVED' }]);
-    expect(published(sns)[0].message).toMatchObject({ status: 'NOT_READY', summary: expect.stringContaining('- flow-published Billing Inbound: status SAVED') });
+    expect(published(sns)[0].message).toMatchObject({
+      status: 'NOT_READY',
+      summary: expect.stringContaining('- flow-published Billing Inbound: status SAVED'),
+    });
   });
 
   it('is not ready when a plan number is missing from the instance, and does not describe it', async () => {
     connect.on(ListPhoneNumbersV2Command).resolves({
       ListPhoneNumbersSummaryList: CLAIMED.filter((n) => n.id !== 'pn-2').map((n) => ({
-        PhoneNumber: n.phoneNumber, PhoneNumberId: n.id, PhoneNumberArn: numberArn(n.id), TargetArn: INSTANCE_ARN,
+        PhoneNumber: n.phoneNumber,
+        PhoneNumberId: n.id,
+        PhoneNumberArn: numberArn(n.id),
+        TargetArn: INSTANCE_ARN,
       })),
     });
 
@@ -190,7 +261,8 @@ describe('deploy-check handler', () => {
   });
 
   it('is not ready when a number is claimed to another instance', async () => {
-    connect.on(DescribePhoneNumberCommand, { PhoneNumberId: 'pn-1' })
+    connect
+      .on(DescribePhoneNumberCommand, { PhoneNumberId: 'pn-1' })
       .resolves({ ClaimedPhoneNumberSummary: { PhoneNumberStatus: { Status: 'CLAIMED' }, TargetArn: OTHER_INSTANCE_ARN } });
 
     const report = await handler(first());
@@ -202,7 +274,8 @@ describe('deploy-check handler', () => {
   });
 
   it('is not ready when a number is not CLAIMED yet', async () => {
-    connect.on(DescribePhoneNumberCommand, { PhoneNumberId: 'pn-0' })
+    connect
+      .on(DescribePhoneNumberCommand, { PhoneNumberId: 'pn-0' })
       .resolves({ ClaimedPhoneNumberSummary: { PhoneNumberStatus: { Status: 'IN_PROGRESS' }, TargetArn: INSTANCE_ARN } });
 
     const report = await handler(first());
@@ -218,9 +291,12 @@ describe('deploy-check handler', () => {
   // lambda/deploy-check/index.ts never sets FoundPhoneNumber.statusMessage, so the reason Connect gives
   // (PhoneNumberStatus.Message, documented in lambda/core/readiness.ts as "shown when the number is not claimed")
   // never reaches the readiness report.
-  it('explains a number that failed to claim with Connect\'s status message', async () => {
+  it("explains a number that failed to claim with Connect's status message", async () => {
     connect.on(DescribePhoneNumberCommand, { PhoneNumberId: 'pn-0' }).resolves({
-      ClaimedPhoneNumberSummary: { PhoneNumberStatus: { Status: 'FAILED', Message: 'The number could not be ported by the carrier' }, TargetArn: INSTANCE_ARN },
+      ClaimedPhoneNumberSummary: {
+        PhoneNumberStatus: { Status: 'FAILED', Message: 'The number could not be ported by the carrier' },
+        TargetArn: INSTANCE_ARN,
+      },
     });
 
     const report = await handler(first());
@@ -232,14 +308,20 @@ describe('deploy-check handler', () => {
   });
 
   it('is not ready when staffing has no data (an empty answer)', async () => {
-    connect.on(GetCurrentMetricDataCommand, { Filters: { Queues: [QUEUES.billing.id], Channels: ['VOICE'] } }).resolves({ MetricResults: [] });
+    connect
+      .on(GetCurrentMetricDataCommand, { Filters: { Queues: [QUEUES.billing.id], Channels: ['VOICE'] } })
+      .resolves({ MetricResults: [] });
 
     const report = await handler(first());
 
     expect(report.ready).toBe(false);
-    expect(failing(report)).toEqual([{
-      check: 'queue-staffed', subject: QUEUES.billing.name, detail: 'no staffing data (AGENTS_ONLINE and AGENTS_AVAILABLE): no data is not success',
-    }]);
+    expect(failing(report)).toEqual([
+      {
+        check: 'queue-staffed',
+        subject: QUEUES.billing.name,
+        detail: 'no staffing data (AGENTS_ONLINE and AGENTS_AVAILABLE): no data is not success',
+      },
+    ]);
   });
 
   it('is not ready when the staffing read fails: no data is not success', async () => {
@@ -256,7 +338,11 @@ describe('deploy-check handler', () => {
 
     const report = await handler(first());
 
-    expect(failing(report)).toContainEqual({ check: 'queue-staffed', subject: QUEUES.support.name, detail: '1 online, 1 available; needs at least 2 online' });
+    expect(failing(report)).toContainEqual({
+      check: 'queue-staffed',
+      subject: QUEUES.support.name,
+      detail: '1 online, 1 available; needs at least 2 online',
+    });
   });
 
   it('is not ready, with no further call, when the instance is not found', async () => {
@@ -282,8 +368,9 @@ describe('deploy-check handler', () => {
   });
 
   it('rejects a config whose instanceArn is not an instance ARN', async () => {
-    await expect(handler(planEvent(state({ config: config({ instanceArn: `arn:aws:connect:us-east-1:123456789012:instance` }) }))))
-      .rejects.toThrow('not an instance ARN: arn:aws:connect:us-east-1:123456789012:instance');
+    await expect(
+      handler(planEvent(state({ config: config({ instanceArn: `arn:aws:connect:us-east-1:123456789012:instance` }) }))),
+    ).rejects.toThrow('not an instance ARN: arn:aws:connect:us-east-1:123456789012:instance');
     expect(connect).not.toHaveReceivedAnyCommand();
   });
 
@@ -358,7 +445,10 @@ describe('deploy-check handler (batches)', () => {
   const bigRun = run({ planSize: 250 });
   const claimedList = (numbers: ReadonlyArray<{ phoneNumber: string; phoneNumberId: string }>) => ({
     ListPhoneNumbersSummaryList: [...numbers, { phoneNumber: UAT_NUMBER.phoneNumber, phoneNumberId: UAT_NUMBER.id }].map((n) => ({
-      PhoneNumber: n.phoneNumber, PhoneNumberId: n.phoneNumberId, PhoneNumberArn: numberArn(n.phoneNumberId), TargetArn: INSTANCE_ARN,
+      PhoneNumber: n.phoneNumber,
+      PhoneNumberId: n.phoneNumberId,
+      PhoneNumberArn: numberArn(n.phoneNumberId),
+      TargetArn: INSTANCE_ARN,
     })),
   });
   const batch = (previous: ReadinessState | undefined) => planEvent(state({ run: bigRun, readiness: previous }), BIG_PLAN);
@@ -375,11 +465,17 @@ describe('deploy-check handler (batches)', () => {
     // Not done: not ready yet, and no summary item.
     expect(report.ready).toBe(false);
     expect(report.items.map((i) => i.check)).not.toContain('numbers-ready');
-    expect(report.items.map((i) => i.check)).toEqual(expect.arrayContaining(['instance-active', 'plan-not-empty', 'queue-staffed', 'uat-number', 'flow-published']));
+    expect(report.items.map((i) => i.check)).toEqual(
+      expect.arrayContaining(['instance-active', 'plan-not-empty', 'queue-staffed', 'uat-number', 'flow-published']),
+    );
     expect(report.numberCounts).toEqual({ total: 250, resolved: 100, failing: 0 });
-    expect(connect).toHaveReceivedCommandWith(BatchGetFlowAssociationCommand, { ResourceIds: WAVE.slice(0, 100).map((n) => n.phoneNumberArn) });
+    expect(connect).toHaveReceivedCommandWith(BatchGetFlowAssociationCommand, {
+      ResourceIds: WAVE.slice(0, 100).map((n) => n.phoneNumberArn),
+    });
     expect(snapshotWrites()).toEqual([{ pk: `SNAPSHOT#${EXECUTION_ARN}#0`, numbers: WAVE.slice(0, 100), expiresAt: expect.any(Number) }]);
-    expect(published(sns).map((p) => [p.message.status, p.message.summary])).toEqual([['CHECKING', 'batch 1 of 3: 100 of 100 number(s) ready']]);
+    expect(published(sns).map((p) => [p.message.status, p.message.summary])).toEqual([
+      ['CHECKING', 'batch 1 of 3: 100 of 100 number(s) ready'],
+    ]);
   });
 
   it('reads entries 100–199 only on batch 1, without repeating the global checks', async () => {
@@ -390,7 +486,9 @@ describe('deploy-check handler (batches)', () => {
     const report = await handler(batch(afterFirst));
 
     expect(connect).toHaveReceivedCommandTimes(BatchGetFlowAssociationCommand, 1);
-    expect(connect).toHaveReceivedCommandWith(BatchGetFlowAssociationCommand, { ResourceIds: WAVE.slice(100, 200).map((n) => n.phoneNumberArn) });
+    expect(connect).toHaveReceivedCommandWith(BatchGetFlowAssociationCommand, {
+      ResourceIds: WAVE.slice(100, 200).map((n) => n.phoneNumberArn),
+    });
     expect(connect).toHaveReceivedCommandTimes(DescribePhoneNumberCommand, 100);
     for (const n of [WAVE[99], WAVE[200], { phoneNumberId: UAT_NUMBER.id }]) {
       expect(connect).not.toHaveReceivedCommandWith(DescribePhoneNumberCommand, { PhoneNumberId: n.phoneNumberId });
@@ -424,10 +522,17 @@ describe('deploy-check handler (batches)', () => {
     expect(report!.cursor).toEqual({ nextBatch: 3, batches: 3, total: 250, done: true });
     expect(report!.ready).toBe(true);
     expect(report!.numberCounts).toEqual({ total: 250, resolved: 250, failing: 0 });
-    expect(report!.items[report!.items.length - 1]).toEqual({ check: 'numbers-ready', subject: 'wave', ok: true, detail: '250 of 250 number(s) ready' });
+    expect(report!.items[report!.items.length - 1]).toEqual({
+      check: 'numbers-ready',
+      subject: 'wave',
+      ok: true,
+      detail: '250 of 250 number(s) ready',
+    });
     expect(report!.targetFlowNames).toEqual([FLOWS.main.name]);
     expect(snapshotWrites().map((w) => [w.pk, w.numbers.length])).toEqual([
-      [`SNAPSHOT#${EXECUTION_ARN}#0`, 100], [`SNAPSHOT#${EXECUTION_ARN}#1`, 100], [`SNAPSHOT#${EXECUTION_ARN}#2`, 50],
+      [`SNAPSHOT#${EXECUTION_ARN}#0`, 100],
+      [`SNAPSHOT#${EXECUTION_ARN}#1`, 100],
+      [`SNAPSHOT#${EXECUTION_ARN}#2`, 50],
     ]);
     expect(snapshotWrites().flatMap((w) => w.numbers)).toEqual(WAVE);
     expect(published(sns).map((p) => p.message.status)).toEqual(['CHECKING', 'CHECKING', 'READY']);
@@ -454,26 +559,33 @@ describe('deploy-check handler (batches)', () => {
     expect(last.numberCounts).toEqual({ total: 250, resolved: 215, failing: 35 });
     expect(last.ready).toBe(false);
     expect(last.items).toContainEqual({
-      check: 'numbers-ready', subject: 'wave', ok: false, detail: `215 of 250 number(s) ready (the first ${MAX_NUMBER_ITEMS_IN_STATE} failures are listed)`,
+      check: 'numbers-ready',
+      subject: 'wave',
+      ok: false,
+      detail: `215 of 250 number(s) ready (the first ${MAX_NUMBER_ITEMS_IN_STATE} failures are listed)`,
     });
     expect(snapshotWrites().map((w) => w.numbers.length)).toEqual([70, 95, 50]);
   });
 
   it('counts a number failing two checks once', async () => {
-    connect.on(DescribePhoneNumberCommand, { PhoneNumberId: WAVE[3].phoneNumberId })
+    connect
+      .on(DescribePhoneNumberCommand, { PhoneNumberId: WAVE[3].phoneNumberId })
       .resolves({ ClaimedPhoneNumberSummary: { PhoneNumberStatus: { Status: 'IN_PROGRESS' }, TargetArn: OTHER_INSTANCE_ARN } });
 
     const report = await handler(batch(undefined));
 
     expect(report.numberCounts.failing).toBe(1);
     expect(failing(report).map((i) => `${i.check} ${i.subject}`)).toEqual([
-      `number-claimed ${WAVE[3].phoneNumber}`, `number-on-instance ${WAVE[3].phoneNumber}`,
+      `number-claimed ${WAVE[3].phoneNumber}`,
+      `number-on-instance ${WAVE[3].phoneNumber}`,
     ]);
   });
 
   it('keeps a flow failure found in a later batch (a flow first judged ready is not trusted over a later failure)', async () => {
     const afterFirst = await handler(batch(undefined));
-    connect.on(DescribeContactFlowCommand, { ContactFlowId: FLOWS.main.id }).resolves({ ContactFlow: { Status: 'SAVED', State: 'ACTIVE' } });
+    connect
+      .on(DescribeContactFlowCommand, { ContactFlowId: FLOWS.main.id })
+      .resolves({ ContactFlow: { Status: 'SAVED', State: 'ACTIVE' } });
 
     const report = await handler(batch(afterFirst));
 
@@ -484,7 +596,8 @@ describe('deploy-check handler (batches)', () => {
 
   it('works on the selection only: planSize 150 of the 250-number plan is two batches', async () => {
     const selection = WAVE.slice(50, 200).map((n) => n.phoneNumber);
-    const event = (previous?: ReadinessState) => planEvent(state({ run: run({ planSize: 150, selection }), readiness: previous }), BIG_PLAN);
+    const event = (previous?: ReadinessState) =>
+      planEvent(state({ run: run({ planSize: 150, selection }), readiness: previous }), BIG_PLAN);
 
     const afterFirst = await handler(event());
     const last = await handler(event(afterFirst));
@@ -505,6 +618,8 @@ describe('deploy-check handler (numbers-ready summary)', () => {
     const report = await handler(first({}, plan));
 
     expect(report.numberCounts.resolved).toBe(2);
-    expect(report.items.filter((i) => i.check === 'numbers-ready')).toEqual([{ check: 'numbers-ready', subject: 'wave', ok: false, detail: '2 of 3 number(s) ready' }]);
+    expect(report.items.filter((i) => i.check === 'numbers-ready')).toEqual([
+      { check: 'numbers-ready', subject: 'wave', ok: false, detail: '2 of 3 number(s) ready' },
+    ]);
   });
 });

@@ -4,15 +4,39 @@ import 'aws-sdk-client-mock-jest';
 import { MAX_STRANDED_LISTED, Outcome } from '../../../lambda/core/outcome';
 import { handler, MAX_ASSOCIATIONS_IN_OUTPUT } from '../../../lambda/finalize';
 import {
-  associationWorld, awsError, BEFORE_CUTOVER, CHANGE_ID, cursor, cutoverRecord, EXECUTION_ARN, FLOWS, givenAssociations, givenSnapshot,
-  INSTANCE_ID, manyNumbers, mockAws, NUMBERS, ON_TARGET, published, readiness, snapshotReads, state, TOPIC_ARN, verifyState,
+  associationWorld,
+  awsError,
+  BEFORE_CUTOVER,
+  CHANGE_ID,
+  cursor,
+  cutoverRecord,
+  EXECUTION_ARN,
+  FLOWS,
+  givenAssociations,
+  givenSnapshot,
+  INSTANCE_ID,
+  manyNumbers,
+  mockAws,
+  NUMBERS,
+  ON_TARGET,
+  published,
+  readiness,
+  snapshotReads,
+  state,
+  TOPIC_ARN,
+  verifyState,
 } from './fixtures';
 
 const { connect, sns, dynamodb } = mockAws();
 // Runs after mockAws' reset: every test starts with NUMBERS in snapshot batch 0.
 beforeEach(() => givenSnapshot(dynamodb));
 
-const APPROVAL = { decision: 'approve', approver: 'cab-chair', attestations: ['uat', 'training', 'bau', 'support'], at: '2025-06-01T21:50:00.000Z' };
+const APPROVAL = {
+  decision: 'approve',
+  approver: 'cab-chair',
+  attestations: ['uat', 'training', 'bau', 'support'],
+  at: '2025-06-01T21:50:00.000Z',
+};
 const LIVE_REASON = 'observation window complete (1800 s of 1800 s): 240 contacts since cutover, every check passed, none failing';
 
 const finalState = (outcome: Outcome, overrides: Record<string, unknown> = {}) =>
@@ -25,7 +49,9 @@ describe('finalize handler', () => {
     const result = await handler(finalState('LIVE', { verify: verifyState({ decision: 'LIVE', reason: LIVE_REASON }) }));
 
     expect(connect).toHaveReceivedCommandWith(BatchGetFlowAssociationCommand, {
-      InstanceId: INSTANCE_ID, ResourceIds: NUMBERS.map((n) => n.phoneNumberArn), ResourceType: 'VOICE_PHONE_NUMBER',
+      InstanceId: INSTANCE_ID,
+      ResourceIds: NUMBERS.map((n) => n.phoneNumberArn),
+      ResourceType: 'VOICE_PHONE_NUMBER',
     });
     const { cause, ...summary } = result;
     expect(summary).toEqual({
@@ -48,7 +74,11 @@ describe('finalize handler', () => {
   it('publishes the closing status with the final associations', async () => {
     givenAssociations(connect, BEFORE_CUTOVER);
 
-    await handler(finalState('ROLLED_BACK', { verify: verifyState({ decision: 'ROLLBACK', reason: 'abandonmentRate 30% breached', breachAtSeconds: 95 }) }));
+    await handler(
+      finalState('ROLLED_BACK', {
+        verify: verifyState({ decision: 'ROLLBACK', reason: 'abandonmentRate 30% breached', breachAtSeconds: 95 }),
+      }),
+    );
 
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC_ARN, Subject: `[${CHANGE_ID}] Finalize: ROLLED_BACK` });
     expect(published(sns)[0].message).toMatchObject({
@@ -62,14 +92,19 @@ describe('finalize handler', () => {
   it('reports when the breach began on a rollback', async () => {
     givenAssociations(connect, BEFORE_CUTOVER);
 
-    const result = await handler(finalState('ROLLED_BACK', { verify: verifyState({ decision: 'ROLLBACK', reason: 'x', breachAtSeconds: 95 }) }));
+    const result = await handler(
+      finalState('ROLLED_BACK', { verify: verifyState({ decision: 'ROLLBACK', reason: 'x', breachAtSeconds: 95 }) }),
+    );
 
     expect(result.breachAtSeconds).toBe(95);
   });
 
   it('unwraps the Lambda JSON Cause of the error that caused the rollback', async () => {
     givenAssociations(connect, BEFORE_CUTOVER);
-    const error = { Error: 'CutoverError', Cause: JSON.stringify({ errorType: 'CutoverError', errorMessage: '1 number(s) not on their target flow after cutover', trace: [] }) };
+    const error = {
+      Error: 'CutoverError',
+      Cause: JSON.stringify({ errorType: 'CutoverError', errorMessage: '1 number(s) not on their target flow after cutover', trace: [] }),
+    };
 
     const result = await handler(finalState('ROLLED_BACK', { error }));
 
@@ -103,7 +138,11 @@ describe('finalize handler', () => {
 
   it('explains an ABORTED run with the window reason when the window was missed', async () => {
     givenAssociations(connect, BEFORE_CUTOVER);
-    const window = { action: 'MISSED', waitUntil: '2025-06-01T22:00:00.000Z', reason: 'approved window 2025-06-01T21:00:00.000Z missed by 3600 s (allowed 900 s)' };
+    const window = {
+      action: 'MISSED',
+      waitUntil: '2025-06-01T22:00:00.000Z',
+      reason: 'approved window 2025-06-01T21:00:00.000Z missed by 3600 s (allowed 900 s)',
+    };
 
     const result = await handler(finalState('ABORTED', { window, cutover: undefined }));
 
@@ -111,7 +150,10 @@ describe('finalize handler', () => {
   });
 
   it('reads nothing and names no change when the input was rejected before DeployCheck', async () => {
-    const error = { Error: 'InputValidationError', Cause: JSON.stringify({ errorType: 'InputValidationError', errorMessage: 'changeId: is required' }) };
+    const error = {
+      Error: 'InputValidationError',
+      Cause: JSON.stringify({ errorType: 'InputValidationError', errorMessage: 'changeId: is required' }),
+    };
 
     const result = await handler(state({ run: undefined, readiness: undefined, input: {}, error, outcome: { outcome: 'ABORTED' } }));
 
@@ -136,12 +178,17 @@ describe('finalize handler', () => {
   it('survives a failing BatchGetFlowAssociation: the outcome stands, and every unconfirmed number is named with its snapshot flow', async () => {
     connect.on(BatchGetFlowAssociationCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
 
-    const result = await handler(finalState('ROLLBACK_FAILED', { error: { Error: 'RollbackError', Cause: 'rollback incomplete: +18005550100 must go back to flow-legacy' } }));
+    const result = await handler(
+      finalState('ROLLBACK_FAILED', {
+        error: { Error: 'RollbackError', Cause: 'rollback incomplete: +18005550100 must go back to flow-legacy' },
+      }),
+    );
 
     expect(result).toMatchObject({
       outcome: 'ROLLBACK_FAILED',
-      reason: 'ROLLBACK FAILED, put back by hand: +18005550100 → flow-legacy, +18005550101 → no flow (disassociate), +18005550102 → flow-legacy; '
-        + 'last error: RollbackError: rollback incomplete: +18005550100 must go back to flow-legacy',
+      reason:
+        'ROLLBACK FAILED, put back by hand: +18005550100 → flow-legacy, +18005550101 → no flow (disassociate), +18005550102 → flow-legacy; ' +
+        'last error: RollbackError: rollback incomplete: +18005550100 must go back to flow-legacy',
       finalAssociations: {},
       finalFlows: { unknown: 3 },
     });
@@ -152,9 +199,13 @@ describe('finalize handler', () => {
     dynamodb.reset();
     dynamodb.onAnyCommand().resolves({});
 
-    const result = await handler(finalState('ROLLBACK_FAILED', { error: { Error: 'SnapshotMissingError', Cause: 'snapshot batch 0 is missing' } }));
+    const result = await handler(
+      finalState('ROLLBACK_FAILED', { error: { Error: 'SnapshotMissingError', Cause: 'snapshot batch 0 is missing' } }),
+    );
 
-    expect(result.reason).toBe('ROLLBACK FAILED, put back by hand: every number of the plan (their flows could not be read); last error: SnapshotMissingError: snapshot batch 0 is missing');
+    expect(result.reason).toBe(
+      'ROLLBACK FAILED, put back by hand: every number of the plan (their flows could not be read); last error: SnapshotMissingError: snapshot batch 0 is missing',
+    );
     expect(connect).not.toHaveReceivedAnyCommand();
   });
 
@@ -179,12 +230,16 @@ describe('finalize handler', () => {
 });
 
 describe('finalize handler (large waves)', () => {
-  const waveState = (count: number, outcome: Outcome, overrides: Record<string, unknown> = {}) => state({
-    readiness: readiness({ numberCounts: { total: count, resolved: count, failing: 0 }, cursor: cursor(Math.ceil(count / 100) - 1, count) }),
-    cutover: cutoverRecord({ cursor: cursor(Math.ceil(count / 100) - 1, count), moved: count }),
-    outcome: { outcome },
-    ...overrides,
-  });
+  const waveState = (count: number, outcome: Outcome, overrides: Record<string, unknown> = {}) =>
+    state({
+      readiness: readiness({
+        numberCounts: { total: count, resolved: count, failing: 0 },
+        cursor: cursor(Math.ceil(count / 100) - 1, count),
+      }),
+      cutover: cutoverRecord({ cursor: cursor(Math.ceil(count / 100) - 1, count), moved: count }),
+      outcome: { outcome },
+      ...overrides,
+    });
   const givenWave = (count: number) => {
     const wave = manyNumbers(count);
     const batches: Record<number, typeof wave> = {};
@@ -233,10 +288,12 @@ describe('finalize handler (large waves)', () => {
     givenWave(250);
     associationWorld(connect, {});
 
-    await handler(state({
-      readiness: readiness({ ready: false, numberCounts: { total: 250, resolved: 200, failing: 0 }, cursor: cursor(1, 250) }),
-      outcome: { outcome: 'ABORTED' },
-    }));
+    await handler(
+      state({
+        readiness: readiness({ ready: false, numberCounts: { total: 250, resolved: 200, failing: 0 }, cursor: cursor(1, 250) }),
+        outcome: { outcome: 'ABORTED' },
+      }),
+    );
 
     expect(snapshotReads(dynamodb)).toEqual([0, 1].map((b) => `SNAPSHOT#${EXECUTION_ARN}#${b}`));
   });
@@ -245,12 +302,17 @@ describe('finalize handler (large waves)', () => {
     const wave = givenWave(250);
     connect.on(BatchGetFlowAssociationCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
 
-    const result = await handler(waveState(250, 'ROLLBACK_FAILED', { error: { Error: 'RollbackError', Cause: 'rollback incomplete in batch 1 of 3' } }));
+    const result = await handler(
+      waveState(250, 'ROLLBACK_FAILED', { error: { Error: 'RollbackError', Cause: 'rollback incomplete in batch 1 of 3' } }),
+    );
 
-    const listed = wave.slice(0, MAX_STRANDED_LISTED).map((n) => `${n.phoneNumber} → flow-legacy`).join(', ');
+    const listed = wave
+      .slice(0, MAX_STRANDED_LISTED)
+      .map((n) => `${n.phoneNumber} → flow-legacy`)
+      .join(', ');
     expect(result.reason).toBe(
-      `ROLLBACK FAILED, put back by hand: ${listed}, … and 200 more (250 in all; the control table's SNAPSHOT items hold every number's flow); `
-      + 'last error: RollbackError: rollback incomplete in batch 1 of 3',
+      `ROLLBACK FAILED, put back by hand: ${listed}, … and 200 more (250 in all; the control table's SNAPSHOT items hold every number's flow); ` +
+        'last error: RollbackError: rollback incomplete in batch 1 of 3',
     );
     expect(result.reason).not.toContain(wave[MAX_STRANDED_LISTED].phoneNumber);
     expect(result.finalFlows).toEqual({ unknown: 250 });

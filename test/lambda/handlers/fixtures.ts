@@ -7,7 +7,10 @@
  * numbers is a control table item `SNAPSHOT#<executionArn>#<batch>` (see givenSnapshot).
  */
 import {
-  AssociatePhoneNumberContactFlowCommand, BatchGetFlowAssociationCommand, ConnectClient, DisassociatePhoneNumberContactFlowCommand,
+  AssociatePhoneNumberContactFlowCommand,
+  BatchGetFlowAssociationCommand,
+  ConnectClient,
+  DisassociatePhoneNumberContactFlowCommand,
 } from '@aws-sdk/client-connect';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -17,7 +20,14 @@ import { DEFAULT_REQUIRED_ATTESTATIONS, DEFAULT_VERIFICATION, DEFAULT_VERIFICATI
 import { batchCount, cursorAfter, selectPlan } from '../../../lambda/core/batches';
 import { snapshotKey } from '../../../lambda/core/control';
 import {
-  BatchCursor, PlanEntry, ReadinessState, ResolvedNumber, RunbookConfig, RunParameters, StateConfig, VerifyState,
+  BatchCursor,
+  PlanEntry,
+  ReadinessState,
+  ResolvedNumber,
+  RunbookConfig,
+  RunParameters,
+  StateConfig,
+  VerifyState,
 } from '../../../lambda/core/types';
 import { initialVerifyState, serviceLinesOf } from '../../../lambda/core/verdict';
 import { useClock } from '../../../lambda/shared/clock';
@@ -178,7 +188,10 @@ export function state(overrides: Record<string, unknown> = {}): Record<string, u
 }
 
 /** The event of ValidateInput and DeployCheck: the state document and the plan from the task parameters. */
-export function planEvent(doc: Record<string, unknown> = state(), plan: readonly PlanEntry[] = PLAN): { state: Record<string, unknown>; plan: readonly PlanEntry[] } {
+export function planEvent(
+  doc: Record<string, unknown> = state(),
+  plan: readonly PlanEntry[] = PLAN,
+): { state: Record<string, unknown>; plan: readonly PlanEntry[] } {
   return { state: doc, plan };
 }
 
@@ -197,13 +210,16 @@ export function givenSnapshot(
   batches: Record<number, readonly ResolvedNumber[]> = { 0: NUMBERS },
 ): void {
   for (const [batch, numbers] of Object.entries(batches)) {
-    dynamodb.on(GetItemCommand, { Key: { pk: { S: snapshotKey(EXECUTION_ARN, Number(batch)) } } }).resolves(snapshotItem(Number(batch), numbers));
+    dynamodb
+      .on(GetItemCommand, { Key: { pk: { S: snapshotKey(EXECUTION_ARN, Number(batch)) } } })
+      .resolves(snapshotItem(Number(batch), numbers));
   }
 }
 
 /** The snapshot batches GetItem read, in call order. */
 export function snapshotReads(dynamodb: AwsClientStub<DynamoDBClient>): string[] {
-  return dynamodb.commandCalls(GetItemCommand)
+  return dynamodb
+    .commandCalls(GetItemCommand)
     .map((c) => c.args[0].input.Key?.pk?.S ?? '')
     .filter((pk) => pk.startsWith('SNAPSHOT#'));
 }
@@ -247,11 +263,15 @@ export function associationWorld(connect: AwsClientStub<ConnectClient>, initial:
     return {};
   };
   connect.on(BatchGetFlowAssociationCommand).callsFake((input: { ResourceIds: string[] }) => ({
-    FlowAssociationSummaryList: input.ResourceIds
-      .filter((arn) => (world.flows[idOf(arn)] ?? null) !== null)
-      .map((arn) => ({ ResourceId: arn, FlowId: flowArn(world.flows[idOf(arn)]!), ResourceType: 'VOICE_PHONE_NUMBER' as const })),
+    FlowAssociationSummaryList: input.ResourceIds.filter((arn) => (world.flows[idOf(arn)] ?? null) !== null).map((arn) => ({
+      ResourceId: arn,
+      FlowId: flowArn(world.flows[idOf(arn)]!),
+      ResourceType: 'VOICE_PHONE_NUMBER' as const,
+    })),
   }));
-  connect.on(AssociatePhoneNumberContactFlowCommand).callsFake((input: { PhoneNumberId: string; ContactFlowId: string }) => move(input.PhoneNumberId, input.ContactFlowId));
+  connect
+    .on(AssociatePhoneNumberContactFlowCommand)
+    .callsFake((input: { PhoneNumberId: string; ContactFlowId: string }) => move(input.PhoneNumberId, input.ContactFlowId));
   connect.on(DisassociatePhoneNumberContactFlowCommand).callsFake((input: { PhoneNumberId: string }) => move(input.PhoneNumberId, null));
   return world;
 }
@@ -261,13 +281,22 @@ export const ON_TARGET: Record<string, string | null> = { 'pn-0': FLOWS.main.id,
 
 /** The status messages published, parsed. */
 export function published(sns: AwsClientStub<SNSClient>): Array<{ subject?: string; message: Record<string, unknown> }> {
-  return sns.commandCalls(PublishCommand).map((c) => ({ subject: c.args[0].input.Subject, message: JSON.parse(c.args[0].input.Message ?? '{}') }));
+  return sns
+    .commandCalls(PublishCommand)
+    .map((c) => ({ subject: c.args[0].input.Subject, message: JSON.parse(c.args[0].input.Message ?? '{}') }));
 }
 
 /** Pins the clock at `at`; sleeping is instant. Returns the restore function for afterEach. */
 export function pinClock(at: Date = NOW): () => void {
-  useClock(() => at, async () => {});
-  return () => useClock(() => new Date(), (ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  useClock(
+    () => at,
+    async () => {},
+  );
+  return () =>
+    useClock(
+      () => new Date(),
+      (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    );
 }
 
 /** An SDK service error as the client throws it. */

@@ -19,7 +19,9 @@ function state(extra: Record<string, unknown> = {}): Record<string, unknown> {
 
 describe('notify handler', () => {
   it('publishes the approval request with the task token, the kind and the readiness report', async () => {
-    await expect(handler({ kind: 'approval', taskToken: TOKEN, state: state({ readiness: readiness() }) })).resolves.toEqual({ notified: true });
+    await expect(handler({ kind: 'approval', taskToken: TOKEN, state: state({ readiness: readiness() }) })).resolves.toEqual({
+      notified: true,
+    });
 
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC_ARN, Subject: `[${CHANGE_ID}] approval: WAITING_FOR_HUMAN` });
@@ -30,7 +32,9 @@ describe('notify handler', () => {
       status: 'WAITING_FOR_HUMAN',
       detail: { taskToken: TOKEN, executionArn: EXECUTION_ARN, requiredAttestations: ['uat', 'training', 'bau', 'support'] },
     });
-    expect(message.summary).toBe('Approve or reject the cutover: connect-golive approve|reject\nREADY: all 1 checks passed (3 number(s), 2 queue(s))');
+    expect(message.summary).toBe(
+      'Approve or reject the cutover: connect-golive approve|reject\nREADY: all 1 checks passed (3 number(s), 2 queue(s))',
+    );
     expect(connect).not.toHaveReceivedAnyCommand();
   });
 
@@ -48,12 +52,14 @@ describe('notify handler', () => {
 
     await handler({ kind: 'approval', taskToken: TOKEN, state: state({ readiness: big }) });
 
-    expect(published(sns)[0].message.summary).toBe([
-      'Approve or reject the cutover: connect-golive approve|reject',
-      'NOT READY: 2 of 3 checks failed',
-      '- number-found +18007770007: not found in this account',
-      '- numbers-ready wave: 249 of 250 number(s) ready',
-    ].join('\n'));
+    expect(published(sns)[0].message.summary).toBe(
+      [
+        'Approve or reject the cutover: connect-golive approve|reject',
+        'NOT READY: 2 of 3 checks failed',
+        '- number-found +18007770007: not found in this account',
+        '- numbers-ready wave: 249 of 250 number(s) ready',
+      ].join('\n'),
+    );
   });
 
   it('publishes an approval request without the report when the state has no readiness', async () => {
@@ -63,16 +69,23 @@ describe('notify handler', () => {
   });
 
   it('publishes an inconclusive verdict with the verify reason and no attestations', async () => {
-    const verify = verifyState({ decision: 'INCONCLUSIVE', reason: 'observation window complete but low volume: 4 contacts since cutover, needs 20' });
+    const verify = verifyState({
+      decision: 'INCONCLUSIVE',
+      reason: 'observation window complete but low volume: 4 contacts since cutover, needs 20',
+    });
 
     await handler({ kind: 'inconclusive', taskToken: TOKEN, state: state({ verify }) });
 
     const { message } = published(sns)[0];
-    expect(message).toMatchObject({ step: 'inconclusive', status: 'WAITING_FOR_HUMAN', detail: { taskToken: TOKEN, executionArn: EXECUTION_ARN } });
+    expect(message).toMatchObject({
+      step: 'inconclusive',
+      status: 'WAITING_FOR_HUMAN',
+      detail: { taskToken: TOKEN, executionArn: EXECUTION_ARN },
+    });
     expect(message.detail).not.toHaveProperty('requiredAttestations');
     expect(message.summary).toBe(
       'Verification was inconclusive: declare LIVE or ROLLBACK (connect-golive approve --decision live|rollback)\n' +
-      'observation window complete but low volume: 4 contacts since cutover, needs 20',
+        'observation window complete but low volume: 4 contacts since cutover, needs 20',
     );
   });
 
@@ -86,7 +99,10 @@ describe('notify handler', () => {
   });
 
   it('rejects an event without taskToken, publishing nothing', async () => {
-    await expect(handler({ kind: 'approval', state: state() })).rejects.toMatchObject({ name: 'TypeError', message: expect.stringMatching(/^event\.taskToken: /) });
+    await expect(handler({ kind: 'approval', state: state() })).rejects.toMatchObject({
+      name: 'TypeError',
+      message: expect.stringMatching(/^event\.taskToken: /),
+    });
     expect(sns).not.toHaveReceivedAnyCommand();
   });
 
@@ -100,7 +116,9 @@ describe('notify handler', () => {
   });
 
   it('rejects a state without run', async () => {
-    await expect(handler({ kind: 'approval', taskToken: TOKEN, state: state({ run: undefined }) })).rejects.toThrow('state.run: is required by this step');
+    await expect(handler({ kind: 'approval', taskToken: TOKEN, state: state({ run: undefined }) })).rejects.toThrow(
+      'state.run: is required by this step',
+    );
   });
 
   it('resolves even when the status topic is down (the token waits; the CLI finds it in the history)', async () => {

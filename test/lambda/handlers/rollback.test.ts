@@ -16,9 +16,31 @@ import { handler } from '../../../lambda/rollback';
 import { MetricSample } from '../../../lambda/core/types';
 import { RollbackProgress } from '../../../lambda/shared/state';
 import {
-  associationWorld, awsError, BEFORE_CUTOVER, CARRIER_HOOK_ARN, CHANGE_ID, config, CONTROL_TABLE, cursor, CUTOVER_COMPLETED_AT,
-  cutoverRecord, DONE, EXECUTION_ARN, FLOWS, givenAssociations, givenSnapshot, INSTANCE_ID, manyNumbers, NOW, NUMBERS, ON_TARGET, pinClock,
-  published, readiness, snapshotReads, state,
+  associationWorld,
+  awsError,
+  BEFORE_CUTOVER,
+  CARRIER_HOOK_ARN,
+  CHANGE_ID,
+  config,
+  CONTROL_TABLE,
+  cursor,
+  CUTOVER_COMPLETED_AT,
+  cutoverRecord,
+  DONE,
+  EXECUTION_ARN,
+  FLOWS,
+  givenAssociations,
+  givenSnapshot,
+  INSTANCE_ID,
+  manyNumbers,
+  NOW,
+  NUMBERS,
+  ON_TARGET,
+  pinClock,
+  published,
+  readiness,
+  snapshotReads,
+  state,
 } from './fixtures';
 
 const connect = mockClient(ConnectClient);
@@ -43,7 +65,14 @@ beforeEach(() => {
   connect.on(AssociatePhoneNumberContactFlowCommand).resolves({});
   connect.on(DisassociatePhoneNumberContactFlowCommand).resolves({});
   connect.on(GetCurrentMetricDataCommand).resolves({
-    MetricResults: [{ Collections: [{ Metric: { Name: 'CONTACTS_IN_QUEUE' }, Value: 0 }, { Metric: { Name: 'AGENTS_AVAILABLE' }, Value: 4 }] }],
+    MetricResults: [
+      {
+        Collections: [
+          { Metric: { Name: 'CONTACTS_IN_QUEUE' }, Value: 0 },
+          { Metric: { Name: 'AGENTS_AVAILABLE' }, Value: 4 },
+        ],
+      },
+    ],
   });
   connect.on(GetMetricDataV2Command).resolves({ MetricResults: [{ Collections: [{ Metric: { Name: 'CONTACTS_HANDLED' }, Value: 7 }] }] });
   cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
@@ -60,13 +89,22 @@ describe('rollback handler (repoint)', () => {
     await handler(rollbackEvent());
 
     expect(connect).toHaveReceivedCommandTimes(AssociatePhoneNumberContactFlowCommand, 1);
-    expect(connect).toHaveReceivedCommandWith(AssociatePhoneNumberContactFlowCommand, { InstanceId: INSTANCE_ID, PhoneNumberId: 'pn-0', ContactFlowId: FLOWS.legacy.id });
+    expect(connect).toHaveReceivedCommandWith(AssociatePhoneNumberContactFlowCommand, {
+      InstanceId: INSTANCE_ID,
+      PhoneNumberId: 'pn-0',
+      ContactFlowId: FLOWS.legacy.id,
+    });
     expect(connect).toHaveReceivedCommandTimes(DisassociatePhoneNumberContactFlowCommand, 1);
-    expect(connect).toHaveReceivedCommandWith(DisassociatePhoneNumberContactFlowCommand, { InstanceId: INSTANCE_ID, PhoneNumberId: 'pn-1' });
+    expect(connect).toHaveReceivedCommandWith(DisassociatePhoneNumberContactFlowCommand, {
+      InstanceId: INSTANCE_ID,
+      PhoneNumberId: 'pn-1',
+    });
     expect(connect).not.toHaveReceivedCommandWith(AssociatePhoneNumberContactFlowCommand, { PhoneNumberId: 'pn-2' });
     expect(connect).toHaveReceivedCommandTimes(BatchGetFlowAssociationCommand, 2);
     expect(connect).toHaveReceivedCommandWith(BatchGetFlowAssociationCommand, {
-      InstanceId: INSTANCE_ID, ResourceIds: NUMBERS.map((n) => n.phoneNumberArn), ResourceType: 'VOICE_PHONE_NUMBER',
+      InstanceId: INSTANCE_ID,
+      ResourceIds: NUMBERS.map((n) => n.phoneNumberArn),
+      ResourceType: 'VOICE_PHONE_NUMBER',
     });
   });
 
@@ -76,7 +114,9 @@ describe('rollback handler (repoint)', () => {
     await handler(rollbackEvent());
 
     expect(dynamodb).toHaveReceivedCommandWith(GetItemCommand, {
-      TableName: CONTROL_TABLE, Key: { pk: { S: `SNAPSHOT#${EXECUTION_ARN}#0` } }, ConsistentRead: true,
+      TableName: CONTROL_TABLE,
+      Key: { pk: { S: `SNAPSHOT#${EXECUTION_ARN}#0` } },
+      ConsistentRead: true,
     });
     expect(snapshotReads(dynamodb)).toEqual([`SNAPSHOT#${EXECUTION_ARN}#0`]);
   });
@@ -93,7 +133,14 @@ describe('rollback handler (repoint)', () => {
       restored: 2,
       alreadyOnSnapshot: 1,
       partial: false,
-      afterRollback: expect.objectContaining({ elapsedSeconds: 300, contactsInQueue: 0, agentsAvailable: 4, contactsSinceCutover: 7, contactFlowErrors: 0, errors: [] }),
+      afterRollback: expect.objectContaining({
+        elapsedSeconds: 300,
+        contactsInQueue: 0,
+        agentsAvailable: 4,
+        contactsSinceCutover: 7,
+        contactFlowErrors: 0,
+        errors: [],
+      }),
     });
     // The recovery sample watches no flow: the target flows are no longer in use. CloudWatch is read per minute
     // from 10 minutes before the cutover's minute (MisconfiguredPhoneNumbers' own pre-cutover level).
@@ -121,9 +168,15 @@ describe('rollback handler (repoint)', () => {
     const record = await handler(rollbackEvent());
 
     expect(record.restored).toBe(3);
-    expect(connect).toHaveReceivedCommandWith(AssociatePhoneNumberContactFlowCommand, { PhoneNumberId: 'pn-0', ContactFlowId: FLOWS.legacy.id });
+    expect(connect).toHaveReceivedCommandWith(AssociatePhoneNumberContactFlowCommand, {
+      PhoneNumberId: 'pn-0',
+      ContactFlowId: FLOWS.legacy.id,
+    });
     expect(connect).toHaveReceivedCommandWith(DisassociatePhoneNumberContactFlowCommand, { PhoneNumberId: 'pn-1' });
-    expect(connect).toHaveReceivedCommandWith(AssociatePhoneNumberContactFlowCommand, { PhoneNumberId: 'pn-2', ContactFlowId: FLOWS.legacy.id });
+    expect(connect).toHaveReceivedCommandWith(AssociatePhoneNumberContactFlowCommand, {
+      PhoneNumberId: 'pn-2',
+      ContactFlowId: FLOWS.legacy.id,
+    });
   });
 
   it('changes nothing on a retry when every number is already back', async () => {
@@ -144,7 +197,9 @@ describe('rollback handler (repoint)', () => {
       name: 'RollbackError',
       message: 'rollback incomplete in batch 1 of 1: +18005550100 must go back to flow-legacy',
     });
-    expect(published(sns).map((p) => p.message)).toContainEqual(expect.objectContaining({ status: 'RETRYING', summary: 'batch 1 of 1: +18005550100 must go back to flow-legacy' }));
+    expect(published(sns).map((p) => p.message)).toContainEqual(
+      expect.objectContaining({ status: 'RETRYING', summary: 'batch 1 of 1: +18005550100 must go back to flow-legacy' }),
+    );
   });
 
   it('throws RollbackError saying "no flow" for a number whose snapshot had none', async () => {
@@ -170,7 +225,11 @@ describe('rollback handler (repoint)', () => {
     const record = await handler(rollbackEvent());
 
     expect(record.restored).toBe(2);
-    expect((record.afterRollback as MetricSample).errors).toEqual(['GetCurrentMetricData: ThrottlingException', 'GetMetricDataV2: ThrottlingException', 'GetMetricData: Throttling']);
+    expect((record.afterRollback as MetricSample).errors).toEqual([
+      'GetCurrentMetricData: ThrottlingException',
+      'GetMetricDataV2: ThrottlingException',
+      'GetMetricData: Throttling',
+    ]);
   });
 
   it('rejects a state document without readiness', async () => {
@@ -181,9 +240,16 @@ describe('rollback handler (repoint)', () => {
 
 describe('rollback handler (carrier modes)', () => {
   it('invokes the carrier hook with the rollback payload and touches no association', async () => {
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: new TextEncoder().encode('{"ok":true}') as InvokeCommandOutput['Payload'] });
+    lambda
+      .on(InvokeCommand)
+      .resolves({ StatusCode: 200, Payload: new TextEncoder().encode('{"ok":true}') as InvokeCommandOutput['Payload'] });
 
-    const record = await handler(state({ cutover: cutoverRecord({ mode: 'carrierHook' }), config: config({ cutoverMode: 'carrierHook', carrierHookFunctionArn: CARRIER_HOOK_ARN }) }));
+    const record = await handler(
+      state({
+        cutover: cutoverRecord({ mode: 'carrierHook' }),
+        config: config({ cutoverMode: 'carrierHook', carrierHookFunctionArn: CARRIER_HOOK_ARN }),
+      }),
+    );
 
     expect(lambda).toHaveReceivedCommandWith(InvokeCommand, { FunctionName: CARRIER_HOOK_ARN });
     const sent = JSON.parse(Buffer.from(lambda.commandCalls(InvokeCommand)[0].args[0].input.Payload as Uint8Array).toString('utf8'));
@@ -197,29 +263,43 @@ describe('rollback handler (carrier modes)', () => {
   it('sends the carrier hook only the batch it reads, and carries the count on', async () => {
     const wave = manyNumbers(250);
     givenSnapshot(dynamodb, { 2: wave.slice(200) });
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: new TextEncoder().encode('{"ok":true}') as InvokeCommandOutput['Payload'] });
+    lambda
+      .on(InvokeCommand)
+      .resolves({ StatusCode: 200, Payload: new TextEncoder().encode('{"ok":true}') as InvokeCommandOutput['Payload'] });
 
-    const record = await handler(state({
-      config: config({ cutoverMode: 'carrierHook', carrierHookFunctionArn: CARRIER_HOOK_ARN }),
-      readiness: readiness({ numberCounts: { total: 250, resolved: 250, failing: 0 }, cursor: cursor(2, 250) }),
-      cutover: cutoverRecord({ mode: 'carrierHook' }),
-      rollback: { startedAt: '2025-06-01T21:59:00.000Z', cursor: cursor(1, 250), restored: 200 },
-    }));
+    const record = await handler(
+      state({
+        config: config({ cutoverMode: 'carrierHook', carrierHookFunctionArn: CARRIER_HOOK_ARN }),
+        readiness: readiness({ numberCounts: { total: 250, resolved: 250, failing: 0 }, cursor: cursor(2, 250) }),
+        cutover: cutoverRecord({ mode: 'carrierHook' }),
+        rollback: { startedAt: '2025-06-01T21:59:00.000Z', cursor: cursor(1, 250), restored: 200 },
+      }),
+    );
 
     expect(snapshotReads(dynamodb)).toEqual([`SNAPSHOT#${EXECUTION_ARN}#2`]);
     const sent = JSON.parse(Buffer.from(lambda.commandCalls(InvokeCommand)[0].args[0].input.Payload as Uint8Array).toString('utf8'));
     expect(sent.phoneNumbers).toEqual(wave.slice(200).map((n) => n.phoneNumber));
-    expect(record).toMatchObject({ startedAt: '2025-06-01T21:59:00.000Z', restored: 250, cursor: { nextBatch: 3, batches: 3, total: 250, done: true } });
+    expect(record).toMatchObject({
+      startedAt: '2025-06-01T21:59:00.000Z',
+      restored: 250,
+      cursor: { nextBatch: 3, batches: 3, total: 250, done: true },
+    });
   });
 
   it('finishes a manually confirmed rollback in one invocation, reading no snapshot and touching nothing', async () => {
-    const record = await handler(state({
-      config: config({ cutoverMode: 'manualConfirmation' }),
-      readiness: readiness({ numberCounts: { total: 250, resolved: 250, failing: 0 }, cursor: cursor(2, 250) }),
-      cutover: cutoverRecord({ mode: 'manualConfirmation' }),
-    }));
+    const record = await handler(
+      state({
+        config: config({ cutoverMode: 'manualConfirmation' }),
+        readiness: readiness({ numberCounts: { total: 250, resolved: 250, failing: 0 }, cursor: cursor(2, 250) }),
+        cutover: cutoverRecord({ mode: 'manualConfirmation' }),
+      }),
+    );
 
-    expect(record).toMatchObject({ restored: 0, cursor: { nextBatch: 3, batches: 3, total: 250, done: true }, completedAt: NOW.toISOString() });
+    expect(record).toMatchObject({
+      restored: 0,
+      cursor: { nextBatch: 3, batches: 3, total: 250, done: true },
+      completedAt: NOW.toISOString(),
+    });
     expect(snapshotReads(dynamodb)).toEqual([]);
     expect(lambda).not.toHaveReceivedAnyCommand();
     expect(connect).not.toHaveReceivedCommand(BatchGetFlowAssociationCommand);
@@ -227,10 +307,17 @@ describe('rollback handler (carrier modes)', () => {
   });
 
   it('rejects when the carrier hook fails, so the state machine retries the rollback', async () => {
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: new TextEncoder().encode('{"errorMessage":"carrier API down"}') as InvokeCommandOutput['Payload'] });
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      FunctionError: 'Unhandled',
+      Payload: new TextEncoder().encode('{"errorMessage":"carrier API down"}') as InvokeCommandOutput['Payload'],
+    });
 
-    await expect(handler(state({ cutover: cutoverRecord(), config: config({ cutoverMode: 'carrierHook', carrierHookFunctionArn: CARRIER_HOOK_ARN }) })))
-      .rejects.toThrow(/^carrier hook rollback failed: .*carrier API down/);
+    await expect(
+      handler(
+        state({ cutover: cutoverRecord(), config: config({ cutoverMode: 'carrierHook', carrierHookFunctionArn: CARRIER_HOOK_ARN }) }),
+      ),
+    ).rejects.toThrow(/^carrier hook rollback failed: .*carrier API down/);
   });
 });
 
@@ -240,7 +327,8 @@ describe('rollback handler (batches)', () => {
   const BATCHES = { 0: WAVE.slice(0, 100), 1: WAVE.slice(100, 200), 2: WAVE.slice(200) };
   const waveReadiness = readiness({ numberCounts: { total: 250, resolved: 250, failing: 0 }, cursor: cursor(2, 250) });
   const onMain = () => Object.fromEntries(WAVE.map((n) => [n.phoneNumberId, FLOWS.main.id]));
-  const batchEvent = (previous?: RollbackProgress) => state({ readiness: waveReadiness, cutover: cutoverRecord({ cursor: cursor(2, 250), moved: 250 }), rollback: previous });
+  const batchEvent = (previous?: RollbackProgress) =>
+    state({ readiness: waveReadiness, cutover: cutoverRecord({ cursor: cursor(2, 250), moved: 250 }), rollback: previous });
 
   beforeEach(() => givenSnapshot(dynamodb, BATCHES));
 
@@ -252,10 +340,18 @@ describe('rollback handler (batches)', () => {
 
     expect(snapshotReads(dynamodb)).toEqual([`SNAPSHOT#${EXECUTION_ARN}#1`]);
     expect(Object.keys(world.moves).sort()).toEqual(BATCHES[1].map((n) => n.phoneNumberId).sort());
-    expect(record).toEqual({ startedAt: previous.startedAt, cursor: { nextBatch: 2, batches: 3, total: 250, done: false }, restored: 200, alreadyOnSnapshot: 0, partial: false });
+    expect(record).toEqual({
+      startedAt: previous.startedAt,
+      cursor: { nextBatch: 2, batches: 3, total: 250, done: false },
+      restored: 200,
+      alreadyOnSnapshot: 0,
+      partial: false,
+    });
     expect(connect).not.toHaveReceivedCommand(GetCurrentMetricDataCommand);
     expect(cloudwatch).not.toHaveReceivedAnyCommand();
-    expect(published(sns).map((p) => [p.message.status, p.message.summary])).toEqual([['IN_PROGRESS', 'batch 2 of 3: 200 number(s) restored so far']]);
+    expect(published(sns).map((p) => [p.message.status, p.message.summary])).toEqual([
+      ['IN_PROGRESS', 'batch 2 of 3: 200 number(s) restored so far'],
+    ]);
   });
 
   it('accumulates the restored count over the batches and samples the metrics once, after the last', async () => {
@@ -263,7 +359,12 @@ describe('rollback handler (batches)', () => {
     let record: RollbackProgress | undefined;
     for (let b = 0; b < 3; b++) record = await handler(batchEvent(record));
 
-    expect(record).toMatchObject({ startedAt: NOW.toISOString(), completedAt: NOW.toISOString(), restored: 250, cursor: { nextBatch: 3, batches: 3, total: 250, done: true } });
+    expect(record).toMatchObject({
+      startedAt: NOW.toISOString(),
+      completedAt: NOW.toISOString(),
+      restored: 250,
+      cursor: { nextBatch: 3, batches: 3, total: 250, done: true },
+    });
     expect(record?.afterRollback).toMatchObject({ agentsAvailable: 4 });
     expect(WAVE.every((n) => world.flows[n.phoneNumberId] === FLOWS.legacy.id)).toBe(true);
     expect(Object.values(world.moves).every((count) => count === 1)).toBe(true);
@@ -305,16 +406,22 @@ describe('rollback handler (batches)', () => {
     associationWorld(connect, onMain());
 
     await expect(handler(batchEvent({ startedAt: NOW.toISOString(), cursor: cursor(1, 250), restored: 200 }))).rejects.toMatchObject({
-      name: 'SnapshotMissingError', message: `snapshot batch 2 of ${EXECUTION_ARN} is missing from ${CONTROL_TABLE}`,
+      name: 'SnapshotMissingError',
+      message: `snapshot batch 2 of ${EXECUTION_ARN} is missing from ${CONTROL_TABLE}`,
     });
     expect(connect).not.toHaveReceivedAnyCommand();
   });
 
   it('reads no snapshot when no number was resolved (an empty wave has no batch)', async () => {
-    const record = await handler(state({
-      readiness: readiness({ numberCounts: { total: 0, resolved: 0, failing: 0 }, cursor: { nextBatch: 0, batches: 0, total: 0, done: true } }),
-      cutover: cutoverRecord(),
-    }));
+    const record = await handler(
+      state({
+        readiness: readiness({
+          numberCounts: { total: 0, resolved: 0, failing: 0 },
+          cursor: { nextBatch: 0, batches: 0, total: 0, done: true },
+        }),
+        cutover: cutoverRecord(),
+      }),
+    );
 
     expect(snapshotReads(dynamodb)).toEqual([]);
     expect(record).toMatchObject({ restored: 0, cursor: { done: true } });

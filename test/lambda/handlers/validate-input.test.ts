@@ -11,12 +11,14 @@ const event = (input: unknown) => planEvent(state({ input, run: undefined, readi
 
 describe('validate-input handler', () => {
   it('returns the RunParameters of a valid input: the selection, its size and the merged verification', async () => {
-    const result = await handler(event({
-      changeId: CHANGE_ID,
-      cutoverAt: '2025-06-01T23:30:00Z',
-      phoneNumbers: ['+18005550102'],
-      verification: { maxAbandonmentRate: 0.08 },
-    }));
+    const result = await handler(
+      event({
+        changeId: CHANGE_ID,
+        cutoverAt: '2025-06-01T23:30:00Z',
+        phoneNumbers: ['+18005550102'],
+        verification: { maxAbandonmentRate: 0.08 },
+      }),
+    );
 
     expect(result).toEqual({
       changeId: CHANGE_ID,
@@ -68,19 +70,27 @@ describe('validate-input handler', () => {
   });
 
   it('rejects a cutoverAt in the past, naming cutoverAt', async () => {
-    await expect(handler(event({ changeId: CHANGE_ID, cutoverAt: '2025-06-01T21:00:00Z' })))
-      .rejects.toThrow(/^cutoverAt: must be in the future, got 2025-06-01T21:00:00Z/);
+    await expect(handler(event({ changeId: CHANGE_ID, cutoverAt: '2025-06-01T21:00:00Z' }))).rejects.toThrow(
+      /^cutoverAt: must be in the future, got 2025-06-01T21:00:00Z/,
+    );
   });
 
   it('rejects an input that is not an object', async () => {
-    await expect(handler(event('CHG-1042'))).rejects.toMatchObject({ name: 'InputValidationError', message: expect.stringMatching(/must be a JSON object, got "CHG-1042"/) });
+    await expect(handler(event('CHG-1042'))).rejects.toMatchObject({
+      name: 'InputValidationError',
+      message: expect.stringMatching(/must be a JSON object, got "CHG-1042"/),
+    });
   });
 
   it('publishes REJECTED with the problem to the status topic when it rejects', async () => {
     await expect(handler(event({ changeId: CHANGE_ID, dryRun: 'yes' }))).rejects.toThrow('dryRun: must be true or false, got "yes"');
 
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC_ARN, Subject: '[go-live] ValidateInput: REJECTED' });
-    expect(published(sns)[0].message).toMatchObject({ step: 'ValidateInput', status: 'REJECTED', summary: 'dryRun: must be true or false, got "yes"' });
+    expect(published(sns)[0].message).toMatchObject({
+      step: 'ValidateInput',
+      status: 'REJECTED',
+      summary: 'dryRun: must be true or false, got "yes"',
+    });
   });
 
   it('makes no Connect call, valid or not', async () => {
@@ -109,7 +119,9 @@ describe('validate-input handler', () => {
   it('rejects a malformed plan in the event, naming the entry', async () => {
     const doc = state({ input: { changeId: CHANGE_ID }, run: undefined, readiness: undefined });
 
-    await expect(handler({ state: doc, plan: [PLAN[0], { phoneNumber: '+18005550101' }] })).rejects.toThrow(/^event\.plan\.1\.targetFlow: /);
+    await expect(handler({ state: doc, plan: [PLAN[0], { phoneNumber: '+18005550101' }] })).rejects.toThrow(
+      /^event\.plan\.1\.targetFlow: /,
+    );
   });
 
   it('takes the plan from the event, never from the state', async () => {
@@ -120,7 +132,8 @@ describe('validate-input handler', () => {
     const result = await handler(planEvent(doc, onlyTwo));
 
     expect(result.planSize).toBe(2);
-    await expect(handler(planEvent({ ...doc, input: { changeId: CHANGE_ID, phoneNumbers: ['+18005550102'] } }, onlyTwo)))
-      .rejects.toThrow(/^phoneNumbers\[0\]: \+18005550102 is not in the cutover plan/);
+    await expect(handler(planEvent({ ...doc, input: { changeId: CHANGE_ID, phoneNumbers: ['+18005550102'] } }, onlyTwo))).rejects.toThrow(
+      /^phoneNumbers\[0\]: \+18005550102 is not in the cutover plan/,
+    );
   });
 });

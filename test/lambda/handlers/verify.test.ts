@@ -7,8 +7,25 @@ import 'aws-sdk-client-mock-jest';
 import { MetricSample, VerifyState } from '../../../lambda/core/types';
 import { handler } from '../../../lambda/verify';
 import {
-  awsError, CHANGE_ID, CONTROL_TABLE, CUTOVER_COMPLETED_AT, cutoverRecord, EXECUTION_ARN, FLOWS, INSTANCE_ARN, INSTANCE_ID, NOW,
-  pinClock, published, queueArn, QUEUES, readiness, run, state, TOPIC_ARN, verifyState,
+  awsError,
+  CHANGE_ID,
+  CONTROL_TABLE,
+  CUTOVER_COMPLETED_AT,
+  cutoverRecord,
+  EXECUTION_ARN,
+  FLOWS,
+  INSTANCE_ARN,
+  INSTANCE_ID,
+  NOW,
+  pinClock,
+  published,
+  queueArn,
+  QUEUES,
+  readiness,
+  run,
+  state,
+  TOPIC_ARN,
+  verifyState,
 } from './fixtures';
 import { DEFAULT_VERIFICATION } from '../../../lambda/core/defaults';
 
@@ -51,9 +68,11 @@ beforeEach(() => {
       queueResult(QUEUES.billing.id, { CONTACTS_IN_QUEUE: 1, OLDEST_CONTACT_AGE: 45, AGENTS_ONLINE: 3, AGENTS_AVAILABLE: 1 }),
     ],
   });
-  connect.on(GetMetricDataV2Command, { StartTime: WINDOW_START })
+  connect
+    .on(GetMetricDataV2Command, { StartTime: WINDOW_START })
     .resolves(historical({ ABANDONMENT_RATE: 5, AVG_HANDLE_TIME: 240, CONTACTS_HANDLED: 18, CONTACTS_ABANDONED: 1 }));
-  connect.on(GetMetricDataV2Command, { StartTime: CUTOVER_COMPLETED_AT })
+  connect
+    .on(GetMetricDataV2Command, { StartTime: CUTOVER_COMPLETED_AT })
     .resolves(historical({ ABANDONMENT_RATE: 4, AVG_HANDLE_TIME: 250, CONTACTS_HANDLED: 90, CONTACTS_ABANDONED: 4 }));
   // CloudWatch omits periods without events.
   cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
@@ -64,7 +83,8 @@ afterEach(() => restoreClock());
 /** Rates are judged from cutover + warm-up here (no settle span), so a cutover 300 s ago has a rate window. */
 const RUN = run({ verification: { ...DEFAULT_VERIFICATION, rateSettleSeconds: 0 } });
 /** `null`: the first poll (no `verify` key yet). */
-const verifyEvent = (previous: VerifyState | null = verifyState()) => state({ run: RUN, cutover: cutoverRecord(), verify: previous ?? undefined });
+const verifyEvent = (previous: VerifyState | null = verifyState()) =>
+  state({ run: RUN, cutover: cutoverRecord(), verify: previous ?? undefined });
 
 const GOOD_SAMPLE: MetricSample = {
   elapsedSeconds: 300,
@@ -110,7 +130,10 @@ describe('verify handler: the sample', () => {
         { Name: 'OLDEST_CONTACT_AGE', Unit: 'SECONDS' },
       ],
     });
-    const agents = connect.commandCalls(GetCurrentMetricDataCommand).map((c) => c.args[0].input).find((i) => i.Groupings === undefined);
+    const agents = connect
+      .commandCalls(GetCurrentMetricDataCommand)
+      .map((c) => c.args[0].input)
+      .find((i) => i.Groupings === undefined);
     expect(agents).toEqual({
       InstanceId: INSTANCE_ID,
       Filters: { Queues: [QUEUES.support.id, QUEUES.billing.id], Channels: ['VOICE'] },
@@ -165,7 +188,10 @@ describe('verify handler: the sample', () => {
         query('misconfigured', 'MisconfiguredPhoneNumbers', { MetricGroup: 'VoiceCalls' }),
         query('breaching', 'CallsBreachingConcurrencyQuota', { MetricGroup: 'VoiceCalls' }),
         query('throttled', 'ThrottledCalls', { MetricGroup: 'VoiceCalls' }),
-        { ...query('concurrency', 'ConcurrentCallsPercentage', { MetricGroup: 'VoiceCalls' }), MetricStat: { ...query('concurrency', 'ConcurrentCallsPercentage', { MetricGroup: 'VoiceCalls' }).MetricStat, Stat: 'Maximum' } },
+        {
+          ...query('concurrency', 'ConcurrentCallsPercentage', { MetricGroup: 'VoiceCalls' }),
+          MetricStat: { ...query('concurrency', 'ConcurrentCallsPercentage', { MetricGroup: 'VoiceCalls' }).MetricStat, Stat: 'Maximum' },
+        },
         query('errors0', 'ContactFlowErrors', { MetricGroup: 'ContactFlow', ContactFlowName: FLOWS.main.name }),
         query('fatal0', 'ContactFlowFatalErrors', { MetricGroup: 'ContactFlow', ContactFlowName: FLOWS.main.name }),
         query('errors1', 'ContactFlowErrors', { MetricGroup: 'ContactFlow', ContactFlowName: FLOWS.billing.name }),
@@ -206,12 +232,24 @@ describe('verify handler: the sample', () => {
 
     expect(connect).toHaveReceivedCommandTimes(GetMetricDataV2Command, 1);
     expect(connect).toHaveReceivedCommandWith(GetMetricDataV2Command, { StartTime: justCut, EndTime: NOW });
-    expect(next.sample).toMatchObject({ elapsedSeconds: 20, contactsInWindow: null, contactsSinceCutover: 1, abandonmentRate: null, contactFlowErrorsFinal: false });
+    expect(next.sample).toMatchObject({
+      elapsedSeconds: 20,
+      contactsInWindow: null,
+      contactsSinceCutover: 1,
+      abandonmentRate: null,
+      contactFlowErrorsFinal: false,
+    });
     expect(next.decision).toBe('WARMING_UP');
   });
 
   it('judges no rate during the settle span after warm-up', async () => {
-    await handler(state({ run: run({ verification: { ...DEFAULT_VERIFICATION, rateSettleSeconds: 360 } }), cutover: cutoverRecord(), verify: verifyState() }));
+    await handler(
+      state({
+        run: run({ verification: { ...DEFAULT_VERIFICATION, rateSettleSeconds: 360 } }),
+        cutover: cutoverRecord(),
+        verify: verifyState(),
+      }),
+    );
 
     // Cutover 300 s ago < warm-up 60 s + settle 360 s: only the since-cutover volume is read.
     expect(connect).toHaveReceivedCommandTimes(GetMetricDataV2Command, 1);
@@ -250,7 +288,10 @@ describe('verify handler: an API error is not a failure', () => {
     connect.on(GetCurrentMetricDataCommand).rejects(awsError('InternalServiceException'));
     connect.on(GetMetricDataV2Command).rejects(awsError('ThrottlingException'));
     cloudwatch.on(GetMetricDataCommand).rejects(awsError('ServiceUnavailable'));
-    const previous = verifyState({ failureStreaks: { ...verifyState().failureStreaks, contactsInQueue: 1 }, failureStreakSince: { contactsInQueue: 285 } });
+    const previous = verifyState({
+      failureStreaks: { ...verifyState().failureStreaks, contactsInQueue: 1 },
+      failureStreakSince: { contactsInQueue: 285 },
+    });
 
     const next = await handler(verifyEvent(previous));
 
@@ -270,7 +311,12 @@ describe('verify handler: an API error is not a failure', () => {
 
     const next = await handler(verifyEvent());
 
-    expect(next.sample).toMatchObject({ contactFlowErrors: null, misconfiguredCalls: null, finalThroughSeconds: null, errors: ['GetMetricData: AccessDenied'] });
+    expect(next.sample).toMatchObject({
+      contactFlowErrors: null,
+      misconfiguredCalls: null,
+      finalThroughSeconds: null,
+      errors: ['GetMetricData: AccessDenied'],
+    });
     expect(next.decision).toBe('CONTINUE');
   });
 });
@@ -279,7 +325,11 @@ describe('verify handler: abort and publishing', () => {
   it('checks the abort flag in the control table', async () => {
     await handler(verifyEvent());
 
-    expect(dynamodb).toHaveReceivedCommandWith(GetItemCommand, { TableName: CONTROL_TABLE, Key: { pk: { S: `ABORT#${EXECUTION_ARN}` } }, ConsistentRead: true });
+    expect(dynamodb).toHaveReceivedCommandWith(GetItemCommand, {
+      TableName: CONTROL_TABLE,
+      Key: { pk: { S: `ABORT#${EXECUTION_ARN}` } },
+      ConsistentRead: true,
+    });
   });
 
   it('decides ROLLBACK with reason "operator abort requested" on an abort flag, reading no metric', async () => {
@@ -323,8 +373,13 @@ describe('verify handler: abort and publishing', () => {
   });
 
   it('rolls back on the second consecutive breach and says when it started', async () => {
-    connect.on(GetCurrentMetricDataCommand).resolves({ MetricResults: [queueResult(QUEUES.support.id, { CONTACTS_IN_QUEUE: 40, OLDEST_CONTACT_AGE: 30, AGENTS_AVAILABLE: 2 })] });
-    const previous = verifyState({ failureStreaks: { ...verifyState().failureStreaks, contactsInQueue: 1 }, failureStreakSince: { contactsInQueue: 285 } });
+    connect.on(GetCurrentMetricDataCommand).resolves({
+      MetricResults: [queueResult(QUEUES.support.id, { CONTACTS_IN_QUEUE: 40, OLDEST_CONTACT_AGE: 30, AGENTS_AVAILABLE: 2 })],
+    });
+    const previous = verifyState({
+      failureStreaks: { ...verifyState().failureStreaks, contactsInQueue: 1 },
+      failureStreakSince: { contactsInQueue: 285 },
+    });
 
     const next = await handler(verifyEvent(previous));
 
@@ -338,6 +393,8 @@ describe('verify handler: abort and publishing', () => {
   });
 
   it('rejects a state document whose readiness has no queueIds list', async () => {
-    await expect(handler(state({ cutover: cutoverRecord(), readiness: { ...readiness(), queueIds: undefined } }))).rejects.toThrow(/^state\.readiness\.queueIds: /);
+    await expect(handler(state({ cutover: cutoverRecord(), readiness: { ...readiness(), queueIds: undefined } }))).rejects.toThrow(
+      /^state\.readiness\.queueIds: /,
+    );
   });
 });

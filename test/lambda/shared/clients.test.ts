@@ -2,7 +2,12 @@
  * The pacing middleware on the real Connect client (no aws-sdk-client-mock here: it replaces `send`, and with it
  * the middleware stack). A terminal middleware answers every request before it leaves the process.
  */
-import { AssociatePhoneNumberContactFlowCommand, ConnectClient, DescribeInstanceCommand, SearchContactsCommand } from '@aws-sdk/client-connect';
+import {
+  AssociatePhoneNumberContactFlowCommand,
+  ConnectClient,
+  DescribeInstanceCommand,
+  SearchContactsCommand,
+} from '@aws-sdk/client-connect';
 import * as clients from '../../../lambda/shared/clients';
 import { useClock } from '../../../lambda/shared/clock';
 
@@ -16,21 +21,36 @@ function answerLocally(client: ConnectClient): void {
 beforeEach(() => {
   t = 0;
   sleeps = [];
-  useClock(() => new Date(t), async (ms) => {
-    sleeps.push(ms);
-    t += ms;
-  });
+  useClock(
+    () => new Date(t),
+    async (ms) => {
+      sleeps.push(ms);
+      t += ms;
+    },
+  );
 });
-afterEach(() => useClock(() => new Date(), (ms) => new Promise((resolve) => setTimeout(resolve, ms))));
+afterEach(() =>
+  useClock(
+    () => new Date(),
+    (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  ),
+);
 
 describe('clients', () => {
   it('paces every Connect call by its API name', async () => {
     answerLocally(clients.connect);
 
     for (let i = 0; i < 7; i++) {
-      await clients.connect.send(new AssociatePhoneNumberContactFlowCommand({ InstanceId: 'i', PhoneNumberId: `pn-${i}`, ContactFlowId: 'f' }));
+      await clients.connect.send(
+        new AssociatePhoneNumberContactFlowCommand({ InstanceId: 'i', PhoneNumberId: `pn-${i}`, ContactFlowId: 'f' }),
+      );
     }
-    await clients.connect.send(new SearchContactsCommand({ InstanceId: 'i', TimeRange: { Type: 'INITIATION_TIMESTAMP', StartTime: new Date(0), EndTime: new Date(1) } }));
+    await clients.connect.send(
+      new SearchContactsCommand({
+        InstanceId: 'i',
+        TimeRange: { Type: 'INITIATION_TIMESTAMP', StartTime: new Date(0), EndTime: new Date(1) },
+      }),
+    );
 
     expect(sleeps).toEqual([500, 500]);
   });

@@ -9,7 +9,16 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
-  associateAll, describeFlow, describeInstanceStatus, findFlow, findNumber, findQueue, instanceIdOf, listNumbers, listQueues, readAssociations,
+  associateAll,
+  describeFlow,
+  describeInstanceStatus,
+  findFlow,
+  findNumber,
+  findQueue,
+  instanceIdOf,
+  listNumbers,
+  listQueues,
+  readAssociations,
 } from '../../../lambda/shared/connect';
 import { awsError, flowArn, INSTANCE_ARN, INSTANCE_ID, numberArn, OTHER_INSTANCE_ARN, pinClock } from '../handlers/fixtures';
 
@@ -22,7 +31,8 @@ beforeEach(() => {
 });
 afterEach(() => restoreClock());
 
-const numbers = (count: number) => Array.from({ length: count }, (_, i) => ({ phoneNumberId: `pn-${i}`, phoneNumberArn: numberArn(`pn-${i}`) }));
+const numbers = (count: number) =>
+  Array.from({ length: count }, (_, i) => ({ phoneNumberId: `pn-${i}`, phoneNumberArn: numberArn(`pn-${i}`) }));
 
 describe('instanceIdOf', () => {
   it('takes the id out of an instance ARN', () => {
@@ -64,7 +74,8 @@ describe('reads', () => {
   });
 
   it('follows NextToken through every page of numbers and skips incomplete summaries', async () => {
-    connect.on(ListPhoneNumbersV2Command)
+    connect
+      .on(ListPhoneNumbersV2Command)
       .resolvesOnce({
         ListPhoneNumbersSummaryList: [
           { PhoneNumber: '+18005550100', PhoneNumberId: 'pn-0', PhoneNumberArn: numberArn('pn-0'), TargetArn: INSTANCE_ARN },
@@ -72,7 +83,11 @@ describe('reads', () => {
         ],
         NextToken: 'page-2',
       })
-      .resolves({ ListPhoneNumbersSummaryList: [{ PhoneNumber: '+18005550102', PhoneNumberId: 'pn-2', PhoneNumberArn: numberArn('pn-2'), TargetArn: OTHER_INSTANCE_ARN }] });
+      .resolves({
+        ListPhoneNumbersSummaryList: [
+          { PhoneNumber: '+18005550102', PhoneNumberId: 'pn-2', PhoneNumberArn: numberArn('pn-2'), TargetArn: OTHER_INSTANCE_ARN },
+        ],
+      });
 
     const found = await listNumbers(INSTANCE_ARN);
 
@@ -80,7 +95,11 @@ describe('reads', () => {
       { phoneNumber: '+18005550100', id: 'pn-0', arn: numberArn('pn-0'), targetArn: INSTANCE_ARN },
       { phoneNumber: '+18005550102', id: 'pn-2', arn: numberArn('pn-2'), targetArn: OTHER_INSTANCE_ARN },
     ]);
-    expect(connect).toHaveReceivedNthSpecificCommandWith(2, ListPhoneNumbersV2Command, { TargetArn: INSTANCE_ARN, MaxResults: 1000, NextToken: 'page-2' });
+    expect(connect).toHaveReceivedNthSpecificCommandWith(2, ListPhoneNumbersV2Command, {
+      TargetArn: INSTANCE_ARN,
+      MaxResults: 1000,
+      NextToken: 'page-2',
+    });
   });
 
   it('asks for STANDARD queues only', async () => {
@@ -99,10 +118,16 @@ describe('readAssociations', () => {
 
     expect(connect).toHaveReceivedCommandTimes(BatchGetFlowAssociationCommand, 2);
     expect(connect).toHaveReceivedNthSpecificCommandWith(1, BatchGetFlowAssociationCommand, {
-      InstanceId: INSTANCE_ID, ResourceIds: numbers(100).map((n) => n.phoneNumberArn), ResourceType: 'VOICE_PHONE_NUMBER',
+      InstanceId: INSTANCE_ID,
+      ResourceIds: numbers(100).map((n) => n.phoneNumberArn),
+      ResourceType: 'VOICE_PHONE_NUMBER',
     });
     expect(connect).toHaveReceivedNthSpecificCommandWith(2, BatchGetFlowAssociationCommand, {
-      InstanceId: INSTANCE_ID, ResourceIds: numbers(150).slice(100).map((n) => n.phoneNumberArn), ResourceType: 'VOICE_PHONE_NUMBER',
+      InstanceId: INSTANCE_ID,
+      ResourceIds: numbers(150)
+        .slice(100)
+        .map((n) => n.phoneNumberArn),
+      ResourceType: 'VOICE_PHONE_NUMBER',
     });
     expect(Object.keys(read)).toHaveLength(150);
     expect(Object.values(read).every((v) => v === null)).toBe(true);
@@ -130,21 +155,36 @@ describe('readAssociations', () => {
 describe('associateAll', () => {
   it('associates, or disassociates for a null flow, and never throws', async () => {
     connect.on(AssociatePhoneNumberContactFlowCommand).resolves({});
-    connect.on(AssociatePhoneNumberContactFlowCommand, { PhoneNumberId: 'pn-2' }).rejects(awsError('InvalidRequestException', 'flow is not published'));
+    connect
+      .on(AssociatePhoneNumberContactFlowCommand, { PhoneNumberId: 'pn-2' })
+      .rejects(awsError('InvalidRequestException', 'flow is not published'));
     connect.on(DisassociatePhoneNumberContactFlowCommand).resolves({});
 
-    const results = await associateAll(INSTANCE_ID, [
-      { phoneNumberId: 'pn-0', phoneNumber: '+18005550100', flowId: 'flow-main' },
-      { phoneNumberId: 'pn-1', phoneNumber: '+18005550101', flowId: null },
-      { phoneNumberId: 'pn-2', phoneNumber: '+18005550102', flowId: 'flow-main' },
-    ], 5);
+    const results = await associateAll(
+      INSTANCE_ID,
+      [
+        { phoneNumberId: 'pn-0', phoneNumber: '+18005550100', flowId: 'flow-main' },
+        { phoneNumberId: 'pn-1', phoneNumber: '+18005550101', flowId: null },
+        { phoneNumberId: 'pn-2', phoneNumber: '+18005550102', flowId: 'flow-main' },
+      ],
+      5,
+    );
 
     expect(results).toEqual([
       { phoneNumberId: 'pn-0', phoneNumber: '+18005550100', flowId: 'flow-main', ok: true },
       { phoneNumberId: 'pn-1', phoneNumber: '+18005550101', flowId: null, ok: true },
-      { phoneNumberId: 'pn-2', phoneNumber: '+18005550102', flowId: 'flow-main', ok: false, error: 'InvalidRequestException: flow is not published' },
+      {
+        phoneNumberId: 'pn-2',
+        phoneNumber: '+18005550102',
+        flowId: 'flow-main',
+        ok: false,
+        error: 'InvalidRequestException: flow is not published',
+      },
     ]);
-    expect(connect).toHaveReceivedCommandWith(DisassociatePhoneNumberContactFlowCommand, { InstanceId: INSTANCE_ID, PhoneNumberId: 'pn-1' });
+    expect(connect).toHaveReceivedCommandWith(DisassociatePhoneNumberContactFlowCommand, {
+      InstanceId: INSTANCE_ID,
+      PhoneNumberId: 'pn-1',
+    });
     expect(connect).not.toHaveReceivedCommandWith(AssociatePhoneNumberContactFlowCommand, { PhoneNumberId: 'pn-1' });
   });
 

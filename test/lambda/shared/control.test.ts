@@ -5,7 +5,16 @@ import 'aws-sdk-client-mock-jest';
 import { callCarrierHook } from '../../../lambda/shared/carrier';
 import { abortRequested, getSnapshot, getSnapshotBatch, putSnapshotBatch } from '../../../lambda/shared/control';
 import {
-  awsError, CARRIER_HOOK_ARN, CONTROL_TABLE, EXECUTION_ARN, givenSnapshot, manyNumbers, NOW, NUMBERS, snapshotItem, snapshotReads,
+  awsError,
+  CARRIER_HOOK_ARN,
+  CONTROL_TABLE,
+  EXECUTION_ARN,
+  givenSnapshot,
+  manyNumbers,
+  NOW,
+  NUMBERS,
+  snapshotItem,
+  snapshotReads,
 } from '../handlers/fixtures';
 
 const dynamodb = mockClient(DynamoDBClient);
@@ -24,7 +33,11 @@ describe('abortRequested', () => {
     dynamodb.on(GetItemCommand).resolves({ Item: { pk: { S: `ABORT#${EXECUTION_ARN}` } } });
 
     await expect(abortRequested(CONTROL_TABLE, EXECUTION_ARN)).resolves.toBe(true);
-    expect(dynamodb).toHaveReceivedCommandWith(GetItemCommand, { TableName: CONTROL_TABLE, Key: { pk: { S: `ABORT#${EXECUTION_ARN}` } }, ConsistentRead: true });
+    expect(dynamodb).toHaveReceivedCommandWith(GetItemCommand, {
+      TableName: CONTROL_TABLE,
+      Key: { pk: { S: `ABORT#${EXECUTION_ARN}` } },
+      ConsistentRead: true,
+    });
   });
 
   it('is false when there is no item', async () => {
@@ -72,7 +85,9 @@ describe('snapshot batches', () => {
   it('rejects when the item cannot be written (DeployCheck must not report ready without a snapshot)', async () => {
     dynamodb.on(PutItemCommand).rejects(awsError('ProvisionedThroughputExceededException'));
 
-    await expect(putSnapshotBatch(CONTROL_TABLE, EXECUTION_ARN, 0, NUMBERS, NOW)).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    await expect(putSnapshotBatch(CONTROL_TABLE, EXECUTION_ARN, 0, NUMBERS, NOW)).rejects.toMatchObject({
+      name: 'ProvisionedThroughputExceededException',
+    });
   });
 
   it('reads one batch back with a consistent read of its key', async () => {
@@ -81,7 +96,9 @@ describe('snapshot batches', () => {
 
     await expect(getSnapshotBatch(CONTROL_TABLE, EXECUTION_ARN, 2)).resolves.toEqual(NUMBERS);
     expect(dynamodb).toHaveReceivedCommandWith(GetItemCommand, {
-      TableName: CONTROL_TABLE, Key: { pk: { S: `SNAPSHOT#${EXECUTION_ARN}#2` } }, ConsistentRead: true,
+      TableName: CONTROL_TABLE,
+      Key: { pk: { S: `SNAPSHOT#${EXECUTION_ARN}#2` } },
+      ConsistentRead: true,
     });
   });
 
@@ -167,7 +184,9 @@ describe('callCarrierHook', () => {
   });
 
   it('throws CutoverError on a FunctionError during cutover, with the answer', async () => {
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payload('{"errorMessage":"carrier API down"}') });
+    lambda
+      .on(InvokeCommand)
+      .resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payload('{"errorMessage":"carrier API down"}') });
 
     await expect(callCarrierHook(CARRIER_HOOK_ARN, CUTOVER)).rejects.toMatchObject({
       name: 'CutoverError',
@@ -176,7 +195,9 @@ describe('callCarrierHook', () => {
   });
 
   it('throws RollbackError on a FunctionError during rollback, so the history names what failed', async () => {
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payload('{"errorMessage":"carrier API down"}') });
+    lambda
+      .on(InvokeCommand)
+      .resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payload('{"errorMessage":"carrier API down"}') });
 
     await expect(callCarrierHook(CARRIER_HOOK_ARN, { ...CUTOVER, action: 'rollback' })).rejects.toMatchObject({
       name: 'RollbackError',

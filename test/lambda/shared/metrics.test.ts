@@ -2,7 +2,15 @@ import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { ConnectClient, GetCurrentMetricDataCommand, GetMetricDataV2Command } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { PRE_CUTOVER_MINUTES, type SampleRequest, chunkQueues, readCloudWatch, readCurrent, readHistorical, readSample } from '../../../lambda/shared/metrics';
+import {
+  PRE_CUTOVER_MINUTES,
+  type SampleRequest,
+  chunkQueues,
+  readCloudWatch,
+  readCurrent,
+  readHistorical,
+  readSample,
+} from '../../../lambda/shared/metrics';
 import { awsError, INSTANCE_ARN, INSTANCE_ID, NOW, pinClock } from '../handlers/fixtures';
 
 const connect = mockClient(ConnectClient);
@@ -28,33 +36,61 @@ describe('readCurrent', () => {
       ],
     });
 
-    await expect(readCurrent(INSTANCE_ID, ['q1', 'q2'])).resolves.toEqual({ contactsInQueue: 5, oldestContactAgeSeconds: 95, agentsOnline: 8, agentsAvailable: 1 });
+    await expect(readCurrent(INSTANCE_ID, ['q1', 'q2'])).resolves.toEqual({
+      contactsInQueue: 5,
+      oldestContactAgeSeconds: 95,
+      agentsOnline: 8,
+      agentsAvailable: 1,
+    });
   });
 
   it('answers null for every metric when Connect returns no result', async () => {
     connect.on(GetCurrentMetricDataCommand).resolves({});
 
-    await expect(readCurrent(INSTANCE_ID, ['q1'])).resolves.toEqual({ contactsInQueue: null, oldestContactAgeSeconds: null, agentsOnline: null, agentsAvailable: null });
+    await expect(readCurrent(INSTANCE_ID, ['q1'])).resolves.toEqual({
+      contactsInQueue: null,
+      oldestContactAgeSeconds: null,
+      agentsOnline: null,
+      agentsAvailable: null,
+    });
   });
 });
 
 describe('readHistorical', () => {
   it('turns ABANDONMENT_RATE percent into a fraction and counts handled + abandoned contacts', async () => {
-    connect.on(GetMetricDataV2Command).resolves({ MetricResults: [{ Collections: collections({ ABANDONMENT_RATE: 12.5, AVG_HANDLE_TIME: 310, CONTACTS_HANDLED: 35, CONTACTS_ABANDONED: 5 }) }] });
+    connect.on(GetMetricDataV2Command).resolves({
+      MetricResults: [
+        { Collections: collections({ ABANDONMENT_RATE: 12.5, AVG_HANDLE_TIME: 310, CONTACTS_HANDLED: 35, CONTACTS_ABANDONED: 5 }) },
+      ],
+    });
 
-    await expect(readHistorical(INSTANCE_ARN, ['q1'], minutesBefore(1), NOW)).resolves.toEqual({ abandonmentRate: 0.125, avgHandleTimeSeconds: 310, contacts: 40 });
+    await expect(readHistorical(INSTANCE_ARN, ['q1'], minutesBefore(1), NOW)).resolves.toEqual({
+      abandonmentRate: 0.125,
+      avgHandleTimeSeconds: 310,
+      contacts: 40,
+    });
   });
 
   it('answers null (not 0) for metrics Connect did not return', async () => {
     connect.on(GetMetricDataV2Command).resolves({ MetricResults: [] });
 
-    await expect(readHistorical(INSTANCE_ARN, ['q1'], minutesBefore(1), NOW)).resolves.toEqual({ abandonmentRate: null, avgHandleTimeSeconds: null, contacts: null });
+    await expect(readHistorical(INSTANCE_ARN, ['q1'], minutesBefore(1), NOW)).resolves.toEqual({
+      abandonmentRate: null,
+      avgHandleTimeSeconds: null,
+      contacts: null,
+    });
   });
 
   it('counts abandoned contacts alone when none was handled', async () => {
-    connect.on(GetMetricDataV2Command).resolves({ MetricResults: [{ Collections: collections({ ABANDONMENT_RATE: 100, CONTACTS_ABANDONED: 3 }) }] });
+    connect
+      .on(GetMetricDataV2Command)
+      .resolves({ MetricResults: [{ Collections: collections({ ABANDONMENT_RATE: 100, CONTACTS_ABANDONED: 3 }) }] });
 
-    await expect(readHistorical(INSTANCE_ARN, ['q1'], minutesBefore(1), NOW)).resolves.toEqual({ abandonmentRate: 1, avgHandleTimeSeconds: null, contacts: 3 });
+    await expect(readHistorical(INSTANCE_ARN, ['q1'], minutesBefore(1), NOW)).resolves.toEqual({
+      abandonmentRate: 1,
+      avgHandleTimeSeconds: null,
+      contacts: 3,
+    });
   });
 });
 
@@ -66,12 +102,27 @@ describe('readCurrent: agents and slices', () => {
         { Collections: collections({ CONTACTS_IN_QUEUE: 1, OLDEST_CONTACT_AGE: 50 }) as never },
       ],
     });
-    connect.on(GetCurrentMetricDataCommand, { CurrentMetrics: [{ Name: 'AGENTS_ONLINE', Unit: 'COUNT' }, { Name: 'AGENTS_AVAILABLE', Unit: 'COUNT' }] }).resolves({
-      MetricResults: [{ Collections: collections({ AGENTS_ONLINE: 5, AGENTS_AVAILABLE: 2 }) as never }],
-    });
+    connect
+      .on(GetCurrentMetricDataCommand, {
+        CurrentMetrics: [
+          { Name: 'AGENTS_ONLINE', Unit: 'COUNT' },
+          { Name: 'AGENTS_AVAILABLE', Unit: 'COUNT' },
+        ],
+      })
+      .resolves({
+        MetricResults: [{ Collections: collections({ AGENTS_ONLINE: 5, AGENTS_AVAILABLE: 2 }) as never }],
+      });
 
-    await expect(readCurrent(INSTANCE_ID, ['q1', 'q2'])).resolves.toEqual({ contactsInQueue: 3, oldestContactAgeSeconds: 50, agentsOnline: 5, agentsAvailable: 2 });
-    const agentCall = connect.commandCalls(GetCurrentMetricDataCommand).map((c) => c.args[0].input).find((i) => i.CurrentMetrics?.[0].Name === 'AGENTS_ONLINE');
+    await expect(readCurrent(INSTANCE_ID, ['q1', 'q2'])).resolves.toEqual({
+      contactsInQueue: 3,
+      oldestContactAgeSeconds: 50,
+      agentsOnline: 5,
+      agentsAvailable: 2,
+    });
+    const agentCall = connect
+      .commandCalls(GetCurrentMetricDataCommand)
+      .map((c) => c.args[0].input)
+      .find((i) => i.CurrentMetrics?.[0].Name === 'AGENTS_ONLINE');
     expect(agentCall?.Groupings).toBeUndefined();
   });
 
@@ -111,8 +162,15 @@ describe('readCloudWatch', () => {
   const MIN = 60_000;
   // NOW is a whole minute: cutover 10 minutes before it, at a minute boundary.
   const request = (overrides: Partial<SampleRequest> = {}): SampleRequest => ({
-    instanceId: INSTANCE_ID, instanceArn: INSTANCE_ARN, queueIds: ['q1'], flowNames: ['Main Inbound'],
-    cutoverAt: minutesBefore(10), now: NOW, metricWindowSeconds: 60, maxCloudWatchLagSeconds: 120, ...overrides,
+    instanceId: INSTANCE_ID,
+    instanceArn: INSTANCE_ARN,
+    queueIds: ['q1'],
+    flowNames: ['Main Inbound'],
+    cutoverAt: minutesBefore(10),
+    now: NOW,
+    metricWindowSeconds: 60,
+    maxCloudWatchLagSeconds: 120,
+    ...overrides,
   });
   const at = (minutesAgo: number) => new Date(NOW.getTime() - minutesAgo * MIN);
 
@@ -172,7 +230,10 @@ describe('readCloudWatch', () => {
 
     expect(cw).toMatchObject({ callsRejected: 3, callsRejectedBefore: 1, concurrentCallsPercentage: 88.5 });
     const queries = cloudwatch.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries!;
-    expect(queries.find((q) => q.Id === 'concurrency')?.MetricStat).toMatchObject({ Stat: 'Maximum', Metric: { MetricName: 'ConcurrentCallsPercentage' } });
+    expect(queries.find((q) => q.Id === 'concurrency')?.MetricStat).toMatchObject({
+      Stat: 'Maximum',
+      Metric: { MetricName: 'ConcurrentCallsPercentage' },
+    });
   });
 
   it('rejects when CloudWatch fails (readSample turns that into null)', async () => {
@@ -189,8 +250,13 @@ describe('readSample', () => {
     cloudwatch.on(GetMetricDataCommand).resolves({});
 
     const sample = await readSample({
-      instanceId: INSTANCE_ID, instanceArn: INSTANCE_ARN, queueIds: ['q1'], flowNames: ['Main Inbound'],
-      cutoverAt: minutesBefore(10), now: NOW, metricWindowSeconds: 120,
+      instanceId: INSTANCE_ID,
+      instanceArn: INSTANCE_ARN,
+      queueIds: ['q1'],
+      flowNames: ['Main Inbound'],
+      cutoverAt: minutesBefore(10),
+      now: NOW,
+      metricWindowSeconds: 120,
     });
 
     expect(sample).toEqual({
@@ -222,8 +288,15 @@ describe('readSample', () => {
     cloudwatch.resolves({});
 
     await readSample({
-      instanceId: INSTANCE_ID, instanceArn: INSTANCE_ARN, queueIds: ['q1'], flowNames: [], cutoverAt: minutesBefore(2), now: NOW,
-      metricWindowSeconds: 60, warmupSeconds: 60, maxHistoricalLagSeconds: 120,
+      instanceId: INSTANCE_ID,
+      instanceArn: INSTANCE_ARN,
+      queueIds: ['q1'],
+      flowNames: [],
+      cutoverAt: minutesBefore(2),
+      now: NOW,
+      metricWindowSeconds: 60,
+      warmupSeconds: 60,
+      maxHistoricalLagSeconds: 120,
     });
 
     expect(connect).toHaveReceivedCommandWith(GetMetricDataV2Command, { StartTime: minutesBefore(1), EndTime: NOW });
@@ -234,7 +307,13 @@ describe('readSample', () => {
     cloudwatch.resolves({});
 
     const sample = await readSample({
-      instanceId: INSTANCE_ID, instanceArn: INSTANCE_ARN, queueIds: ['q1'], flowNames: [], cutoverAt: new Date(NOW.getTime() + 5_000), now: NOW, metricWindowSeconds: 60,
+      instanceId: INSTANCE_ID,
+      instanceArn: INSTANCE_ARN,
+      queueIds: ['q1'],
+      flowNames: [],
+      cutoverAt: new Date(NOW.getTime() + 5_000),
+      now: NOW,
+      metricWindowSeconds: 60,
     });
 
     expect(sample.elapsedSeconds).toBe(0);

@@ -11,13 +11,21 @@ let wakeUps: number[] = [];
 beforeEach(() => {
   t = 0;
   wakeUps = [];
-  useClock(() => new Date(t), async (ms) => {
-    const wake = t + ms;
-    wakeUps.push(wake);
-    t = Math.max(t, wake);
-  });
+  useClock(
+    () => new Date(t),
+    async (ms) => {
+      const wake = t + ms;
+      wakeUps.push(wake);
+      t = Math.max(t, wake);
+    },
+  );
 });
-afterEach(() => useClock(() => new Date(), (ms) => new Promise((resolve) => setTimeout(resolve, ms))));
+afterEach(() =>
+  useClock(
+    () => new Date(),
+    (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  ),
+);
 
 describe('Pacer', () => {
   it('lets a burst of 5 AssociatePhoneNumberContactFlow calls through, then 2 per second: 10 calls take ≥ 2.5 s', async () => {

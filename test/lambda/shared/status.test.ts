@@ -16,12 +16,25 @@ afterEach(() => restoreClock());
 
 describe('publishStatus', () => {
   it('publishes the message as JSON with the time, under a "[change] step: status" subject', async () => {
-    await publishStatus(TOPIC_ARN, { step: 'Cutover', changeId: 'CHG-1042', status: 'DONE', summary: '3 number(s) on their target flows', detail: { moved: 3 } });
+    await publishStatus(TOPIC_ARN, {
+      step: 'Cutover',
+      changeId: 'CHG-1042',
+      status: 'DONE',
+      summary: '3 number(s) on their target flows',
+      detail: { moved: 3 },
+    });
 
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC_ARN, Subject: '[CHG-1042] Cutover: DONE' });
     const message = JSON.parse(sns.commandCalls(PublishCommand)[0].args[0].input.Message!);
-    expect(message).toEqual({ step: 'Cutover', changeId: 'CHG-1042', status: 'DONE', summary: '3 number(s) on their target flows', detail: { moved: 3 }, at: NOW.toISOString() });
+    expect(message).toEqual({
+      step: 'Cutover',
+      changeId: 'CHG-1042',
+      status: 'DONE',
+      summary: '3 number(s) on their target flows',
+      detail: { moved: 3 },
+      at: NOW.toISOString(),
+    });
   });
 
   it('uses "go-live" in the subject when there is no change id yet', async () => {

@@ -8,7 +8,8 @@ import {
   validateFlowContent,
 } from '../../../lib/private/flow-content';
 
-const QUEUE_ARN = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555/queue/66666666-7777-8888-9999-000000000000';
+const QUEUE_ARN =
+  'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555/queue/66666666-7777-8888-9999-000000000000';
 const GREETING = 'Thank you for calling Example Corp.';
 const LEGACY_NUMBER = '+18005550100';
 
@@ -49,13 +50,19 @@ describe('generated flows', () => {
     for (const action of doc.Actions) {
       const expected = action.Identifier === 'apologize' ? 'disconnect' : 'apologize';
       for (const error of action.Transitions.Errors ?? []) {
-        expect({ action: action.Identifier, error: error.ErrorType, next: error.NextAction })
-          .toEqual({ action: action.Identifier, error: error.ErrorType, next: expected });
+        expect({ action: action.Identifier, error: error.ErrorType, next: error.NextAction }).toEqual({
+          action: action.Identifier,
+          error: error.ErrorType,
+          next: expected,
+        });
       }
     }
     expect(actionOf(doc, 'apologize')).toMatchObject({ Type: 'MessageParticipant', Transitions: { NextAction: 'disconnect' } });
     expect(actionOf(doc, 'disconnect')).toEqual({
-      Identifier: 'disconnect', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {},
+      Identifier: 'disconnect',
+      Type: 'DisconnectParticipant',
+      Parameters: {},
+      Transitions: {},
     });
   });
 });
@@ -243,11 +250,7 @@ describe('validateFlowContent', () => {
     ['Version is missing', (doc) => delete doc.Version, ['Version must be "2019-10-30", got: undefined']],
     ['Version is another date', (doc) => (doc.Version = '2020-01-01'), ['Version must be "2019-10-30", got: "2020-01-01"']],
     ['StartAction is missing', (doc) => delete doc.StartAction, ['StartAction must be a non-empty string']],
-    [
-      'StartAction names no action',
-      (doc) => (doc.StartAction = 'nowhere'),
-      ['StartAction "nowhere" does not match any action Identifier'],
-    ],
+    ['StartAction names no action', (doc) => (doc.StartAction = 'nowhere'), ['StartAction "nowhere" does not match any action Identifier']],
     [
       'a NextAction dangles',
       (doc) => (doc.Actions[0].Transitions.NextAction = 'nowhere'),
@@ -263,16 +266,8 @@ describe('validateFlowContent', () => {
       (doc) => (doc.Actions[0].Transitions.Conditions = [{ NextAction: 'nowhere', Condition: { Operator: 'Equals', Operands: ['1'] } }]),
       ['action "hello": Conditions[0].NextAction "nowhere" does not match any action Identifier'],
     ],
-    [
-      'an Identifier is used twice',
-      (doc) => doc.Actions.push({ ...orphan, Identifier: 'bye' }),
-      ['Identifier "bye" is used by 2 actions'],
-    ],
-    [
-      'an action is unreachable',
-      (doc) => doc.Actions.push(orphan),
-      ['action "orphan" is unreachable from StartAction "hello"'],
-    ],
+    ['an Identifier is used twice', (doc) => doc.Actions.push({ ...orphan, Identifier: 'bye' }), ['Identifier "bye" is used by 2 actions']],
+    ['an action is unreachable', (doc) => doc.Actions.push(orphan), ['action "orphan" is unreachable from StartAction "hello"']],
     [
       'a non-terminal action has no transitions',
       (doc) => (doc.Actions[0].Transitions = {}),
@@ -291,21 +286,9 @@ describe('validateFlowContent', () => {
       renameStart('say/hello'),
       ['Identifier "say/hello" contains a character Connect rejects: % : ( \\ / ) = $ , ; [ ] { }'],
     ],
-    [
-      'an Identifier is over 50 characters',
-      renameStart('h'.repeat(51)),
-      [`Identifier "${'h'.repeat(51)}" is longer than 50 characters`],
-    ],
-    [
-      'an Identifier is a reserved name',
-      renameStart('constructor'),
-      ['Identifier "constructor" is a reserved name'],
-    ],
-    [
-      'an action has no Transitions',
-      (doc) => delete doc.Actions[1].Transitions,
-      ['Actions[1] "bye" must have a Transitions object'],
-    ],
+    ['an Identifier is over 50 characters', renameStart('h'.repeat(51)), [`Identifier "${'h'.repeat(51)}" is longer than 50 characters`]],
+    ['an Identifier is a reserved name', renameStart('constructor'), ['Identifier "constructor" is a reserved name']],
+    ['an action has no Transitions', (doc) => delete doc.Actions[1].Transitions, ['Actions[1] "bye" must have a Transitions object']],
     [
       'an error transition has no ErrorType',
       (doc) => delete doc.Actions[0].Transitions.Errors[0].ErrorType,

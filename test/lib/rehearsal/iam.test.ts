@@ -2,7 +2,12 @@
  * IAM in the rehearsal: each handler's calls are authorized against the policies synthesis gave its role.
  */
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { ConnectClient, DescribeInstanceCommand, DisassociatePhoneNumberContactFlowCommand, GetMetricDataV2Command } from '@aws-sdk/client-connect';
+import {
+  ConnectClient,
+  DescribeInstanceCommand,
+  DisassociatePhoneNumberContactFlowCommand,
+  GetMetricDataV2Command,
+} from '@aws-sdk/client-connect';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import * as clients from '../../../lambda/shared/clients';
@@ -97,21 +102,33 @@ describe('operation → IAM action and resource ARN (Service Authorization Refer
   });
 
   test('CloudWatch GetMetricData on *, SNS Publish on the topic, DynamoDB item APIs on the table', () => {
-    expect(permissionsFor('cloudwatch', { operation: 'GetMetricData', input: {} })).toEqual([{ action: 'cloudwatch:GetMetricData', resource: '*' }]);
-    expect(permissionsFor('sns', { operation: 'Publish', input: { TopicArn: TOPIC } })).toEqual([{ action: 'sns:Publish', resource: TOPIC }]);
+    expect(permissionsFor('cloudwatch', { operation: 'GetMetricData', input: {} })).toEqual([
+      { action: 'cloudwatch:GetMetricData', resource: '*' },
+    ]);
+    expect(permissionsFor('sns', { operation: 'Publish', input: { TopicArn: TOPIC } })).toEqual([
+      { action: 'sns:Publish', resource: TOPIC },
+    ]);
     for (const op of ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']) {
-      expect(permissionsFor('dynamodb', { operation: op, input: { TableName: 'Control' } })).toEqual([{ action: `dynamodb:${op}`, resource: TABLE }]);
+      expect(permissionsFor('dynamodb', { operation: op, input: { TableName: 'Control' } })).toEqual([
+        { action: `dynamodb:${op}`, resource: TABLE },
+      ]);
     }
   });
 
   test('rejects an operation it cannot map', () => {
-    expect(() => permissionsFor('connect', { operation: 'StartOutboundVoiceContact', input: {} })).toThrow(/does not know which IAM action/);
-    expect(() => permissionsFor('connect', { operation: 'GetMetricDataV2', input: { ResourceArn: INSTANCE_ARN, Filters: [] } })).toThrow(/without a queue/);
+    expect(() => permissionsFor('connect', { operation: 'StartOutboundVoiceContact', input: {} })).toThrow(
+      /does not know which IAM action/,
+    );
+    expect(() => permissionsFor('connect', { operation: 'GetMetricDataV2', input: { ResourceArn: INSTANCE_ARN, Filters: [] } })).toThrow(
+      /without a queue/,
+    );
   });
 
   test('every mapped Connect ARN fits its action per the reference data (an allow-all role is allowed)', async () => {
     const enforcer = new IamEnforcer({ model: MODEL });
-    const headers = { authorization: `AWS4-HMAC-SHA256 Credential=${ALLOWED.accessKeyId}/20300115/us-east-1/connect/aws4_request, SignedHeaders=host, Signature=x` };
+    const headers = {
+      authorization: `AWS4-HMAC-SHA256 Credential=${ALLOWED.accessKeyId}/20300115/us-east-1/connect/aws4_request, SignedHeaders=host, Signature=x`,
+    };
     const calls: Array<[string, Record<string, unknown>]> = [
       ['DescribeInstance', { InstanceId: INSTANCE_ID }],
       ['ListFlowAssociations', { InstanceId: INSTANCE_ID }],
@@ -131,12 +148,19 @@ describe('operation → IAM action and resource ARN (Service Authorization Refer
       await expect(enforcer.authorize(headers, 'connect', { operation, input })).resolves.toBeUndefined();
     }
     // A resource that fits none of the action's resource types is denied, not waved through.
-    const wrong = await enforcer.authorize(headers, 'connect', { operation: 'DescribeQueue', input: { InstanceId: INSTANCE_ID, QueueId: 'arn:aws:connect:us-east-1:123456789012:phone-number/x' } });
+    const wrong = await enforcer.authorize(headers, 'connect', {
+      operation: 'DescribeQueue',
+      input: { InstanceId: INSTANCE_ID, QueueId: 'arn:aws:connect:us-east-1:123456789012:phone-number/x' },
+    });
     expect(wrong?.action).toBe('connect:DescribeQueue');
   });
 
   test('reads the access key id from the SigV4 Authorization header', () => {
-    expect(accessKeyIdOf({ authorization: 'AWS4-HMAC-SHA256 Credential=ASIAABC/20300115/us-east-1/sns/aws4_request, SignedHeaders=host, Signature=x' })).toBe('ASIAABC');
+    expect(
+      accessKeyIdOf({
+        authorization: 'AWS4-HMAC-SHA256 Credential=ASIAABC/20300115/us-east-1/sns/aws4_request, SignedHeaders=host, Signature=x',
+      }),
+    ).toBe('ASIAABC');
     expect(accessKeyIdOf({})).toBeUndefined();
   });
 });
@@ -145,7 +169,10 @@ describe('denied calls in each protocol, through the real SDK clients', () => {
   let sim: Simulator;
   const made: Array<{ destroy(): void }> = [];
   const as = <C extends { destroy(): void }>(Ctor: new (config: any) => C, who: IamPrincipal | string): C => {
-    const c = new Ctor({ ...clientConfig(sim.endpoint), credentials: { accessKeyId: typeof who === 'string' ? who : who.accessKeyId, secretAccessKey: 'x' } });
+    const c = new Ctor({
+      ...clientConfig(sim.endpoint),
+      credentials: { accessKeyId: typeof who === 'string' ? who : who.accessKeyId, secretAccessKey: 'x' },
+    });
     made.push(c);
     return c;
   };
@@ -159,7 +186,9 @@ describe('denied calls in each protocol, through the real SDK clients', () => {
 
   test('Connect: HTTP 403 AccessDeniedException naming the role, the action and the resource', async () => {
     await expect(as(ConnectClient, ALLOWED).send(new DescribeInstanceCommand({ InstanceId: INSTANCE_ID }))).resolves.toBeDefined();
-    const err = await as(ConnectClient, NARROW).send(new DescribeInstanceCommand({ InstanceId: INSTANCE_ID })).catch((e) => e);
+    const err = await as(ConnectClient, NARROW)
+      .send(new DescribeInstanceCommand({ InstanceId: INSTANCE_ID }))
+      .catch((e) => e);
     expect(err.name).toBe('AccessDeniedException');
     expect(err.$metadata.httpStatusCode).toBe(403);
     expect(err.message).toBe(
@@ -175,9 +204,13 @@ describe('denied calls in each protocol, through the real SDK clients', () => {
       .send(new DisassociatePhoneNumberContactFlowCommand({ PhoneNumberId: PN, InstanceId: INSTANCE_ID }))
       .catch((e) => e);
     expect(err.name).toBe('AccessDeniedException');
-    expect(err.message).toMatch(/connect:DisassociatePhoneNumberContactFlow on resource: .*phone-number\/.* with an explicit deny in an identity-based policy/);
+    expect(err.message).toMatch(
+      /connect:DisassociatePhoneNumberContactFlow on resource: .*phone-number\/.* with an explicit deny in an identity-based policy/,
+    );
     expect(sim.associations()).toEqual(before);
-    expect(sim.writeCalls()).toEqual([expect.objectContaining({ operation: 'DisassociatePhoneNumberContactFlow', ok: false, error: 'AccessDeniedException' })]);
+    expect(sim.writeCalls()).toEqual([
+      expect.objectContaining({ operation: 'DisassociatePhoneNumberContactFlow', ok: false, error: 'AccessDeniedException' }),
+    ]);
   });
 
   test('CloudWatch (awsJson1_0, query-compatible): AccessDenied', async () => {
@@ -189,19 +222,27 @@ describe('denied calls in each protocol, through the real SDK clients', () => {
   });
 
   test('DynamoDB (awsJson1_0): AccessDeniedException from __type; a customer-managed-key table also needs kms:Decrypt', async () => {
-    const err = await as(DynamoDBClient, NARROW).send(new GetItemCommand({ TableName: 'Control', Key: { pk: { S: 'lock' } } })).catch((e) => e);
+    const err = await as(DynamoDBClient, NARROW)
+      .send(new GetItemCommand({ TableName: 'Control', Key: { pk: { S: 'lock' } } }))
+      .catch((e) => e);
     expect(err.name).toBe('AccessDeniedException');
     expect(err.$metadata.httpStatusCode).toBe(400);
     expect(err.message).toMatch(/kms:Decrypt on resource: arn:aws:kms:.*key\/RunbookKey/);
-    await expect(as(DynamoDBClient, ALLOWED).send(new GetItemCommand({ TableName: 'Control', Key: { pk: { S: 'lock' } } }))).resolves.toBeDefined();
+    await expect(
+      as(DynamoDBClient, ALLOWED).send(new GetItemCommand({ TableName: 'Control', Key: { pk: { S: 'lock' } } })),
+    ).resolves.toBeDefined();
   });
 
   test('SNS (awsQuery): AuthorizationError, and KMSAccessDenied for the encrypted topic key', async () => {
-    const denied = await as(SNSClient, DENIER).send(new PublishCommand({ TopicArn: TOPIC, Message: 'hi' })).catch((e) => e);
+    const denied = await as(SNSClient, DENIER)
+      .send(new PublishCommand({ TopicArn: TOPIC, Message: 'hi' }))
+      .catch((e) => e);
     expect(denied.name).toBe('AuthorizationErrorException');
     expect(denied.$metadata.httpStatusCode).toBe(403);
     expect(denied.message).toMatch(/sns:Publish on resource: arn:aws:sns:us-east-1:123456789012:Status/);
-    const kms = await as(SNSClient, NARROW).send(new PublishCommand({ TopicArn: TOPIC, Message: 'hi' })).catch((e) => e);
+    const kms = await as(SNSClient, NARROW)
+      .send(new PublishCommand({ TopicArn: TOPIC, Message: 'hi' }))
+      .catch((e) => e);
     expect(kms.name).toBe('KMSAccessDeniedException');
     expect(kms.message).toMatch(/kms:GenerateDataKey on resource: arn:aws:kms/);
     await expect(as(SNSClient, ALLOWED).send(new PublishCommand({ TopicArn: TOPIC, Message: 'hi' }))).resolves.toBeDefined();
@@ -209,7 +250,9 @@ describe('denied calls in each protocol, through the real SDK clients', () => {
   });
 
   test('a caller no role of the model has is denied; unknownCaller allow lets it through', async () => {
-    const err = await as(ConnectClient, 'AKIAUNKNOWN').send(new DescribeInstanceCommand({ InstanceId: INSTANCE_ID })).catch((e) => e);
+    const err = await as(ConnectClient, 'AKIAUNKNOWN')
+      .send(new DescribeInstanceCommand({ InstanceId: INSTANCE_ID }))
+      .catch((e) => e);
     expect(err.name).toBe('AccessDeniedException');
     expect(err.message).toMatch(/AKIAUNKNOWN belongs to no role/);
     await sim.close();
@@ -219,7 +262,15 @@ describe('denied calls in each protocol, through the real SDK clients', () => {
 
   test('an operation the simulator answers but IAM cannot map is denied with a clear message', async () => {
     const err = await as(ConnectClient, ALLOWED)
-      .send(new GetMetricDataV2Command({ ResourceArn: INSTANCE_ARN, StartTime: T0, EndTime: T0, Filters: [{ FilterKey: 'CHANNEL', FilterValues: ['VOICE'] }], Metrics: [{ Name: 'ABANDONMENT_RATE' }] }))
+      .send(
+        new GetMetricDataV2Command({
+          ResourceArn: INSTANCE_ARN,
+          StartTime: T0,
+          EndTime: T0,
+          Filters: [{ FilterKey: 'CHANNEL', FilterValues: ['VOICE'] }],
+          Metrics: [{ Name: 'ABANDONMENT_RATE' }],
+        }),
+      )
       .catch((e) => e);
     expect(err.name).toBe('AccessDeniedException');
     expect(err.message).toMatch(/does not know which IAM action and resource connect GetMetricDataV2/);
@@ -230,7 +281,10 @@ describe('denied calls in each protocol, through the real SDK clients', () => {
     const call = (who: IamPrincipal) =>
       clients.runWithCredentials({ accessKeyId: who.accessKeyId, secretAccessKey: 'x' }, async () => {
         await new Promise((r) => setImmediate(r));
-        return clients.connect.send(new DescribeInstanceCommand({ InstanceId: INSTANCE_ID })).then(() => 'ok', (e: Error) => e.name);
+        return clients.connect.send(new DescribeInstanceCommand({ InstanceId: INSTANCE_ID })).then(
+          () => 'ok',
+          (e: Error) => e.name,
+        );
       });
     const results = await Promise.all([ALLOWED, NARROW, ALLOWED, NARROW, ALLOWED, NARROW].map(call));
     expect(results).toEqual(['ok', 'AccessDeniedException', 'ok', 'AccessDeniedException', 'ok', 'AccessDeniedException']);
@@ -249,7 +303,9 @@ describe('the rehearsal authorizes each handler as its synthesized role', () => 
   });
 
   test('the model: one principal per runbook function, its DefaultPolicy, the runbook key on topic and table', () => {
-    const model = iamModelFromTemplate(template, { getAtt: (_id, a, type) => (type === 'AWS::Connect::Instance' && a === 'Arn' ? INSTANCE_ARN : undefined) });
+    const model = iamModelFromTemplate(template, {
+      getAtt: (_id, a, type) => (type === 'AWS::Connect::Instance' && a === 'Arn' ? INSTANCE_ARN : undefined),
+    });
     const cutover = model.principals.find((p) => /^RunbookCutoverRole/.test(p.roleName))!;
     expect(cutover.sessionName).toMatch(/^RunbookCutoverFunction/);
     const statements = cutover.policies.flatMap((p) => p.policy.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
@@ -269,16 +325,24 @@ describe('the rehearsal authorizes each handler as its synthesized role', () => 
     const { result, sim } = await executeOnce(scenario, file === 'healthy-go-live.json' ? { template } : {});
     expect(outcomeOf(result)).toBe(scenario.expect?.outcome);
     expect(sim.callLog.length).toBeGreaterThan(50);
-    expect(sim.callLog.filter((c) => c.status === 403 || /AccessDenied|AuthorizationError|KMSAccessDenied/.test(c.error ?? ''))).toEqual([]);
+    expect(sim.callLog.filter((c) => c.status === 403 || /AccessDenied|AuthorizationError|KMSAccessDenied/.test(c.error ?? ''))).toEqual(
+      [],
+    );
   });
 
   test('a request outside any handler (no role of the template) is denied by default; unknownCaller allow lets it in', async () => {
-    for (const [unknownCaller, expected] of [[undefined, 'AccessDeniedException'], ['allow', 'ok']] as const) {
+    for (const [unknownCaller, expected] of [
+      [undefined, 'AccessDeniedException'],
+      ['allow', 'ok'],
+    ] as const) {
       const rehearsal = await openRehearsal(healthy, { template, ...(unknownCaller ? { unknownCaller } : {}) });
       try {
         const got = await clients.dynamodb
           .send(new GetItemCommand({ TableName: rehearsal.config.controlTableName, Key: { pk: { S: 'LOCK' } } }))
-          .then(() => 'ok', (e: Error) => e.name);
+          .then(
+            () => 'ok',
+            (e: Error) => e.name,
+          );
         expect(got).toBe(expected);
       } finally {
         await rehearsal.close();

@@ -39,13 +39,17 @@ beforeAll(() => {
 });
 
 describe.each(SCENARIOS)('%s under every lag up to the maximum', (name, expected) => {
-  test.each(TIMINGS)(`CloudWatch %d s, contact records %d s, refresh %d s: ${expected}`, async (...timing) => {
-    const run = await rehearseScenario(withTiming(name, timing), { template });
+  test.each(TIMINGS)(
+    `CloudWatch %d s, contact records %d s, refresh %d s: ${expected}`,
+    async (...timing) => {
+      const run = await rehearseScenario(withTiming(name, timing), { template });
 
-    expect(run.outcome).toBe(expected);
-    if (expected === 'ROLLED_BACK') {
-      // Rolled back by the verdict, not by a human's timeout after an inconclusive window.
-      expect(run.verdicts.at(-1)?.decision).toBe('ROLLBACK');
-    }
-  }, 60_000);
+      expect(run.outcome).toBe(expected);
+      if (expected === 'ROLLED_BACK') {
+        // Rolled back by the verdict, not by a human's timeout after an inconclusive window.
+        expect(run.verdicts.at(-1)?.decision).toBe('ROLLBACK');
+      }
+    },
+    60_000,
+  );
 });

@@ -4,8 +4,15 @@
  * this tests the executor, not the runbook.
  */
 import {
-  ExecutionInputTooLargeError, Handler, LocalInterpreterError, LocalRunOptions, MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES,
-  payloadBytes, runLocally, SimClock,
+  ExecutionInputTooLargeError,
+  Handler,
+  LocalInterpreterError,
+  LocalRunOptions,
+  MAX_HISTORY_EVENTS,
+  MAX_PAYLOAD_BYTES,
+  payloadBytes,
+  runLocally,
+  SimClock,
 } from '../../../lib/rehearsal/local-executor';
 
 const FN = 'arn:aws:lambda:us-east-1:123456789012:function:Work';
@@ -16,7 +23,9 @@ function simClock(): SimClock & { seconds: () => number } {
   let now = start;
   return {
     now: () => new Date(now),
-    advance: (s: number) => { now += s * 1000; },
+    advance: (s: number) => {
+      now += s * 1000;
+    },
     seconds: () => (now - start) / 1000,
   };
 }
@@ -41,7 +50,13 @@ function oneTask(extra: Record<string, unknown> = {}): Record<string, any> {
         Next: 'After',
         ...extra,
       },
-      After: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: NOTIFY, Payload: {} }, ResultPath: null, Next: 'Done' },
+      After: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: NOTIFY, Payload: {} },
+        ResultPath: null,
+        Next: 'Done',
+      },
       ...(extra.Catch ? { Caught: { Type: 'Pass', Result: 'caught', ResultPath: '$.caught', Next: 'Done' } } : {}),
       Done: { Type: 'Succeed' },
     },
@@ -56,8 +71,14 @@ function run(definition: Record<string, any>, input: unknown, over: Partial<Loca
   const promise = runLocally({
     definition,
     handlers: {
-      [FN]: async (e) => { calls.work++; return (over.work ?? (async () => ({ ok: true })))(e); },
-      [NOTIFY]: async (e) => { calls.notify++; return (over.notify ?? (async () => ({ notified: true })))(e); },
+      [FN]: async (e) => {
+        calls.work++;
+        return (over.work ?? (async () => ({ ok: true })))(e);
+      },
+      [NOTIFY]: async (e) => {
+        calls.notify++;
+        return (over.notify ?? (async () => ({ notified: true })))(e);
+      },
     },
     input,
     executionArn: 'arn:aws:states:us-east-1:123456789012:execution:Test:run-1',
@@ -86,7 +107,13 @@ describe('never hangs', () => {
     // The interpreter copies its input before its first event handler runs; make that copy throw (our own size
     // check reads the input first, so the getter throws from its second read on).
     let reads = 0;
-    const input = Object.defineProperty({}, 'field', { enumerable: true, get: () => { if (++reads > 1) throw new RangeError('Maximum call stack size exceeded'); return 1; } });
+    const input = Object.defineProperty({}, 'field', {
+      enumerable: true,
+      get: () => {
+        if (++reads > 1) throw new RangeError('Maximum call stack size exceeded');
+        return 1;
+      },
+    });
     const { promise, calls } = run(oneTask(), input);
     await expect(promise).rejects.toThrow(/interpreter failed: RangeError/);
     expect(calls).toEqual({ work: 0, notify: 0 });
@@ -113,7 +140,13 @@ describe('payload quota: 262,144 bytes per state input and output (States.DataLi
       StartAt: 'Make',
       States: {
         Make: { Type: 'Pass', Result: ofBytes(MAX_PAYLOAD_BYTES + 1), Next: 'Work' },
-        Work: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: FN, Payload: {} }, ...CATCH_ALL, Next: 'Done' },
+        Work: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: FN, Payload: {} },
+          ...CATCH_ALL,
+          Next: 'Done',
+        },
         Caught: { Type: 'Pass', Next: 'Done' },
         Done: { Type: 'Succeed' },
       },
@@ -139,7 +172,11 @@ describe('payload quota: 262,144 bytes per state input and output (States.DataLi
     const input = ofBytes(MAX_PAYLOAD_BYTES - 200);
     const { promise, calls } = run(oneTask(CATCH_ALL), input, { work: async () => ({ a: 'b'.repeat(300) }) });
     const result = await promise;
-    expect(result).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded', cause: expect.stringContaining('the output of state Work') });
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      error: 'States.DataLimitExceeded',
+      cause: expect.stringContaining('the output of state Work'),
+    });
     expect(calls).toEqual({ work: 1, notify: 0 });
   });
 
@@ -150,8 +187,11 @@ describe('payload quota: 262,144 bytes per state input and output (States.DataLi
       StartAt: 'Work',
       States: {
         Work: {
-          Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke',
-          Parameters: { FunctionName: FN, Payload: { 'a.$': '$.s', 'b.$': '$.s' } }, ...CATCH_ALL, Next: 'Done',
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: FN, Payload: { 'a.$': '$.s', 'b.$': '$.s' } },
+          ...CATCH_ALL,
+          Next: 'Done',
         },
         Caught: { Type: 'Pass', Next: 'Done' },
         Done: { Type: 'Succeed' },
@@ -159,7 +199,11 @@ describe('payload quota: 262,144 bytes per state input and output (States.DataLi
     };
     const { promise, calls } = run(definition, { s: half });
     const result = await promise;
-    expect(result).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded', cause: expect.stringContaining('the input of task Work after Parameters') });
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      error: 'States.DataLimitExceeded',
+      cause: expect.stringContaining('the input of task Work after Parameters'),
+    });
     expect(calls.work).toBe(0);
   });
 });
@@ -183,7 +227,8 @@ describe('StartExecution and SendTaskSuccess size limits', () => {
     StartAt: 'Approve',
     States: {
       Approve: {
-        Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
         Parameters: { FunctionName: NOTIFY, Payload: { kind: 'approval', 'taskToken.$': '$$.Task.Token' } },
         // No ResultPath at all is the default '$' (aws-local-stepfunctions mishandles an explicit '$').
         ...(resultPath ? { ResultPath: resultPath } : {}),
@@ -228,12 +273,21 @@ describe('StartExecution and SendTaskSuccess size limits', () => {
   test('without TimeoutSeconds, an unanswered token ends the execution (timed out)', async () => {
     const { promise } = run(tokenTask(), {}, { answerToken: async () => answerOf(MAX_PAYLOAD_BYTES + 1) });
     const result = await promise;
-    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Timeout', cause: expect.stringContaining('SendTaskSuccess was rejected') });
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      error: 'States.Timeout',
+      cause: expect.stringContaining('SendTaskSuccess was rejected'),
+    });
   });
 });
 
 describe('function timeout (Sandbox.Timedout) and task timeout (States.Timeout), on the simulated clock', () => {
-  const slow = (clock: SimClock, seconds: number): Handler => async () => { clock.advance(seconds); return { ok: true }; };
+  const slow =
+    (clock: SimClock, seconds: number): Handler =>
+    async () => {
+      clock.advance(seconds);
+      return { ok: true };
+    };
 
   test('a handler that takes exactly its function timeout succeeds', async () => {
     const clock = simClock();
@@ -252,7 +306,11 @@ describe('function timeout (Sandbox.Timedout) and task timeout (States.Timeout),
   test('Sandbox.Timedout is retried by a retrier that names it', async () => {
     const clock = simClock();
     let runs = 0;
-    const work: Handler = async () => { runs++; if (runs === 1) clock.advance(301); return { ok: true }; };
+    const work: Handler = async () => {
+      runs++;
+      if (runs === 1) clock.advance(301);
+      return { ok: true };
+    };
     const retry = { Retry: [{ ErrorEquals: ['Sandbox.Timedout'], MaxAttempts: 2, IntervalSeconds: 2 }] };
     const result = await run(oneTask({ TimeoutSeconds: 330, ...retry }), {}, { clock, work }).promise;
     expect(result.status).toBe('SUCCEEDED');
@@ -265,7 +323,7 @@ describe('function timeout (Sandbox.Timedout) and task timeout (States.Timeout),
     expect(result.output.error.Error).toBe('States.Timeout');
   });
 
-  test('uses the function timeout given for that function (and Lambda\'s 3 s default for others)', async () => {
+  test("uses the function timeout given for that function (and Lambda's 3 s default for others)", async () => {
     const clock = simClock();
     const shortFn = await run(oneTask(CATCH_ALL), {}, { clock, work: slow(clock, 11), functionTimeouts: { [FN]: 10 } }).promise;
     expect(shortFn.output.error.Error).toBe('Sandbox.Timedout');
@@ -281,7 +339,7 @@ describe('function timeout (Sandbox.Timedout) and task timeout (States.Timeout),
   });
 });
 
-test('a run past the state machine\'s own TimeoutSeconds ends States.Timeout, not as an interpreter failure', async () => {
+test("a run past the state machine's own TimeoutSeconds ends States.Timeout, not as an interpreter failure", async () => {
   // aws-local-stepfunctions measures this one in real time: a 1-second machine and a handler that takes 1.5 s.
   const definition = { ...oneTask(), TimeoutSeconds: 1 };
   const { promise } = run(definition, {}, { work: () => new Promise((resolve) => setTimeout(() => resolve({}), 1500)) });
@@ -312,7 +370,11 @@ describe('execution history quota: 25,000 events (States.Runtime)', () => {
 
   test('counts every retry attempt of a task and the TaskSubmitted of a callback task', async () => {
     let runs = 0;
-    const failTwice: Handler = async () => { runs++; if (runs <= 2) throw Object.assign(new Error('boom'), { name: 'TransientError' }); return {}; };
+    const failTwice: Handler = async () => {
+      runs++;
+      if (runs <= 2) throw Object.assign(new Error('boom'), { name: 'TransientError' });
+      return {};
+    };
     const retry = { Retry: [{ ErrorEquals: ['TransientError'], MaxAttempts: 3 }] };
     const result = await run(oneTask(retry), {}, { work: failTwice }).promise;
     expect(result.historyEvents).toBe(1 + (2 + 3 * 3) + (2 + 3) + 2 + 1);
@@ -338,7 +400,11 @@ describe('execution history quota: 25,000 events (States.Runtime)', () => {
     };
     const { promise, calls } = run(definition, {});
     const result = await promise;
-    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: 'The execution reached the maximum number of history events (25000).' });
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause: 'The execution reached the maximum number of history events (25000).',
+    });
     expect(result.historyEvents).toBe(MAX_HISTORY_EVENTS);
     // 7 events per turn (Task entered, scheduled, started, succeeded, exited; Choice entered, exited) after
     // ExecutionStarted: 3,571 turns make 24,998 events, the next TaskStateEntered is #24,999 and its TaskScheduled

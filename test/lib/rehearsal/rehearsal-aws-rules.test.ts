@@ -6,7 +6,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario, parseScenario, type Scenario } from '../../../lib/rehearsal/scenario';
-import { dynamoTablesOf, executeOnce, openRehearsal, outcomeOf, rehearseScenario, SCENARIOS_DIR, synthesizeForScenario } from '../../../lib/rehearsal/runner';
+import {
+  dynamoTablesOf,
+  executeOnce,
+  openRehearsal,
+  outcomeOf,
+  rehearseScenario,
+  SCENARIOS_DIR,
+  synthesizeForScenario,
+} from '../../../lib/rehearsal/runner';
 import type { TraceRecord } from '../../../lib/rehearsal/simulator';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { clientConfig } from './fixtures';
@@ -16,7 +24,10 @@ jest.setTimeout(180_000);
 const dir = mkdtempSync(join(tmpdir(), 'rehearsal-aws-rules-'));
 
 function readTrace(file: string): TraceRecord[] {
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as TraceRecord);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as TraceRecord);
 }
 
 test('a never-published target flow: DescribeContactFlow answers 404 ContactFlowNotPublishedException, the run ends ABORTED naming the flow', async () => {
@@ -76,7 +87,7 @@ describe('API quotas shared with other callers', () => {
   });
 });
 
-test('the simulator\'s DynamoDB holds exactly the synthesized tables, with their key schema', async () => {
+test("the simulator's DynamoDB holds exactly the synthesized tables, with their key schema", async () => {
   const scenario = loadScenario(join(SCENARIOS_DIR, 'healthy-go-live.json'));
   const template = synthesizeForScenario(scenario);
 

@@ -8,7 +8,15 @@ import { parseScenario, Scenario } from '../../../lib/rehearsal/scenario';
 import { runbookFromTemplate, Template } from '../../../lib/rehearsal/template';
 
 const NUMBERS = ['+18005550100', '+18005550101', '+18005550102'];
-const STEADY = { atMinute: 0, queue: 'Support', abandonmentRate: 0.04, avgHandleTimeSeconds: 310, contactsInQueue: 3, oldestContactAgeSeconds: 25, contactsHandled: 40 };
+const STEADY = {
+  atMinute: 0,
+  queue: 'Support',
+  abandonmentRate: 0.04,
+  avgHandleTimeSeconds: 310,
+  contactsInQueue: 3,
+  oldestContactAgeSeconds: 25,
+  contactsHandled: 40,
+};
 // A 5-minute window keeps the runs short; nothing here depends on its length.
 const INPUT = { changeId: 'CHG-9', verification: { observationWindowSeconds: 300 } };
 
@@ -34,7 +42,7 @@ beforeAll(() => {
   template = synthesizeForScenario(scenario());
 });
 
-test('takes every runbook function\'s Timeout from the synthesized template', () => {
+test("takes every runbook function's Timeout from the synthesized template", () => {
   const runbook = runbookFromTemplate(template);
   expect(Object.keys(runbook.functionTimeouts).sort()).toEqual(Object.keys(runbook.handlers).sort());
   // The construct gives every task function 5 minutes (lib/runbook/go-live-runbook.ts).
@@ -62,12 +70,17 @@ test('a handler past its synthesized function timeout fails its task with Sandbo
   // Every simulated API call takes 50 ms of simulated time; DeployCheck's function gets 10 ms, so each of its runs
   // times out after its first call: 1 run + 3 retries, then the run aborts before anything changed.
   const tight = JSON.parse(JSON.stringify(template)) as Template;
-  const deployCheck = Object.values(tight.Resources).find((r) => r.Properties?.Environment?.Variables?.CONNECT_GOLIVE_HANDLER === 'deploy-check');
+  const deployCheck = Object.values(tight.Resources).find(
+    (r) => r.Properties?.Environment?.Variables?.CONNECT_GOLIVE_HANDLER === 'deploy-check',
+  );
   deployCheck!.Properties!.Timeout = 0.01;
 
   const strict = await executeOnce(scenario(), { template: tight });
   const describes = (r: typeof strict) => r.sim.callLog.filter((c) => c.operation === 'DescribeInstance').length;
-  expect({ outcome: outcomeOf(strict.result), cause: strict.result.cause }).toMatchObject({ outcome: 'ABORTED', cause: expect.stringContaining('Sandbox.Timedout') });
+  expect({ outcome: outcomeOf(strict.result), cause: strict.result.cause }).toMatchObject({
+    outcome: 'ABORTED',
+    cause: expect.stringContaining('Sandbox.Timedout'),
+  });
   expect(describes(strict)).toBe(4);
   expect(strict.sim.writeCalls()).toEqual([]);
 

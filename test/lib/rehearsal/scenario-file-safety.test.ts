@@ -52,13 +52,22 @@ describe('loadScenario reads regular files only', () => {
   test('rejects a file over the size cap before parsing it', () => {
     const file = join(dir, 'huge.json');
     writeFileSync(file, Buffer.alloc(MAX_SCENARIO_BYTES + 1, 0x20));
-    expect(() => loadScenario(file)).toThrow(`the scenario file is ${MAX_SCENARIO_BYTES + 1} bytes, more than the ${MAX_SCENARIO_BYTES} allowed`);
+    expect(() => loadScenario(file)).toThrow(
+      `the scenario file is ${MAX_SCENARIO_BYTES + 1} bytes, more than the ${MAX_SCENARIO_BYTES} allowed`,
+    );
   });
 
   test('escapes control characters in the file name', () => {
     const file = join(dir, 'bad\u001b[31mname.json');
     writeFileSync(file, '{');
-    const message = (() => { try { loadScenario(file); } catch (e) { return (e as Error).message; } return ''; })();
+    const message = (() => {
+      try {
+        loadScenario(file);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
     expect(message).toContain('bad\\u001b[31mname.json: scenario is not valid JSON');
     expect(message).not.toContain('\u001b');
   });
@@ -70,7 +79,9 @@ describe('parseScenario echoes values safely', () => {
     s.contactCenter.phoneNumbers[0].number = `+1${'9'.repeat(1_000_000)}`;
     const message = messageOf(s);
     expect(message.length).toBeLessThan(200);
-    expect(message).toMatch(/^scenario\.contactCenter\.phoneNumbers\[0\]\.number: must be an E\.164 number like \+18005550100, got "\+19{38}…"$/);
+    expect(message).toMatch(
+      /^scenario\.contactCenter\.phoneNumbers\[0\]\.number: must be an E\.164 number like \+18005550100, got "\+19{38}…"$/,
+    );
   });
 
   test('escapes ANSI escapes and newlines in an unknown key', () => {
@@ -92,9 +103,13 @@ describe('parseScenario echoes values safely', () => {
   });
 
   test('reports 1e400 as not a finite number, not as null', () => {
-    const raw = JSON.parse('{"name":"x","contactCenter":{"queues":[{"name":"Support","agentsOnline":1e400}],"flows":[{"name":"Main"}],'
-      + '"phoneNumbers":[{"number":"+18005550100","targetFlow":"Main"}]}}');
-    expect(messageOf(raw)).toBe('scenario.contactCenter.queues[0].agentsOnline: must be a finite number, got a number too large (Infinity)');
+    const raw = JSON.parse(
+      '{"name":"x","contactCenter":{"queues":[{"name":"Support","agentsOnline":1e400}],"flows":[{"name":"Main"}],' +
+        '"phoneNumbers":[{"number":"+18005550100","targetFlow":"Main"}]}}',
+    );
+    expect(messageOf(raw)).toBe(
+      'scenario.contactCenter.queues[0].agentsOnline: must be a finite number, got a number too large (Infinity)',
+    );
   });
 });
 
@@ -107,7 +122,9 @@ describe('parseScenario rejects what the construct would reject, at the scenario
     const s = minimal();
     s.contactCenter.flows[0].name = flow;
     s.contactCenter.phoneNumbers[0].targetFlow = flow;
-    expect(messageOf(s)).toMatch(/^scenario\.contactCenter\.flows\[0\]\.name: must not start with a space, hold control characters \(tab, newline\) or exceed 512 characters, got "/);
+    expect(messageOf(s)).toMatch(
+      /^scenario\.contactCenter\.flows\[0\]\.name: must not start with a space, hold control characters \(tab, newline\) or exceed 512 characters, got "/,
+    );
   });
 
   test('rejects a queue name with a newline', () => {
@@ -118,19 +135,28 @@ describe('parseScenario rejects what the construct would reject, at the scenario
 
   test('rejects a plan larger than one wave', () => {
     const s = minimal();
-    s.contactCenter.phoneNumbers = Array.from({ length: MAX_WAVE_NUMBERS + 1 }, (_, i) => ({ number: `+1800555${String(i).padStart(4, '0')}`, targetFlow: 'Main' }));
-    expect(messageOf(s)).toBe(`scenario.contactCenter.phoneNumbers: must list at most ${MAX_WAVE_NUMBERS} item(s) (one wave), got ${MAX_WAVE_NUMBERS + 1}`);
+    s.contactCenter.phoneNumbers = Array.from({ length: MAX_WAVE_NUMBERS + 1 }, (_, i) => ({
+      number: `+1800555${String(i).padStart(4, '0')}`,
+      targetFlow: 'Main',
+    }));
+    expect(messageOf(s)).toBe(
+      `scenario.contactCenter.phoneNumbers: must list at most ${MAX_WAVE_NUMBERS} item(s) (one wave), got ${MAX_WAVE_NUMBERS + 1}`,
+    );
   });
 
   test('accepts a plan of exactly one wave', () => {
     const s = minimal();
-    s.contactCenter.phoneNumbers = Array.from({ length: MAX_WAVE_NUMBERS }, (_, i) => ({ number: `+1800555${String(i).padStart(4, '0')}`, targetFlow: 'Main' }));
+    s.contactCenter.phoneNumbers = Array.from({ length: MAX_WAVE_NUMBERS }, (_, i) => ({
+      number: `+1800555${String(i).padStart(4, '0')}`,
+      targetFlow: 'Main',
+    }));
     expect(parseScenario(s).contactCenter.phoneNumbers).toHaveLength(MAX_WAVE_NUMBERS);
   });
 
   // The scenario's limit is the construct's: if GoLiveRunbook's plan limit moves, this fails until both agree.
   test('MAX_WAVE_NUMBERS is the largest plan GoLiveRunbook accepts', () => {
-    const plan = (n: number) => Array.from({ length: n }, (_, i) => ({ phoneNumber: `+1800555${String(i).padStart(4, '0')}`, targetFlow: 'Main' }));
+    const plan = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ phoneNumber: `+1800555${String(i).padStart(4, '0')}`, targetFlow: 'Main' }));
     const build = (n: number) => {
       const stack = new Stack(new App(), 'S');
       const instance = ConnectInstance.fromInstanceAttributes(stack, 'Instance', {

@@ -49,7 +49,10 @@ describe('parseScenario', () => {
     const s = minimal();
     s.contactCenter.otherCallersRequestsPerSecond = { AssociatePhoneNumberContactFlow: 2, GetMetricDataV2: 9.5 };
 
-    expect(parseScenario(s).contactCenter.otherCallersRequestsPerSecond).toEqual({ AssociatePhoneNumberContactFlow: 2, GetMetricDataV2: 9.5 });
+    expect(parseScenario(s).contactCenter.otherCallersRequestsPerSecond).toEqual({
+      AssociatePhoneNumberContactFlow: 2,
+      GetMetricDataV2: 9.5,
+    });
   });
 
   test('a fault without a trigger fires on the first call, with times 1', () => {
@@ -70,11 +73,7 @@ describe('parseScenario', () => {
   });
 
   test.each([
-    [
-      'an unknown top-level field',
-      (s: any) => (s.timelines = []),
-      'scenario.timelines: unknown field',
-    ],
+    ['an unknown top-level field', (s: any) => (s.timelines = []), 'scenario.timelines: unknown field'],
     [
       'an unknown nested field',
       (s: any) => (s.contactCenter.queues[0].agentsOnlin = 3),
@@ -135,16 +134,8 @@ describe('parseScenario', () => {
       (s: any) => s.contactCenter.phoneNumbers.push({ number: '+18005550100', targetFlow: 'Main' }),
       'scenario.contactCenter.phoneNumbers[1].number: duplicate phone number "+18005550100"',
     ],
-    [
-      'a missing required field',
-      (s: any) => delete s.name,
-      'scenario.name: required',
-    ],
-    [
-      'a wrong type',
-      (s: any) => (s.timeline = [{ atMinute: 'six' }]),
-      'scenario.timeline[0].atMinute: must be a number, got "six"',
-    ],
+    ['a missing required field', (s: any) => delete s.name, 'scenario.name: required'],
+    ['a wrong type', (s: any) => (s.timeline = [{ atMinute: 'six' }]), 'scenario.timeline[0].atMinute: must be a number, got "six"'],
     [
       'an abandonment rate above 1',
       (s: any) => (s.timeline = [{ atMinute: 0, abandonmentRate: 35 }]),
@@ -160,11 +151,7 @@ describe('parseScenario', () => {
       (s: any) => (s.faults = [{ api: 'Publish', onCall: 1, atMinute: 2, error: 'Crash' }]),
       'scenario.faults[0]: give either onCall or atMinute, not both',
     ],
-    [
-      'an empty flow list',
-      (s: any) => (s.contactCenter.flows = []),
-      'scenario.contactCenter.flows: must list at least 1 item(s)',
-    ],
+    ['an empty flow list', (s: any) => (s.contactCenter.flows = []), 'scenario.contactCenter.flows: must list at least 1 item(s)'],
     [
       'other callers on an unknown API',
       (s: any) => (s.contactCenter.otherCallersRequestsPerSecond = { AssociatePhoneNumber: 1 }),
@@ -181,9 +168,9 @@ describe('parseScenario', () => {
       'scenario.contactCenter.otherCallersRequestsPerSecond.DescribeInstance: must be ≥ 0, got -0.5',
     ],
     [
-      'other callers above the API\'s own rate',
+      "other callers above the API's own rate",
       (s: any) => (s.contactCenter.otherCallersRequestsPerSecond = { AssociatePhoneNumberContactFlow: 2.5 }),
-      'scenario.contactCenter.otherCallersRequestsPerSecond.AssociatePhoneNumberContactFlow: must be ≤ the API\'s quota of 2 requests/s, got 2.5',
+      "scenario.contactCenter.otherCallersRequestsPerSecond.AssociatePhoneNumberContactFlow: must be ≤ the API's quota of 2 requests/s, got 2.5",
     ],
     [
       'a rate that is not a number',

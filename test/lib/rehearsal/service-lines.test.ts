@@ -58,10 +58,15 @@ test('rollbackScope "serviceLine" with an operator abort: the whole wave goes ba
       onStep: (step, event) => {
         if (step.name === 'Verify' && event === 'exited' && !requested) {
           requested = true;
-          void dynamodb.send(new PutItemCommand({
-            TableName: rehearsal.config.controlTableName,
-            Item: { pk: { S: abortKey('arn:aws:states:us-east-1:123456789012:execution:GoLiveRunbook:abort-partial') }, requestedBy: { S: 'ops' } },
-          }));
+          void dynamodb.send(
+            new PutItemCommand({
+              TableName: rehearsal.config.controlTableName,
+              Item: {
+                pk: { S: abortKey('arn:aws:states:us-east-1:123456789012:execution:GoLiveRunbook:abort-partial') },
+                requestedBy: { S: 'ops' },
+              },
+            }),
+          );
         }
       },
     });

@@ -87,7 +87,11 @@ describe('GetMetricDataV2 time and filter rules (InvalidParameterException, 400)
     threeMonthsAgo.setUTCMonth(now.getUTCMonth() - 3);
 
     await rejected(
-      request({ StartTime: new Date(threeMonthsAgo.getTime() - 1000), EndTime: new Date(threeMonthsAgo.getTime() + DAY), Interval: { IntervalPeriod: 'DAY' } }),
+      request({
+        StartTime: new Date(threeMonthsAgo.getTime() - 1000),
+        EndTime: new Date(threeMonthsAgo.getTime() + DAY),
+        Interval: { IntervalPeriod: 'DAY' },
+      }),
       /3 months/,
     );
     await expect(
@@ -105,7 +109,8 @@ describe('GetMetricDataV2 time and filter rules (InvalidParameterException, 400)
   ] as const)('%s: the range must be less than its maximum', async (period, maxMs) => {
     sim.clock.set(new Date(T0.getTime() + 40 * DAY));
     const end = sim.clock.now();
-    const withRange = (ms: number) => request({ StartTime: new Date(end.getTime() - ms), EndTime: end, Interval: { IntervalPeriod: period } });
+    const withRange = (ms: number) =>
+      request({ StartTime: new Date(end.getTime() - ms), EndTime: end, Interval: { IntervalPeriod: period } });
 
     await rejected(withRange(maxMs), /time range is too long/);
     await expect(withRange(maxMs - HOUR)).resolves.toBeDefined();
@@ -120,7 +125,10 @@ describe('GetMetricDataV2 time and filter rules (InvalidParameterException, 400)
   test('rejects more than 5 filter keys', async () => {
     const filter = { FilterKey: 'CHANNEL', FilterValues: ['VOICE'] };
 
-    await rejected(request({ Filters: [{ FilterKey: 'QUEUE', FilterValues: [SUPPORT] }, filter, filter, filter, filter, filter] }), /1 to 5 filter keys, got 6/);
+    await rejected(
+      request({ Filters: [{ FilterKey: 'QUEUE', FilterValues: [SUPPORT] }, filter, filter, filter, filter, filter] }),
+      /1 to 5 filter keys, got 6/,
+    );
   });
 });
 
@@ -128,14 +136,23 @@ describe('GetCurrentMetricData: at most 100 queues', () => {
   beforeEach(() => start());
 
   const current = (queues: string[]) =>
-    connect.send(new GetCurrentMetricDataCommand({ InstanceId: INSTANCE_ID, Filters: { Queues: queues }, CurrentMetrics: [{ Name: 'AGENTS_ONLINE', Unit: 'COUNT' }] }));
+    connect.send(
+      new GetCurrentMetricDataCommand({
+        InstanceId: INSTANCE_ID,
+        Filters: { Queues: queues },
+        CurrentMetrics: [{ Name: 'AGENTS_ONLINE', Unit: 'COUNT' }],
+      }),
+    );
 
   test('accepts 100 queues and rejects 101 with InvalidParameterException (400)', async () => {
     await expect(current(Array.from({ length: 100 }, () => SUPPORT))).resolves.toBeDefined();
 
     const call = current(Array.from({ length: 101 }, () => SUPPORT));
     await expect(call).rejects.toThrow(InvalidParameterException);
-    await expect(call).rejects.toMatchObject({ $metadata: { httpStatusCode: 400 }, message: 'Filters.Queues accepts at most 100 queues, got 101' });
+    await expect(call).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 400 },
+      message: 'Filters.Queues accepts at most 100 queues, got 101',
+    });
   });
 });
 
@@ -143,7 +160,10 @@ describe('API quotas shared with other callers (contactCenter.otherCallersReques
   const describeNumber = () => connect.send(new DescribePhoneNumberCommand({ PhoneNumberId: phoneNumberIdFor(TOLL_FREE) }));
 
   test('other callers at 1.5 of the 2 requests/s leave us 0.5/s after the burst', async () => {
-    await start({ rateLimits: undefined }, baseScenario({ contactCenter: { ...baseContactCenter(), otherCallersRequestsPerSecond: { DescribePhoneNumber: 1.5 } } }));
+    await start(
+      { rateLimits: undefined },
+      baseScenario({ contactCenter: { ...baseContactCenter(), otherCallersRequestsPerSecond: { DescribePhoneNumber: 1.5 } } }),
+    );
     for (let i = 0; i < 5; i++) await describeNumber();
 
     await expect(describeNumber()).rejects.toMatchObject({ name: 'ThrottlingException', $metadata: { httpStatusCode: 429 } });
@@ -163,7 +183,10 @@ describe('API quotas shared with other callers (contactCenter.otherCallersReques
   });
 
   test('other callers on one API leave the other APIs alone', async () => {
-    await start({ rateLimits: undefined }, baseScenario({ contactCenter: { ...baseContactCenter(), otherCallersRequestsPerSecond: { AssociatePhoneNumberContactFlow: 2 } } }));
+    await start(
+      { rateLimits: undefined },
+      baseScenario({ contactCenter: { ...baseContactCenter(), otherCallersRequestsPerSecond: { AssociatePhoneNumberContactFlow: 2 } } }),
+    );
     for (let i = 0; i < 5; i++) await describeNumber();
     sim.clock.advance(1);
 
@@ -176,15 +199,20 @@ describe('the request trace (rehearse --trace)', () => {
     const trace: TraceRecord[] = [];
     await start({ rateLimits: undefined, onTrace: (r) => trace.push(r) });
 
-    await connect.send(new DisassociatePhoneNumberContactFlowCommand({ PhoneNumberId: phoneNumberIdFor(TOLL_FREE), InstanceId: INSTANCE_ID }));
-    for (let i = 0; i < 6; i++) await connect.send(new DescribePhoneNumberCommand({ PhoneNumberId: phoneNumberIdFor(TOLL_FREE) })).catch(() => undefined);
-    await connect.send(new GetMetricDataV2Command({
-      ResourceArn: INSTANCE_ARN,
-      StartTime: new Date(T0.getTime() - HOUR),
-      EndTime: T0,
-      Filters: [{ FilterKey: 'QUEUE', FilterValues: [SUPPORT] }],
-      Metrics: [{ Name: 'CONTACTS_HANDLED' }],
-    }));
+    await connect.send(
+      new DisassociatePhoneNumberContactFlowCommand({ PhoneNumberId: phoneNumberIdFor(TOLL_FREE), InstanceId: INSTANCE_ID }),
+    );
+    for (let i = 0; i < 6; i++)
+      await connect.send(new DescribePhoneNumberCommand({ PhoneNumberId: phoneNumberIdFor(TOLL_FREE) })).catch(() => undefined);
+    await connect.send(
+      new GetMetricDataV2Command({
+        ResourceArn: INSTANCE_ARN,
+        StartTime: new Date(T0.getTime() - HOUR),
+        EndTime: T0,
+        Filters: [{ FilterKey: 'QUEUE', FilterValues: [SUPPORT] }],
+        Metrics: [{ Name: 'CONTACTS_HANDLED' }],
+      }),
+    );
 
     expect(trace.map((r) => [r.operation, r.status])).toEqual([
       ['DisassociatePhoneNumberContactFlow', 200],
@@ -209,7 +237,11 @@ describe('the request trace (rehearse --trace)', () => {
     const v2 = trace[7];
     expect(v2).toMatchObject({ method: 'POST', path: '/metrics/data', query: '' });
     // The body exactly as the SDK serialized it: timestamps as epoch seconds.
-    expect(JSON.parse(v2.body)).toMatchObject({ ResourceArn: INSTANCE_ARN, StartTime: (T0.getTime() - HOUR) / 1000, EndTime: T0.getTime() / 1000 });
+    expect(JSON.parse(v2.body)).toMatchObject({
+      ResourceArn: INSTANCE_ARN,
+      StartTime: (T0.getTime() - HOUR) / 1000,
+      EndTime: T0.getTime() / 1000,
+    });
     expect(JSON.stringify(trace)).toBe(JSON.stringify(JSON.parse(JSON.stringify(trace)))); // plain JSON, one line each
   });
 });
@@ -222,7 +254,7 @@ describe('DynamoDB answered by dynalite', () => {
   };
   afterEach(() => ddb?.destroy());
 
-  test('rejects an item over DynamoDB\'s 400 KB limit with ValidationException', async () => {
+  test("rejects an item over DynamoDB's 400 KB limit with ValidationException", async () => {
     await startWith();
     const put = (bytes: number) =>
       ddb.send(new PutItemCommand({ TableName: 'control', Item: { pk: { S: 'big' }, blob: { S: 'x'.repeat(bytes) } } }));
@@ -236,38 +268,50 @@ describe('DynamoDB answered by dynalite', () => {
     expect(sim.dynamoItems('control').map((i) => (i.blob as { S: string }).S.length)).toEqual([390_000]);
   });
 
-  test('evaluates DynamoDB\'s expression language and operations the old hand-written subset lacked (size(), Query)', async () => {
+  test("evaluates DynamoDB's expression language and operations the old hand-written subset lacked (size(), Query)", async () => {
     await startWith();
     await ddb.send(new PutItemCommand({ TableName: 'control', Item: { pk: { S: 'p' }, numbers: { L: [{ S: '+18005550100' }] } } }));
 
-    const out = await ddb.send(new UpdateItemCommand({
-      TableName: 'control',
-      Key: { pk: { S: 'p' } },
-      UpdateExpression: 'SET numbers = list_append(numbers, :more)',
-      ConditionExpression: 'size(numbers) < :max',
-      ExpressionAttributeValues: { ':more': { L: [{ S: '+18005550101' }] }, ':max': { N: '2' } },
-      ReturnValues: 'UPDATED_NEW',
-    }));
+    const out = await ddb.send(
+      new UpdateItemCommand({
+        TableName: 'control',
+        Key: { pk: { S: 'p' } },
+        UpdateExpression: 'SET numbers = list_append(numbers, :more)',
+        ConditionExpression: 'size(numbers) < :max',
+        ExpressionAttributeValues: { ':more': { L: [{ S: '+18005550101' }] }, ':max': { N: '2' } },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
 
     expect(out.Attributes).toEqual({ numbers: { L: [{ S: '+18005550100' }, { S: '+18005550101' }] } });
-    await expect(ddb.send(new QueryCommand({
-      TableName: 'control',
-      KeyConditionExpression: 'pk = :p',
-      ExpressionAttributeValues: { ':p': { S: 'p' } },
-    }))).resolves.toMatchObject({ Count: 1 });
+    await expect(
+      ddb.send(
+        new QueryCommand({
+          TableName: 'control',
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': { S: 'p' } },
+        }),
+      ),
+    ).resolves.toMatchObject({ Count: 1 });
   });
 
   test('answers ResourceNotFoundException for a table the options do not declare', async () => {
     await startWith({ dynamoTables: { control: ['pk'] } });
 
-    await expect(ddb.send(new GetItemCommand({ TableName: 'other', Key: { pk: { S: 'x' } } }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(ddb.send(new GetItemCommand({ TableName: 'other', Key: { pk: { S: 'x' } } }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
     await expect(ddb.send(new GetItemCommand({ TableName: 'control', Key: { pk: { S: 'x' } } }))).resolves.toBeDefined();
   });
 
   test('keeps fault injection, the call log and the trace for DynamoDB calls', async () => {
     const trace: TraceRecord[] = [];
-    await startWith({ onTrace: (r) => trace.push(r) }, baseScenario({ faults: [{ api: 'PutItem', onCall: 1, error: 'InternalServiceException' }] }));
-    const put = () => ddb.send(new PutItemCommand({ TableName: 'control', Item: { pk: { S: 'LOCK' } }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await startWith(
+      { onTrace: (r) => trace.push(r) },
+      baseScenario({ faults: [{ api: 'PutItem', onCall: 1, error: 'InternalServiceException' }] }),
+    );
+    const put = () =>
+      ddb.send(new PutItemCommand({ TableName: 'control', Item: { pk: { S: 'LOCK' } }, ConditionExpression: 'attribute_not_exists(pk)' }));
 
     await expect(put()).rejects.toMatchObject({ name: 'InternalServerError', $metadata: { httpStatusCode: 500 } });
     await put();
@@ -283,7 +327,11 @@ describe('DynamoDB answered by dynalite', () => {
       ['PutItem', 'POST', '/', 200, 'DynamoDB_20120810.PutItem'],
       ['PutItem', 'POST', '/', 400, 'DynamoDB_20120810.PutItem'],
     ]);
-    expect(JSON.parse(trace[1].body)).toEqual({ TableName: 'control', Item: { pk: { S: 'LOCK' } }, ConditionExpression: 'attribute_not_exists(pk)' });
+    expect(JSON.parse(trace[1].body)).toEqual({
+      TableName: 'control',
+      Item: { pk: { S: 'LOCK' } },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
   });
 });
 

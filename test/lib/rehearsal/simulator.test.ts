@@ -125,9 +125,9 @@ describe('Amazon Connect reads', () => {
   });
 
   test('rejects an unknown flow id with ResourceNotFoundException', async () => {
-    await expect(
-      connect.send(new DescribeContactFlowCommand({ InstanceId: INSTANCE_ID, ContactFlowId: 'nope' })),
-    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(connect.send(new DescribeContactFlowCommand({ InstanceId: INSTANCE_ID, ContactFlowId: 'nope' }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
   });
 
   test('lists claimed numbers by target ARN, page by page', async () => {
@@ -177,7 +177,11 @@ describe('flow associations', () => {
 
   test('associate changes the state and BatchGetFlowAssociation reads it back', async () => {
     await connect.send(
-      new AssociatePhoneNumberContactFlowCommand({ InstanceId: INSTANCE_ID, PhoneNumberId: phoneNumberIdFor(TOLL_FREE), ContactFlowId: MAIN }),
+      new AssociatePhoneNumberContactFlowCommand({
+        InstanceId: INSTANCE_ID,
+        PhoneNumberId: phoneNumberIdFor(TOLL_FREE),
+        ContactFlowId: MAIN,
+      }),
     );
     const read = await connect.send(
       new BatchGetFlowAssociationCommand({
@@ -198,9 +202,13 @@ describe('flow associations', () => {
   });
 
   test('disassociate leaves the number without a flow, and the listings leave it out', async () => {
-    await connect.send(new DisassociatePhoneNumberContactFlowCommand({ InstanceId: INSTANCE_ID, PhoneNumberId: phoneNumberArn(TOLL_FREE) }));
+    await connect.send(
+      new DisassociatePhoneNumberContactFlowCommand({ InstanceId: INSTANCE_ID, PhoneNumberId: phoneNumberArn(TOLL_FREE) }),
+    );
     const listed = await connect.send(new ListFlowAssociationsCommand({ InstanceId: INSTANCE_ID, ResourceType: 'VOICE_PHONE_NUMBER' }));
-    const batch = await connect.send(new BatchGetFlowAssociationCommand({ InstanceId: INSTANCE_ID, ResourceIds: [phoneNumberIdFor(TOLL_FREE)] }));
+    const batch = await connect.send(
+      new BatchGetFlowAssociationCommand({ InstanceId: INSTANCE_ID, ResourceIds: [phoneNumberIdFor(TOLL_FREE)] }),
+    );
 
     expect(sim.associations()[TOLL_FREE]).toBeNull();
     expect(listed.FlowAssociationSummaryList?.map((a) => a.ResourceId)).toEqual([
@@ -208,13 +216,23 @@ describe('flow associations', () => {
       phoneNumberArn('+14155550199'),
     ]);
     expect(batch.FlowAssociationSummaryList).toEqual([]);
-    expect(sim.writeCalls()[0]).toMatchObject({ operation: 'DisassociatePhoneNumberContactFlow', phoneNumber: TOLL_FREE, flow: null, ok: true });
+    expect(sim.writeCalls()[0]).toMatchObject({
+      operation: 'DisassociatePhoneNumberContactFlow',
+      phoneNumber: TOLL_FREE,
+      flow: null,
+      ok: true,
+    });
   });
 
   test.each([
     ['an unknown flow', { PhoneNumberId: phoneNumberIdFor(TOLL_FREE), ContactFlowId: 'nope' }, 'ResourceNotFoundException', 404],
     ['an unknown number', { PhoneNumberId: 'pn-nope', ContactFlowId: MAIN }, 'ResourceNotFoundException', 404],
-    ['a missing InstanceId', { PhoneNumberId: phoneNumberIdFor(TOLL_FREE), ContactFlowId: MAIN, InstanceId: undefined }, 'InvalidParameterException', 400],
+    [
+      'a missing InstanceId',
+      { PhoneNumberId: phoneNumberIdFor(TOLL_FREE), ContactFlowId: MAIN, InstanceId: undefined },
+      'InvalidParameterException',
+      400,
+    ],
   ])('rejects associating %s', async (_what, params, name, status) => {
     const call = connect.send(new AssociatePhoneNumberContactFlowCommand({ InstanceId: INSTANCE_ID, ...params } as any));
 
@@ -231,7 +249,13 @@ describe('flow associations', () => {
     await start({}, scenario);
 
     await expect(
-      connect.send(new AssociatePhoneNumberContactFlowCommand({ InstanceId: INSTANCE_ID, PhoneNumberId: phoneNumberIdFor(TOLL_FREE), ContactFlowId: MAIN })),
+      connect.send(
+        new AssociatePhoneNumberContactFlowCommand({
+          InstanceId: INSTANCE_ID,
+          PhoneNumberId: phoneNumberIdFor(TOLL_FREE),
+          ContactFlowId: MAIN,
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'InvalidRequestException' });
   });
 });
@@ -251,7 +275,13 @@ describe('rate limits on the simulated clock', () => {
 
   test('gives GetCurrentMetricData a bucket of its own at 5 per second', async () => {
     const current = () =>
-      connect.send(new GetCurrentMetricDataCommand({ InstanceId: INSTANCE_ID, Filters: { Queues: [SUPPORT] }, CurrentMetrics: [{ Name: 'AGENTS_ONLINE', Unit: 'COUNT' }] }));
+      connect.send(
+        new GetCurrentMetricDataCommand({
+          InstanceId: INSTANCE_ID,
+          Filters: { Queues: [SUPPORT] },
+          CurrentMetrics: [{ Name: 'AGENTS_ONLINE', Unit: 'COUNT' }],
+        }),
+      );
     for (let i = 0; i < 5; i++) await current();
 
     await expect(current()).rejects.toMatchObject({ name: 'ThrottlingException' });
@@ -263,7 +293,13 @@ describe('rate limits on the simulated clock', () => {
 
 describe('injected faults', () => {
   const associate = (flow = MAIN) =>
-    connect.send(new AssociatePhoneNumberContactFlowCommand({ InstanceId: INSTANCE_ID, PhoneNumberId: phoneNumberIdFor(TOLL_FREE), ContactFlowId: flow }));
+    connect.send(
+      new AssociatePhoneNumberContactFlowCommand({
+        InstanceId: INSTANCE_ID,
+        PhoneNumberId: phoneNumberIdFor(TOLL_FREE),
+        ContactFlowId: flow,
+      }),
+    );
 
   test.each([
     ['ThrottlingException', 429],
@@ -294,7 +330,10 @@ describe('injected faults', () => {
   });
 
   test('Timeout holds the answer past the client timeout, but the write lands', async () => {
-    await start({ timeoutDelayMs: 300 }, instantScenario({ faults: [{ api: 'AssociatePhoneNumberContactFlow', onCall: 1, error: 'Timeout' }] }));
+    await start(
+      { timeoutDelayMs: 300 },
+      instantScenario({ faults: [{ api: 'AssociatePhoneNumberContactFlow', onCall: 1, error: 'Timeout' }] }),
+    );
     connect = client(ConnectClient, { requestHandler: { requestTimeout: 100, throwOnRequestTimeout: true } });
 
     await expect(associate()).rejects.toMatchObject({ name: 'TimeoutError' });
@@ -358,7 +397,10 @@ describe('EmptyResult faults on the metric APIs', () => {
           InstanceId: INSTANCE_ID,
           Filters: { Queues: [SUPPORT], Channels: ['VOICE'] },
           Groupings: ['QUEUE'],
-          CurrentMetrics: [{ Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' }, { Name: 'AGENTS_AVAILABLE', Unit: 'COUNT' }],
+          CurrentMetrics: [
+            { Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' },
+            { Name: 'AGENTS_AVAILABLE', Unit: 'COUNT' },
+          ],
         }),
       ),
     GetMetricDataV2: () =>
@@ -444,12 +486,18 @@ describe('real-time metrics (GetCurrentMetricData)', () => {
   test('reads each queue at now, one result per queue when grouped by QUEUE', async () => {
     const before = await current({
       Groupings: ['QUEUE'],
-      CurrentMetrics: [{ Name: 'AGENTS_ONLINE', Unit: 'COUNT' }, { Name: 'AGENTS_AVAILABLE', Unit: 'COUNT' }],
+      CurrentMetrics: [
+        { Name: 'AGENTS_ONLINE', Unit: 'COUNT' },
+        { Name: 'AGENTS_AVAILABLE', Unit: 'COUNT' },
+      ],
     });
     atMinute(6.25);
     const after = await current({
       Groupings: ['QUEUE'],
-      CurrentMetrics: [{ Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' }, { Name: 'AGENTS_AVAILABLE', Unit: 'COUNT' }],
+      CurrentMetrics: [
+        { Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' },
+        { Name: 'AGENTS_AVAILABLE', Unit: 'COUNT' },
+      ],
     });
 
     const values = (out: typeof before) =>
@@ -689,7 +737,12 @@ describe('SNS and DynamoDB', () => {
 
   test('records every published status message', async () => {
     await client(SNSClient).send(
-      new PublishCommand({ TopicArn: TOPIC, Subject: 'Ready', Message: '{"step":"DeployCheck"} & <ok>', MessageAttributes: { kind: { DataType: 'String', StringValue: 'approval' } } }),
+      new PublishCommand({
+        TopicArn: TOPIC,
+        Subject: 'Ready',
+        Message: '{"step":"DeployCheck"} & <ok>',
+        MessageAttributes: { kind: { DataType: 'String', StringValue: 'approval' } },
+      }),
     );
 
     expect(sim.snsMessages).toEqual([
@@ -793,7 +846,23 @@ describe('metric timing (scenario timing)', () => {
       new GetMetricDataCommand({
         StartTime: T0,
         EndTime: sim.clock.now(),
-        MetricDataQueries: [{ Id: 'missed', MetricStat: { Metric: { Namespace: 'AWS/Connect', MetricName: 'MissedCalls', Dimensions: [{ Name: 'InstanceId', Value: INSTANCE_ID }, { Name: 'MetricGroup', Value: 'VoiceCalls' }] }, Period: 60, Stat: 'Sum' } }],
+        MetricDataQueries: [
+          {
+            Id: 'missed',
+            MetricStat: {
+              Metric: {
+                Namespace: 'AWS/Connect',
+                MetricName: 'MissedCalls',
+                Dimensions: [
+                  { Name: 'InstanceId', Value: INSTANCE_ID },
+                  { Name: 'MetricGroup', Value: 'VoiceCalls' },
+                ],
+              },
+              Period: 60,
+              Stat: 'Sum',
+            },
+          },
+        ],
         ScanBy: 'TimestampAscending',
       }),
     );
@@ -809,7 +878,13 @@ describe('metric timing (scenario timing)', () => {
     // Support's agents available drop from 8 to 0 at minute 6; T0 is on a 5-minute boundary.
     atMinute(6.25);
     const read = () =>
-      connect.send(new GetCurrentMetricDataCommand({ InstanceId: INSTANCE_ID, Filters: { Queues: [SUPPORT] }, CurrentMetrics: [{ Name: 'AGENTS_AVAILABLE', Unit: 'COUNT' }] }));
+      connect.send(
+        new GetCurrentMetricDataCommand({
+          InstanceId: INSTANCE_ID,
+          Filters: { Queues: [SUPPORT] },
+          CurrentMetrics: [{ Name: 'AGENTS_AVAILABLE', Unit: 'COUNT' }],
+        }),
+      );
 
     const stale = await read();
     atMinute(10);
@@ -833,7 +908,18 @@ describe('the concurrent-calls quota (contactCenter.concurrentCallsQuota)', () =
     atMinute(3);
     const voice = (metricName: string, stat: string): MetricDataQuery => ({
       Id: metricName.charAt(0).toLowerCase() + metricName.slice(1),
-      MetricStat: { Metric: { Namespace: 'AWS/Connect', MetricName: metricName, Dimensions: [{ Name: 'InstanceId', Value: INSTANCE_ID }, { Name: 'MetricGroup', Value: 'VoiceCalls' }] }, Period: 60, Stat: stat },
+      MetricStat: {
+        Metric: {
+          Namespace: 'AWS/Connect',
+          MetricName: metricName,
+          Dimensions: [
+            { Name: 'InstanceId', Value: INSTANCE_ID },
+            { Name: 'MetricGroup', Value: 'VoiceCalls' },
+          ],
+        },
+        Period: 60,
+        Stat: stat,
+      },
     });
 
     const out = await client(CloudWatchClient).send(
@@ -841,7 +927,11 @@ describe('the concurrent-calls quota (contactCenter.concurrentCallsQuota)', () =
         StartTime: T0,
         EndTime: sim.clock.now(),
         ScanBy: 'TimestampAscending',
-        MetricDataQueries: [voice('CallsBreachingConcurrencyQuota', 'Sum'), voice('ConcurrentCallsPercentage', 'Maximum'), voice('ThrottledCalls', 'Sum')],
+        MetricDataQueries: [
+          voice('CallsBreachingConcurrencyQuota', 'Sum'),
+          voice('ConcurrentCallsPercentage', 'Maximum'),
+          voice('ThrottledCalls', 'Sum'),
+        ],
       }),
     );
 

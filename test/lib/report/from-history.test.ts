@@ -18,13 +18,37 @@ describe('evidenceFromHistory', () => {
 
     test('every state visit is a step, in order, the Fail state failed with its error', () => {
       expect(record.steps.map((s) => s.name)).toEqual([
-        'Configure', 'ValidateInput', 'DeployCheck', 'ApprovalGate', 'CheckWindow', 'WaitForWindow', 'IsDryRun', 'Cutover',
-        'Verify', 'VerifyDecision', 'WaitForNextPoll', 'Verify', 'VerifyDecision', 'WaitForNextPoll',
-        'Verify', 'VerifyDecision', 'WaitForNextPoll', 'Verify', 'VerifyDecision', 'Rollback', 'RolledBack',
+        'Configure',
+        'ValidateInput',
+        'DeployCheck',
+        'ApprovalGate',
+        'CheckWindow',
+        'WaitForWindow',
+        'IsDryRun',
+        'Cutover',
+        'Verify',
+        'VerifyDecision',
+        'WaitForNextPoll',
+        'Verify',
+        'VerifyDecision',
+        'WaitForNextPoll',
+        'Verify',
+        'VerifyDecision',
+        'WaitForNextPoll',
+        'Verify',
+        'VerifyDecision',
+        'Rollback',
+        'RolledBack',
       ]);
       expect(record.steps[0]).toEqual({ name: 'Configure', status: 'succeeded', at: '2025-06-01T21:00:01.000Z' });
-      expect(record.steps.find((s) => s.name === 'Verify' && s.detail?.startsWith('ROLLBACK'))).toMatchObject({ detail: 'ROLLBACK: abandonment 31% > 15% (2 of 2)' });
-      expect(record.steps[record.steps.length - 1]).toMatchObject({ name: 'RolledBack', status: 'failed', detail: expect.stringMatching(/^ROLLED_BACK: \{"reason"/) });
+      expect(record.steps.find((s) => s.name === 'Verify' && s.detail?.startsWith('ROLLBACK'))).toMatchObject({
+        detail: 'ROLLBACK: abandonment 31% > 15% (2 of 2)',
+      });
+      expect(record.steps[record.steps.length - 1]).toMatchObject({
+        name: 'RolledBack',
+        status: 'failed',
+        detail: expect.stringMatching(/^ROLLED_BACK: \{"reason"/),
+      });
     });
 
     test('the approval is what the approver sent', () => {
@@ -50,7 +74,12 @@ describe('evidenceFromHistory', () => {
 
     test('one metric per watched value, a point per poll, gaps where there was no data, thresholds from the run', () => {
       expect(record.metrics.map((m) => m.name)).toEqual([
-        'Abandonment rate', 'Average handle time', 'Contacts in queue', 'Oldest contact age', 'Agents available', 'Contact flow errors',
+        'Abandonment rate',
+        'Average handle time',
+        'Contacts in queue',
+        'Oldest contact age',
+        'Agents available',
+        'Contact flow errors',
       ]);
       const abandonment = record.metrics[0];
       expect(abandonment.unit).toBe('%');
@@ -81,7 +110,10 @@ describe('evidenceFromHistory', () => {
     const record = evidenceFromHistory(events, described);
     expect(record.outcome).toBe('ABORTED');
     expect(record.approval).toEqual({ approver: '', attestations: [], at: expect.any(String), decision: 'reject' });
-    expect(record.steps.find((s) => s.name === 'ApprovalGate')).toMatchObject({ status: 'failed', detail: 'ApprovalRejected: UAT defects open' });
+    expect(record.steps.find((s) => s.name === 'ApprovalGate')).toMatchObject({
+      status: 'failed',
+      detail: 'ApprovalRejected: UAT defects open',
+    });
     expect(record.finalAssociations).toEqual({ '+448005550100': 'flow-legacy', '+448005550101': null });
     expect(record.cutoverAt).toBeUndefined();
     expect(record.metrics).toEqual([]);
@@ -108,7 +140,8 @@ describe('evidenceFromHistory', () => {
     });
 
     test("each line's metrics come from its own sample of every poll, with the run's thresholds", () => {
-      const handleTime = (line: string) => record.lines?.find((l) => l.serviceLine === line)?.metrics.find((m) => m.name === 'Average handle time');
+      const handleTime = (line: string) =>
+        record.lines?.find((l) => l.serviceLine === line)?.metrics.find((m) => m.name === 'Average handle time');
       expect(handleTime('Sales')?.points.map((p) => p.value)).toEqual([400, 500, 600, 1200]);
       expect(handleTime('Support')?.points.map((p) => p.value)).toEqual([250, 250, 250, 260]);
       expect(handleTime('Sales')?.threshold).toEqual(record.metrics.find((m) => m.name === 'Average handle time')?.threshold);

@@ -69,7 +69,9 @@ describe('renderEvidenceReport', () => {
 
   test('shows the steps, the approver, the snapshot and the final associations', () => {
     const html = renderEvidenceReport(record());
-    expect(html).toContain('<span class="name">Verify</span><span class="st">succeeded</span><span class="detail">CONTINUE: all checks pass</span>');
+    expect(html).toContain(
+      '<span class="name">Verify</span><span class="st">succeeded</span><span class="detail">CONTINUE: all checks pass</span>',
+    );
     expect(html).toContain('<th scope="row">Approver</th><td>cab-chair</td>');
     expect(html).toContain('<th scope="row">Attestations</th><td>uat, bau</td>');
     expect(html).toMatch(/<section id="snapshot">.*\+18005550100.*LegacyBridge/s);
@@ -164,9 +166,12 @@ describe('renderEvidenceReport', () => {
   });
 });
 
-
 describe('verdict rows', () => {
-  const poll = (minute: number, decision: string, reason = `${minute} min`) => ({ at: `2025-06-01T22:${String(minute).padStart(2, '0')}:00Z`, decision, reason });
+  const poll = (minute: number, decision: string, reason = `${minute} min`) => ({
+    at: `2025-06-01T22:${String(minute).padStart(2, '0')}:00Z`,
+    decision,
+    reason,
+  });
 
   it('collapse a run of CONTINUE polls into one range, keeping every other decision', () => {
     const verdicts = [poll(0, 'WARMING_UP'), poll(1, 'CONTINUE'), poll(2, 'CONTINUE'), poll(3, 'CONTINUE'), poll(4, 'ROLLBACK', 'breach')];
@@ -201,12 +206,16 @@ describe('service lines', () => {
     metrics: [handleTime(values)],
   });
 
-  test('shows each line\'s latest verdict, names the failing lines, and draws a chart per line when there are several', () => {
-    const html = renderEvidenceReport(record({ lines: [line('Sales', 'ROLLBACK', true, [400, 1200]), line('Support', 'CONTINUE', false, [250, 260])] }));
+  test("shows each line's latest verdict, names the failing lines, and draws a chart per line when there are several", () => {
+    const html = renderEvidenceReport(
+      record({ lines: [line('Sales', 'ROLLBACK', true, [400, 1200]), line('Support', 'CONTINUE', false, [250, 260])] }),
+    );
 
     const section = html.match(/<section id="service-lines">[\s\S]*?<\/section>/)?.[0] ?? '';
     expect(section).toContain('Failing: Sales');
-    expect(section).toMatch(/<tr class="changed" data-line="Sales"><td>Sales<\/td><td>ROLLBACK <span class="unknown">failing<\/span><\/td><td>Sales reason<\/td><\/tr>/);
+    expect(section).toMatch(
+      /<tr class="changed" data-line="Sales"><td>Sales<\/td><td>ROLLBACK <span class="unknown">failing<\/span><\/td><td>Sales reason<\/td><\/tr>/,
+    );
     expect(section).toMatch(/<tr data-line="Support"><td>Support<\/td><td>CONTINUE<\/td><td>Support reason<\/td><\/tr>/);
     // The run's two charts, then one per line for its one metric.
     expect(charts(html)).toHaveLength(4);
@@ -227,7 +236,12 @@ describe('service lines', () => {
 
   test('escapes line names, verdicts and reasons', () => {
     const html = renderEvidenceReport(
-      record({ lines: [{ serviceLine: EVIL, decision: EVIL, reason: EVIL, failing: true, metrics: [handleTime([1])] }, line('Support', 'CONTINUE', false, [1])] }),
+      record({
+        lines: [
+          { serviceLine: EVIL, decision: EVIL, reason: EVIL, failing: true, metrics: [handleTime([1])] },
+          line('Support', 'CONTINUE', false, [1]),
+        ],
+      }),
     );
     expect(html).not.toContain('<script');
     expect(html).not.toContain("' onload='");

@@ -8,7 +8,15 @@ import { parseScenario, Scenario } from '../../../lib/rehearsal/scenario';
 import { Template } from '../../../lib/rehearsal/template';
 
 const NUMBERS = ['+18005550100', '+18005550101', '+18005550102'];
-const STEADY = { atMinute: 0, queue: 'Support', abandonmentRate: 0.04, avgHandleTimeSeconds: 310, contactsInQueue: 3, oldestContactAgeSeconds: 25, contactsHandled: 40 };
+const STEADY = {
+  atMinute: 0,
+  queue: 'Support',
+  abandonmentRate: 0.04,
+  avgHandleTimeSeconds: 310,
+  contactsInQueue: 3,
+  oldestContactAgeSeconds: 25,
+  contactsHandled: 40,
+};
 
 function scenario(overrides: Record<string, unknown> = {}): Scenario {
   return parseScenario({
@@ -44,7 +52,9 @@ describe('runbook execution (synthesized definition, real handlers, simulated co
     expect(r.finalAssociations).toEqual(onAll('Main'));
     expect(associateCalls(r).map((w) => [w.phoneNumber, w.flow, w.ok])).toEqual(NUMBERS.map((n) => [n, 'Main', true]));
     expect(r.verdicts.at(-1)?.decision).toBe('LIVE');
-    expect(r.steps.map((s) => s.name)).toEqual(expect.arrayContaining(['ValidateInput', 'DeployCheck', 'ApprovalGate', 'WaitForWindow', 'Cutover', 'Verify', 'Finalize', 'Live']));
+    expect(r.steps.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['ValidateInput', 'DeployCheck', 'ApprovalGate', 'WaitForWindow', 'Cutover', 'Verify', 'Finalize', 'Live']),
+    );
     // 30-minute window at a 15 s poll: the simulated clock advanced on every WaitForNextPoll.
     expect(r.simulatedSeconds).toBeGreaterThanOrEqual(1800);
     // LIVE waits until every minute of the window is final for the delayed sources (about 2–3 minutes of polls).
@@ -89,16 +99,24 @@ describe('runbook execution (synthesized definition, real handlers, simulated co
   });
 
   test('one failing poll between passing ones does not roll back (no flapping)', async () => {
-    const r = await run(scenario({
-      input: { changeId: 'CHG-42', verification: { observationWindowSeconds: 600 } },
-      timeline: [STEADY, { atMinute: 5, queue: 'Support', contactsInQueue: 60 }, { atMinute: 5.25, queue: 'Support', contactsInQueue: 3 }],
-    }));
+    const r = await run(
+      scenario({
+        input: { changeId: 'CHG-42', verification: { observationWindowSeconds: 600 } },
+        timeline: [
+          STEADY,
+          { atMinute: 5, queue: 'Support', contactsInQueue: 60 },
+          { atMinute: 5.25, queue: 'Support', contactsInQueue: 3 },
+        ],
+      }),
+    );
     expect(r.verdicts.some((v) => v.reason.includes('contactsInQueue 60 (1 of 2)'))).toBe(true);
     expect(r.outcome).toBe('LIVE');
   });
 
   test('cutover fails on the second of three numbers: ROLLED_BACK, all three on their snapshot flows', async () => {
-    const r = await run(scenario({ faults: [{ api: 'AssociatePhoneNumberContactFlow', onCall: 2, times: 5, error: 'InternalServiceException' }] }));
+    const r = await run(
+      scenario({ faults: [{ api: 'AssociatePhoneNumberContactFlow', onCall: 2, times: 5, error: 'InternalServiceException' }] }),
+    );
     expect(r.outcome).toBe('ROLLED_BACK');
     expect(r.reason).toContain('CutoverError');
     expect(r.finalAssociations).toEqual(onAll('LegacyBridge'));

@@ -107,7 +107,9 @@ beforeAll(() => {
 describe('fault matrix: every execution ends with every number on a known-good flow', () => {
   test(`has at least 40 cases over the four phases (${CASES.length})`, () => {
     expect(CASES.length).toBeGreaterThanOrEqual(40);
-    expect(new Set(CASES.map((c) => c.phase))).toEqual(new Set(['before cutover', 'during cutover', 'during verification', 'during rollback']));
+    expect(new Set(CASES.map((c) => c.phase))).toEqual(
+      new Set(['before cutover', 'during cutover', 'during verification', 'during rollback']),
+    );
     expect(new Set(CASES.map(caseName)).size).toBe(CASES.length);
   });
 

@@ -14,7 +14,10 @@ function build(props: Partial<GoLiveRunbookProps> = {}, stack: Stack = testStack
   const instance = ConnectInstance.fromInstanceAttributes(stack, 'Instance', { instanceArn: INSTANCE_ARN });
   const runbook = new GoLiveRunbook(stack, 'Runbook', {
     instance,
-    plan: [{ phoneNumber: '+18005550100', targetFlow: 'Main' }, { phoneNumber: '+18005550101', targetFlow: 'Main' }],
+    plan: [
+      { phoneNumber: '+18005550100', targetFlow: 'Main' },
+      { phoneNumber: '+18005550101', targetFlow: 'Main' },
+    ],
     queues: ['Support'],
     ...props,
   });
@@ -48,13 +51,19 @@ describe('GoLiveRunbook', () => {
     expect(next('AcquireLock')).toBe('DeployCheck');
     // DeployCheck, Cutover and Rollback loop over batches of 100 numbers until their cursor is done.
     expect(next('DeployCheck')).toBe('DeployCheckProgress');
-    expect(states.DeployCheckProgress).toMatchObject({ Choices: [{ Variable: '$.readiness.cursor.done', BooleanEquals: false, Next: 'DeployCheck' }], Default: 'IsReady' });
+    expect(states.DeployCheckProgress).toMatchObject({
+      Choices: [{ Variable: '$.readiness.cursor.done', BooleanEquals: false, Next: 'DeployCheck' }],
+      Default: 'IsReady',
+    });
     expect(states.IsReady.Choices[0].Next).toBe('ApprovalGate');
     expect(next('ApprovalGate')).toBe('CheckWindow');
     expect(next('WaitForWindow')).toBe('IsDryRun');
     expect(states.IsDryRun.Default).toBe('Cutover');
     expect(next('Cutover')).toBe('CutoverProgress');
-    expect(states.CutoverProgress).toMatchObject({ Choices: [{ Variable: '$.cutover.cursor.done', BooleanEquals: false, Next: 'Cutover' }], Default: 'Verify' });
+    expect(states.CutoverProgress).toMatchObject({
+      Choices: [{ Variable: '$.cutover.cursor.done', BooleanEquals: false, Next: 'Cutover' }],
+      Default: 'Verify',
+    });
     expect(next('Rollback')).toBe('RollbackProgress');
     expect(states.RollbackProgress).toMatchObject({
       Choices: [
@@ -65,7 +74,11 @@ describe('GoLiveRunbook', () => {
       Default: 'MarkRolledBack',
     });
     expect(states.PartiallyRolledBack).toMatchObject({ Type: 'Fail', Error: 'PARTIALLY_ROLLED_BACK' });
-    expect(states.Outcome.Choices).toContainEqual({ Variable: '$.outcome.outcome', StringEquals: 'PARTIALLY_ROLLED_BACK', Next: 'PartiallyRolledBack' });
+    expect(states.Outcome.Choices).toContainEqual({
+      Variable: '$.outcome.outcome',
+      StringEquals: 'PARTIALLY_ROLLED_BACK',
+      Next: 'PartiallyRolledBack',
+    });
     expect(next('Verify')).toBe('VerifyDecision');
     expect(states.WaitForNextPoll).toMatchObject({ Type: 'Wait', SecondsPath: '$.run.verification.pollIntervalSeconds', Next: 'Verify' });
     expect(states.WaitForWindow).toMatchObject({ Type: 'Wait', TimestampPath: '$.window.waitUntil' });
@@ -87,13 +100,19 @@ describe('GoLiveRunbook', () => {
     const { states } = build();
     const catchTarget = (name: string) => states[name].Catch.map((c: any) => c.Next);
     for (const name of ['Cutover', 'Verify', 'HumanDecision']) expect(catchTarget(name)).toEqual(['Rollback']);
-    for (const name of ['ValidateInput', 'AcquireLock', 'DeployCheck', 'ApprovalGate', 'CheckWindow']) expect(catchTarget(name)).toEqual(['MarkAborted']);
+    for (const name of ['ValidateInput', 'AcquireLock', 'DeployCheck', 'ApprovalGate', 'CheckWindow'])
+      expect(catchTarget(name)).toEqual(['MarkAborted']);
     expect(catchTarget('Rollback')).toEqual(['MarkRollbackFailed']);
-    expect(states.Rollback.Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 6, BackoffRate: 2 })]));
+    expect(states.Rollback.Retry).toEqual(
+      expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 6, BackoffRate: 2 })]),
+    );
     // Only the first matching retrier applies: no smaller transient budget may stand before the rollback's.
-    const ownRetriers = (name: string) => states[name].Retry.filter((r: any) => !r.ErrorEquals.some((e: string) => e.startsWith('Lambda.')));
+    const ownRetriers = (name: string) =>
+      states[name].Retry.filter((r: any) => !r.ErrorEquals.some((e: string) => e.startsWith('Lambda.')));
     expect(ownRetriers('Rollback').map((r: any) => r.ErrorEquals)).toEqual([['States.ALL']]);
-    expect(ownRetriers('Cutover')[0].ErrorEquals).toEqual(expect.arrayContaining(['TransientError', 'States.Timeout', 'ThrottlingException', 'InternalServiceException', 'TimeoutError']));
+    expect(ownRetriers('Cutover')[0].ErrorEquals).toEqual(
+      expect.arrayContaining(['TransientError', 'States.Timeout', 'ThrottlingException', 'InternalServiceException', 'TimeoutError']),
+    );
     expect(ownRetriers('Verify').map((r: any) => [r.ErrorEquals, r.MaxAttempts])).toEqual([[['States.ALL'], 2]]);
     expect(ownRetriers('Finalize').map((r: any) => [r.ErrorEquals, r.MaxAttempts])).toEqual([[['States.ALL'], 3]]);
   });
@@ -119,7 +138,10 @@ describe('GoLiveRunbook', () => {
     const { states } = build();
     expect(states.Configure.Parameters.config.plan).toBeUndefined();
     // payloadResponseOnly: the task's Parameters are the Lambda payload itself.
-    const plan = [{ phoneNumber: '+18005550100', targetFlow: 'Main' }, { phoneNumber: '+18005550101', targetFlow: 'Main' }];
+    const plan = [
+      { phoneNumber: '+18005550100', targetFlow: 'Main' },
+      { phoneNumber: '+18005550101', targetFlow: 'Main' },
+    ];
     for (const name of ['ValidateInput', 'DeployCheck']) expect(states[name].Parameters).toEqual({ 'state.$': '$', plan });
     for (const name of ['AcquireLock', 'Cutover', 'Verify', 'Rollback', 'Finalize']) expect(states[name].Parameters).toBeUndefined();
     // A Pass with a ResultPath and no Result would copy the whole state into itself.
@@ -146,7 +168,7 @@ describe('GoLiveRunbook', () => {
     expect(config.controlTableName).toMatch(/RunbookControlTable/);
   });
 
-  test('plan entries keep their service line and queues, and a line\'s queues are watched too', () => {
+  test("plan entries keep their service line and queues, and a line's queues are watched too", () => {
     const { states } = build({
       plan: [
         { phoneNumber: '+18005550100', targetFlow: 'Main', serviceLine: 'Support', queues: ['Support'] },
@@ -166,7 +188,9 @@ describe('GoLiveRunbook', () => {
     const { template } = build();
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RunbookKey'), 'Arn'] } });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
@@ -187,7 +211,13 @@ describe('GoLiveRunbook', () => {
     });
     const config = states.Configure.Parameters.config;
     expect(config.verification).toEqual({ ...DEFAULT_VERIFICATION, pollIntervalSeconds: 30, maxAbandonmentRate: 0.2 });
-    expect(config).toMatchObject({ allowedLatenessSeconds: 300, minAgentsOnline: 4, requiredAttestations: ['uat'], cutoverConcurrency: 4, uatPhoneNumber: '+12065550100' });
+    expect(config).toMatchObject({
+      allowedLatenessSeconds: 300,
+      minAgentsOnline: 4,
+      requiredAttestations: ['uat'],
+      cutoverConcurrency: 4,
+      uatPhoneNumber: '+12065550100',
+    });
     expect(states.ApprovalGate.TimeoutSeconds).toBe(7200);
     expect(states.HumanDecision.TimeoutSeconds).toBe(600);
   });
@@ -203,14 +233,29 @@ describe('GoLiveRunbook', () => {
     const { template, states } = build({ cutoverMode: 'carrierHook', carrierHook: hook }, stack);
     expect(states.Configure.Parameters.config.carrierHookFunctionArn).toBe('arn:aws:lambda:us-east-1:111122223333:function:carrier');
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:us-east-1:111122223333:function:carrier' })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:us-east-1:111122223333:function:carrier' }),
+        ]),
+      },
     });
   });
 
   test.each([
     [{ plan: [] }, 'plan must list at least one phone number, got: []'],
-    [{ plan: [{ phoneNumber: '18005550100', targetFlow: 'Main' }] }, 'plan[0].phoneNumber must be an E.164 number like +18005550100 or a phone number ARN, got: 18005550100'],
-    [{ plan: [{ phoneNumber: '+18005550100', targetFlow: 'Main' }, { phoneNumber: '+18005550100', targetFlow: 'X' }] }, 'plan[1].phoneNumber is listed twice, got: +18005550100'],
+    [
+      { plan: [{ phoneNumber: '18005550100', targetFlow: 'Main' }] },
+      'plan[0].phoneNumber must be an E.164 number like +18005550100 or a phone number ARN, got: 18005550100',
+    ],
+    [
+      {
+        plan: [
+          { phoneNumber: '+18005550100', targetFlow: 'Main' },
+          { phoneNumber: '+18005550100', targetFlow: 'X' },
+        ],
+      },
+      'plan[1].phoneNumber is listed twice, got: +18005550100',
+    ],
     [{ plan: [{ phoneNumber: '+18005550100', targetFlow: '' }] }, 'plan[0].targetFlow must be a flow ARN, id or name, got: ""'],
     [{ queues: [] }, 'queues must list at least one queue to watch, got: []'],
     [{ cutoverMode: 'carrierHook' as const }, 'carrierHook is required when cutoverMode is carrierHook, got: undefined'],
@@ -233,10 +278,12 @@ describe('GoLiveRunbook', () => {
       expect(json).not.toMatch(/"connect:\*"/);
       template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
-          Statement: Match.arrayWith([Match.objectLike({
-            Action: ['connect:AssociatePhoneNumberContactFlow', 'connect:DisassociatePhoneNumberContactFlow'],
-            Resource: [Match.objectLike({ 'Fn::Join': Match.anyValue() }), `${INSTANCE_ARN}/contact-flow/*`],
-          })]),
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Action: ['connect:AssociatePhoneNumberContactFlow', 'connect:DisassociatePhoneNumberContactFlow'],
+              Resource: [Match.objectLike({ 'Fn::Join': Match.anyValue() }), `${INSTANCE_ARN}/contact-flow/*`],
+            }),
+          ]),
         },
       });
     });
@@ -245,9 +292,19 @@ describe('GoLiveRunbook', () => {
       const { template } = build();
       // Actions whose IAM reference lists no resource type (docs/research-iam-and-apis.md).
       const starOnly = new Set([
-        'cloudwatch:GetMetricData', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets',
-        'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries',
-        'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+        'cloudwatch:GetMetricData',
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
+        'xray:GetSamplingRules',
+        'xray:GetSamplingTargets',
+        'logs:CreateLogDelivery',
+        'logs:GetLogDelivery',
+        'logs:UpdateLogDelivery',
+        'logs:DeleteLogDelivery',
+        'logs:ListLogDeliveries',
+        'logs:PutResourcePolicy',
+        'logs:DescribeResourcePolicies',
+        'logs:DescribeLogGroups',
       ]);
       const policies = Object.values(template.findResources('AWS::IAM::Policy'));
       expect(policies.length).toBeGreaterThan(0);
@@ -263,20 +320,28 @@ describe('GoLiveRunbook', () => {
     test('grantStartExecution, grantApprove and grantAbort are scoped to this state machine and table', () => {
       const stack = testStack();
       const instance = ConnectInstance.fromInstanceAttributes(stack, 'Instance', { instanceArn: INSTANCE_ARN });
-      const runbook = new GoLiveRunbook(stack, 'Runbook', { instance, plan: [{ phoneNumber: '+18005550100', targetFlow: 'Main' }], queues: ['Support'] });
+      const runbook = new GoLiveRunbook(stack, 'Runbook', {
+        instance,
+        plan: [{ phoneNumber: '+18005550100', targetFlow: 'Main' }],
+        queues: ['Support'],
+      });
       const role = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
       runbook.grantStartExecution(role);
       runbook.grantApprove(role);
       runbook.grantAbort(role);
       const template = Template.fromStack(stack);
-      const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p.Properties.Roles).includes('Operator'))!;
+      const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) =>
+        JSON.stringify(p.Properties.Roles).includes('Operator'),
+      )!;
       const statements: any[] = policy.Properties.PolicyDocument.Statement;
       const find = (action: string) => statements.find((s) => [].concat(s.Action).includes(action as never));
       expect(find('states:StartExecution').Resource).toEqual({ Ref: expect.stringMatching(/^Runbook/) });
       expect(find('states:SendTaskSuccess').Resource).toEqual({ Ref: expect.stringMatching(/^Runbook/) });
       expect(find('states:SendTaskFailure').Resource).toEqual({ Ref: expect.stringMatching(/^Runbook/) });
       expect(JSON.stringify(find('states:StopExecution').Resource)).toContain(':execution:');
-      expect(find('dynamodb:PutItem').Resource).toEqual(expect.arrayContaining([{ 'Fn::GetAtt': [expect.stringMatching(/^RunbookControlTable/), 'Arn'] }]));
+      expect(find('dynamodb:PutItem').Resource).toEqual(
+        expect.arrayContaining([{ 'Fn::GetAtt': [expect.stringMatching(/^RunbookControlTable/), 'Arn'] }]),
+      );
     });
   });
 

@@ -9,7 +9,15 @@ import { Template } from '../../../lib/rehearsal/template';
 
 const WAVE = 1000;
 const NUMBERS = Array.from({ length: WAVE }, (_, i) => `+1800555${String(i).padStart(4, '0')}`);
-const STEADY = { atMinute: 0, queue: 'Support', abandonmentRate: 0.04, avgHandleTimeSeconds: 310, contactsInQueue: 3, oldestContactAgeSeconds: 25, contactsHandled: 40 };
+const STEADY = {
+  atMinute: 0,
+  queue: 'Support',
+  abandonmentRate: 0.04,
+  avgHandleTimeSeconds: 310,
+  contactsInQueue: 3,
+  oldestContactAgeSeconds: 25,
+  contactsHandled: 40,
+};
 const FUNCTION_TIMEOUT_SECONDS = 300;
 
 function scenario(timeline: Array<Record<string, unknown>>): Scenario {

@@ -10,7 +10,15 @@ import { parseScenario, Scenario } from '../../../lib/rehearsal/scenario';
 import { Template } from '../../../lib/rehearsal/template';
 
 const NUMBERS = ['+18005550100', '+18005550101', '+18005550102'];
-const STEADY = { atMinute: 0, queue: 'Support', abandonmentRate: 0.04, avgHandleTimeSeconds: 310, contactsInQueue: 3, oldestContactAgeSeconds: 25, contactsHandled: 40 };
+const STEADY = {
+  atMinute: 0,
+  queue: 'Support',
+  abandonmentRate: 0.04,
+  avgHandleTimeSeconds: 310,
+  contactsInQueue: 3,
+  oldestContactAgeSeconds: 25,
+  contactsHandled: 40,
+};
 // A 5-minute window keeps these runs short; the behaviour under test does not depend on its length.
 const INPUT = { changeId: 'CHG-77', verification: { observationWindowSeconds: 300 } };
 
@@ -41,10 +49,13 @@ afterEach(async () => {
 });
 const names = (r: { result: { steps: { name: string }[] } }) => r.result.steps.map((s) => s.name);
 const flows = () => rehearsal.sim.associations();
-const requestAbort = (executionArn: string) => dynamodb.send(new PutItemCommand({
-  TableName: rehearsal.config.controlTableName,
-  Item: { pk: { S: abortKey(executionArn) }, requestedBy: { S: 'ops' } },
-}));
+const requestAbort = (executionArn: string) =>
+  dynamodb.send(
+    new PutItemCommand({
+      TableName: rehearsal.config.controlTableName,
+      Item: { pk: { S: abortKey(executionArn) }, requestedBy: { S: 'ops' } },
+    }),
+  );
 
 describe('one go-live at a time', () => {
   test('20 simultaneous starts: exactly one reaches Cutover; the others end ABORTED before reading the instance', async () => {
@@ -52,10 +63,17 @@ describe('one go-live at a time', () => {
     // (on a loaded machine, a late start would otherwise find the lock free again and rightly run).
     let ended = 0;
     let othersEnded!: () => void;
-    const allOthersEnded = new Promise<void>((resolve) => { othersEnded = resolve; });
+    const allOthersEnded = new Promise<void>((resolve) => {
+      othersEnded = resolve;
+    });
     const approveLate = async () => {
       await allOthersEnded;
-      return { decision: 'approve', approver: 'cab-chair', attestations: ['uat', 'training', 'bau', 'support'], at: new Date().toISOString() };
+      return {
+        decision: 'approve',
+        approver: 'cab-chair',
+        attestations: ['uat', 'training', 'bau', 'support'],
+        at: new Date().toISOString(),
+      };
     };
     const start = async (i: number) => {
       const run = await rehearsal.execute({ name: `start-${i}`, answerToken: approveLate });
@@ -88,13 +106,19 @@ describe('one go-live at a time', () => {
 
 describe('the lock never outlives its holder', () => {
   const DEAD = 'arn:aws:states:us-east-1:123456789012:execution:GoLiveRunbook:died-uncatchably';
-  const holdLock = (executionArn: string) => dynamodb.send(new PutItemCommand({
-    TableName: rehearsal.config.controlTableName,
-    Item: {
-      pk: { S: 'LOCK' }, executionArn: { S: executionArn }, changeId: { S: 'CHG-OLD' },
-      acquiredAt: { S: '2030-01-15T01:00:00.000Z' }, expiresAt: { N: String(Math.floor(Date.UTC(2030, 1, 1) / 1000)) },
-    },
-  }));
+  const holdLock = (executionArn: string) =>
+    dynamodb.send(
+      new PutItemCommand({
+        TableName: rehearsal.config.controlTableName,
+        Item: {
+          pk: { S: 'LOCK' },
+          executionArn: { S: executionArn },
+          changeId: { S: 'CHG-OLD' },
+          acquiredAt: { S: '2030-01-15T01:00:00.000Z' },
+          expiresAt: { N: String(Math.floor(Date.UTC(2030, 1, 1) / 1000)) },
+        },
+      }),
+    );
   const lockOutput = (r: { result: { steps: Array<{ name: string; output?: unknown }> } }) =>
     (r.result.steps.find((s) => s.name === 'AcquireLock')?.output as { lock?: Record<string, unknown> } | undefined)?.lock;
 
@@ -191,7 +215,8 @@ describe('abort', () => {
     const first = await rehearsal.execute({
       name: 'rerun-1',
       onStep: (step, event) => {
-        if (step.name === 'Verify' && event === 'exited') void requestAbort('arn:aws:states:us-east-1:123456789012:execution:GoLiveRunbook:rerun-1');
+        if (step.name === 'Verify' && event === 'exited')
+          void requestAbort('arn:aws:states:us-east-1:123456789012:execution:GoLiveRunbook:rerun-1');
       },
     });
     expect(first.result.error).toBe('ROLLED_BACK');
@@ -199,8 +224,12 @@ describe('abort', () => {
     const second = await rehearsal.execute({ name: 'rerun-2' });
     expect(second.result.output.outcome).toBe('LIVE');
     // The snapshot lives in the control table, one item per execution and batch: the re-run recorded the same flows.
-    const snapshotOf = (executionArn: string) => JSON.parse(String(rehearsal.sim.dynamoItems(rehearsal.config.controlTableName)
-      .find((i) => i.pk.S === snapshotKey(executionArn, 0))!.numbers.S)) as Array<{ snapshotFlowId: string | null }>;
+    const snapshotOf = (executionArn: string) =>
+      JSON.parse(
+        String(
+          rehearsal.sim.dynamoItems(rehearsal.config.controlTableName).find((i) => i.pk.S === snapshotKey(executionArn, 0))!.numbers.S,
+        ),
+      ) as Array<{ snapshotFlowId: string | null }>;
     const second1 = snapshotOf(second.executionArn).map((n) => n.snapshotFlowId);
     expect(second1).toEqual(snapshotOf(first.executionArn).map((n) => n.snapshotFlowId));
     expect(new Set(second1).size).toBe(1);

@@ -13,24 +13,12 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildSync, BuildOptions, version as esbuildVersion } from 'esbuild';
+import { HANDLER_NAMES } from '../lib/private/handler-names';
 
 const ROOT = path.join(__dirname, '..');
 const LAMBDA_DIR = path.join(ROOT, 'lambda');
 export const HANDLERS_ASSET_DIR = path.join(ROOT, 'assets', 'handlers');
 const BUILD_INFO = path.join(HANDLERS_ASSET_DIR, 'build-info.json');
-
-/** The handler folders under lambda/ (everything but the shared code). Kept in step with HANDLERS in the construct. */
-export const HANDLER_NAMES = [
-  'validate-input',
-  'acquire-lock',
-  'deploy-check',
-  'notify',
-  'check-window',
-  'cutover',
-  'verify',
-  'rollback',
-  'finalize',
-] as const;
 
 /**
  * The options NodejsFunction gave esbuild before the assets were prebuilt (runtime NODEJS_24_X, `minify: true`,

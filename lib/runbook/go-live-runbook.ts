@@ -20,6 +20,7 @@ import { MAX_WAVE_SIZE } from '../../lambda/core/batches';
 import { CutoverMode, PlanEntry, RunbookConfig, VerificationBounds, VerificationSettings } from '../../lambda/core/types';
 import { IConnectInstance } from '../connect-instance';
 import { acknowledgeWildcards } from '../private/acknowledge';
+import { HANDLER_NAMES, HandlerName } from '../private/handler-names';
 import { handlerAssetDir } from '../private/package-root';
 import { buildRunbookDefinition, RunbookFunctions } from './definition';
 
@@ -116,18 +117,6 @@ const E164 = /^\+[1-9]\d{1,14}$/;
 /** The largest plan, serialized, that the task parameters carry (half of Step Functions' 256 KiB). */
 const MAX_PLAN_BYTES = 131_072;
 const PHONE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:phone-number\/[A-Za-z0-9-]+$/;
-const HANDLERS = [
-  'validate-input',
-  'acquire-lock',
-  'deploy-check',
-  'notify',
-  'check-window',
-  'cutover',
-  'verify',
-  'rollback',
-  'finalize',
-] as const;
-type HandlerName = (typeof HANDLERS)[number];
 
 /**
  * The go-live runbook: a Standard Step Functions workflow that checks readiness, waits for the change board's
@@ -216,7 +205,7 @@ export class GoLiveRunbook extends Construct {
     // holds a batch of 100 numbers (about 50 s at 2 calls/s) six times over; the task times out only after the function would.
     const functionTimeout = Duration.minutes(5);
     const taskTimeout = Duration.minutes(5).plus(Duration.seconds(30));
-    this.functions = Object.fromEntries(HANDLERS.map((name) => [name, this.handler(name, functionTimeout, logRetention)])) as Record<
+    this.functions = Object.fromEntries(HANDLER_NAMES.map((name) => [name, this.handler(name, functionTimeout, logRetention)])) as Record<
       HandlerName,
       lambda.Function
     >;

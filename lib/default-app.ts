@@ -20,6 +20,7 @@ export function createDefaultStack(app: App): ContactCenterStack {
     queueName: context('queueName'),
     plan: listContext(app, 'plan') as ContactCenterStackProps['plan'],
     watchQueues: listContext(app, 'watchQueues') as string[] | undefined,
+    runbook: runbookContext(app),
   });
 }
 
@@ -37,4 +38,29 @@ function listContext(app: App, key: string): unknown[] | undefined {
   }
   if (!Array.isArray(value)) throw new Error(`context connect-golive:${key} must be a JSON array, got: ${JSON.stringify(value)}`);
   return value;
+}
+
+/** Runbook options that JSON can carry (the rehearsal's scenario `runbook` key): a JSON object, or its text. */
+const RUNBOOK_CONTEXT_KEYS = ['cutoverMode'] as const;
+
+function runbookContext(app: App): ContactCenterStackProps['runbook'] {
+  const raw: unknown = app.node.tryGetContext('connect-golive:runbook');
+  if (raw === undefined) return undefined;
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new Error(`context connect-golive:runbook must be a JSON object, got: ${raw}`);
+    }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`context connect-golive:runbook must be a JSON object, got: ${JSON.stringify(value)}`);
+  }
+  const unknown = Object.keys(value).filter((k) => !(RUNBOOK_CONTEXT_KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    throw new Error(`context connect-golive:runbook has unknown keys: ${unknown.join(', ')} (known: ${RUNBOOK_CONTEXT_KEYS.join(', ')})`);
+  }
+  // The construct validates each value (GoLiveRunbook validateProps).
+  return value as ContactCenterStackProps['runbook'];
 }

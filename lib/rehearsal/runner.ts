@@ -120,6 +120,7 @@ export function synthesizeForScenario(scenario: Scenario): Template {
         ...(p.queues !== undefined ? { queues: p.queues } : {}),
       })),
       'connect-golive:watchQueues': scenario.contactCenter.queues.map((q) => q.name),
+      'connect-golive:runbook': scenario.runbook,
     },
   });
   const stack = createDefaultStack(app);

@@ -200,6 +200,15 @@ const faultSchema = z.strictObject({
   error: z.enum(FAULT_ERRORS),
 });
 
+/**
+ * Construct options a scenario rehearses (DESIGN.md "runbook"): they reach the default app through the
+ * `connect-golive:runbook` context, so the rehearsal runs the state machine those options synthesize.
+ */
+export const CUTOVER_MODES = ['repoint', 'carrierHook', 'manualConfirmation'] as const;
+const runbookSchema = z.strictObject({
+  cutoverMode: z.enum(CUTOVER_MODES).default('repoint'),
+});
+
 const scenarioSchema = z.strictObject({
   name,
   description: z.string().optional(),
@@ -215,6 +224,7 @@ const scenarioSchema = z.strictObject({
   timeline: z.array(timelineRowSchema).default([]),
   timing: timingSchema.default({ ...DEFAULT_TIMING }),
   faults: z.array(faultSchema).default([]),
+  runbook: runbookSchema.default({ cutoverMode: 'repoint' }),
   expect: z.strictObject({ outcome: z.enum(OUTCOMES) }).optional(),
 });
 

@@ -348,6 +348,24 @@ const CASES: Array<[string, string, () => void, string]> = [
   ],
   [
     'default app',
+    'a connect-golive:runbook that is not a JSON object',
+    () => defaultApp({ 'connect-golive:runbook': '["repoint"]' }),
+    'context connect-golive:runbook must be a JSON object, got: ["repoint"]',
+  ],
+  [
+    'default app',
+    'a connect-golive:runbook with an option JSON cannot carry',
+    () => defaultApp({ 'connect-golive:runbook': { cutoverMode: 'repoint', carrierHook: 'my-function' } }),
+    'context connect-golive:runbook has unknown keys: carrierHook (known: cutoverMode)',
+  ],
+  [
+    'default app',
+    'a connect-golive:runbook with a bad cutover mode',
+    () => defaultApp({ 'connect-golive:runbook': '{"cutoverMode":"bigBang"}' }),
+    'cutoverMode must be one of repoint, carrierHook, manualConfirmation, got: bigBang',
+  ],
+  [
+    'default app',
     'a connect-golive:watchQueues that is a plain name',
     () => defaultApp({ 'connect-golive:watchQueues': 'Support' }),
     'context connect-golive:watchQueues must be a JSON array, got: Support',

@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { synthesizeForScenario } from '../../../lib/rehearsal/runner';
 import { ScenarioError, loadScenario, parseScenario } from '../../../lib/rehearsal/scenario';
+import { runbookFromTemplate } from '../../../lib/rehearsal/template';
 
 function minimal(): Record<string, any> {
   return {
@@ -43,6 +45,7 @@ describe('parseScenario', () => {
     expect(s.faults).toEqual([]);
     expect(s.expect).toBeUndefined();
     expect(s.contactCenter.otherCallersRequestsPerSecond).toEqual({});
+    expect(s.runbook).toEqual({ cutoverMode: 'repoint' });
   });
 
   test('accepts other callers on APIs with a quota, up to the quota', () => {
@@ -74,6 +77,12 @@ describe('parseScenario', () => {
 
   test.each([
     ['an unknown top-level field', (s: any) => (s.timelines = []), 'scenario.timelines: unknown field'],
+    [
+      'an unknown runbook cutover mode',
+      (s: any) => (s.runbook = { cutoverMode: 'bigBang' }),
+      'scenario.runbook.cutoverMode: must be one of repoint, carrierHook, manualConfirmation, got "bigBang"',
+    ],
+    ['an unknown runbook option', (s: any) => (s.runbook = { cutovermode: 'repoint' }), 'scenario.runbook.cutovermode: unknown field'],
     [
       'an unknown nested field',
       (s: any) => (s.contactCenter.queues[0].agentsOnlin = 3),
@@ -241,5 +250,18 @@ describe('loadScenario', () => {
     writeFileSync(file, JSON.stringify({ ...minimal(), extra: 1 }));
 
     expect(() => loadScenario(file)).toThrow(`${file}: scenario.extra: unknown field`);
+  });
+});
+
+describe('the scenario runbook options reach the synthesized state machine', () => {
+  // The rehearsal runs the definition the scenario's construct options synthesize, not the default one.
+  test.each([
+    ['repoint', false],
+    ['manualConfirmation', true],
+  ] as const)('cutoverMode %s', (cutoverMode, waitsForCarrier) => {
+    const template = synthesizeForScenario(parseScenario({ ...minimal(), runbook: { cutoverMode } }));
+    const states = Object.keys(runbookFromTemplate(template).definition.States);
+    expect(states).toContain('Cutover');
+    expect(states.includes('ConfirmCarrierCutover')).toBe(waitsForCarrier);
   });
 });

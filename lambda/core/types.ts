@@ -98,6 +98,21 @@ export interface RunbookConfig {
   readonly statusTopicArn: string;
   /** The user's carrier hook Lambda, for cutoverMode carrierHook. */
   readonly carrierHookFunctionArn?: string;
+  /**
+   * Seconds of hypercare after the LIVE verdict: the same Verify checks keep polling and a sustained breach still
+   * rolls back. 0 or absent = none (the run ends LIVE at the verdict).
+   */
+  readonly hypercareSeconds?: number;
+}
+
+/** Hypercare's running state inside the `verify` key (written by Verify when called from the Hypercare state). */
+export interface HypercareState {
+  /** Seconds since cutover at which hypercare began (the LIVE verdict). */
+  readonly startedAtSeconds: number;
+  /** Seconds since cutover at which hypercare ends. */
+  readonly untilSeconds: number;
+  /** Hypercare polls so far. */
+  readonly polls: number;
 }
 
 /**
@@ -288,9 +303,11 @@ export interface VerifyState {
   readonly lines?: readonly ServiceLineState[];
   /** Lines whose verdict is ROLLBACK: the ones a service-line rollback moves back. */
   readonly failingLines?: readonly string[];
+  /** Present once hypercare began (the Hypercare state calls Verify after the LIVE verdict). */
+  readonly hypercare?: HypercareState;
 }
 
 /** One service line's Verify loop state. */
-export interface ServiceLineState extends Omit<VerifyState, 'lines' | 'failingLines'> {
+export interface ServiceLineState extends Omit<VerifyState, 'lines' | 'failingLines' | 'hypercare'> {
   readonly serviceLine: string;
 }

@@ -21,6 +21,7 @@ import { DynamoBackend, type Item } from './dynamodb';
 import { ApiError, faultError } from './errors';
 import { FaultInjector } from './faults';
 import { accessDeniedResponse, IamEnforcer, type IamOptions } from './iam';
+import { type CarrierCall, type CarrierOptions, LambdaProtocol } from './lambda';
 import { MetricTimeline } from './metrics';
 import {
   AWS_JSON_1_0,
@@ -95,6 +96,11 @@ export interface SimulatorOptions {
    * @default - no trace
    */
   readonly onTrace?: (record: TraceRecord) => void;
+  /**
+   * The simulated carrier behind the user's carrier hook (Lambda Invoke, simulator/lambda.ts).
+   * @default - no carrier: every Invoke answers ResourceNotFoundException
+   */
+  readonly carrier?: CarrierOptions;
 }
 
 /**
@@ -167,6 +173,8 @@ export interface Simulator {
   dynamoItems(table: string): Item[];
   /** Step Functions executions DescribeExecution knows: the runner registers its own (executionArn → status). */
   readonly executions: StepFunctionsProtocol['executions'];
+  /** The simulated carrier: where it routes each plan number's callers now, and every call of the hook. */
+  readonly carrier: { readonly routing: ReadonlyMap<string, 'legacy' | 'connect'>; readonly calls: readonly CarrierCall[] };
   /** Stops the server, dropping held answers and open connections. */
   close(): Promise<void>;
 }
@@ -195,6 +203,7 @@ class SimulatorServer implements Simulator {
   private readonly dynamo: DynamoBackend;
   private readonly stepfunctions = new StepFunctionsProtocol();
   readonly executions = this.stepfunctions.executions;
+  private readonly lambda: LambdaProtocol;
   private readonly faults: FaultInjector;
   private readonly limiter: RateLimiter;
   private readonly callCounts = new Map<string, number>();
@@ -234,6 +243,7 @@ class SimulatorServer implements Simulator {
       clock: this.clock,
       zeroFill: options.cloudWatchZeroFill ?? false,
     });
+    this.lambda = new LambdaProtocol(this.clock, options.carrier);
     this.sns = new SnsProtocol({ clock: this.clock, messages: this.snsMessages, topics: options.snsTopics });
     this.dynamo = new DynamoBackend({ tables: options.dynamoTables });
     this.faults = new FaultInjector(scenario.faults, this.clock);
@@ -261,6 +271,10 @@ class SimulatorServer implements Simulator {
 
   associations(): Record<string, string | null> {
     return this.state.associations();
+  }
+
+  get carrier(): Simulator['carrier'] {
+    return { routing: this.lambda.routing, calls: this.lambda.calls };
   }
 
   writeCalls(): WriteCall[] {
@@ -344,6 +358,7 @@ class SimulatorServer implements Simulator {
     if (CloudWatchProtocol.accepts(req)) return this.cloudwatch;
     if (DynamoBackend.accepts(req)) return this.dynamo;
     if (StepFunctionsProtocol.accepts(req)) return this.stepfunctions;
+    if (LambdaProtocol.accepts(req)) return this.lambda;
     if (req.headers['x-amz-target'] !== undefined) return undefined;
     if (SnsProtocol.accepts(req)) return this.sns;
     return this.connect;

@@ -103,6 +103,29 @@ export interface RunbookConfig {
    * rolls back. 0 or absent = none (the run ends LIVE at the verdict).
    */
   readonly hypercareSeconds?: number;
+  /** Seconds between hypercare polls (with `hypercareSeconds`). */
+  readonly hypercarePollIntervalSeconds?: number;
+}
+
+/**
+ * What the GoLiveRunbook embeds in the Decommission state machine's definition (its `config` key): a second, small
+ * workflow that releases the UAT number and records the point of no return after a LIVE go-live.
+ */
+export interface DecommissionConfig {
+  readonly instanceArn: string;
+  /** The UAT number's ARN (the only number decommission may release); absent = nothing to release. */
+  readonly uatPhoneNumberArn?: string;
+  /** Attestations the decommission approver must give, e.g. ['porting-complete', 'legacy-off']. */
+  readonly requiredAttestations: readonly string[];
+  readonly controlTableName: string;
+  readonly statusTopicArn: string;
+}
+
+/** The Decommission execution input (contract): what `connect-golive decommission` sends. */
+export interface DecommissionInput {
+  readonly goLiveExecutionArn: string;
+  readonly approver: string;
+  readonly attestations: readonly string[];
 }
 
 /** Hypercare's running state inside the `verify` key (written by Verify when called from the Hypercare state). */

@@ -230,7 +230,7 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
     catchTo(hypercare, rollbackChain);
     const waitForHypercarePoll = new sfn.Wait(scope, 'WaitForHypercarePoll', {
       stateName: 'WaitForHypercarePoll',
-      time: sfn.WaitTime.secondsPath('$.run.verification.pollIntervalSeconds'),
+      time: sfn.WaitTime.duration(Duration.seconds(config.hypercarePollIntervalSeconds ?? 60)),
     }).next(hypercare);
     hypercare.next(
       new sfn.Choice(scope, 'HypercareDecision', { stateName: 'HypercareDecision' })

@@ -29,3 +29,6 @@ export const SNAPSHOT_RETENTION_DAYS_BEYOND_EXECUTION = 30;
 export function decommissionKey(goLiveExecutionArn: string): string {
   return `DECOMMISSION#${goLiveExecutionArn}`;
 }
+
+/** The tag on the runbook state machine naming its Decommission state machine (`connect-golive decommission` reads it). */
+export const DECOMMISSION_TAG = 'connect-golive:decommission-state-machine';

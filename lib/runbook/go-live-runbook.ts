@@ -17,6 +17,7 @@ import {
   validateVerificationSettings,
 } from '../../lambda/core/defaults';
 import { MAX_WAVE_SIZE } from '../../lambda/core/batches';
+import { DECOMMISSION_TAG } from '../../lambda/core/control';
 import { CutoverMode, PlanEntry, RunbookConfig, VerificationBounds, VerificationSettings } from '../../lambda/core/types';
 import { IConnectInstance } from '../connect-instance';
 import { acknowledgeWildcards } from '../private/acknowledge';
@@ -149,8 +150,7 @@ export const DEFAULT_DECOMMISSION_ATTESTATIONS: readonly string[] = ['porting-co
  * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
  */
 export const MAX_HYPERCARE_POLLS = 1_000;
-/** The tag on the runbook state machine naming its Decommission state machine (`connect-golive decommission` reads it). */
-export const DECOMMISSION_TAG = 'connect-golive:decommission-state-machine';
+
 
 /**
  * The go-live runbook: a Standard Step Functions workflow that checks readiness, waits for the change board's

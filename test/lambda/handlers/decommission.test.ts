@@ -104,7 +104,10 @@ describe('release', () => {
       phoneNumber: '+18005550199',
       releasedAt: NOW.toISOString(),
     });
-    expect(connect).toHaveReceivedCommandWith(DisassociatePhoneNumberContactFlowCommand, { PhoneNumberId: 'pn-uat', InstanceId: INSTANCE_ID });
+    expect(connect).toHaveReceivedCommandWith(DisassociatePhoneNumberContactFlowCommand, {
+      PhoneNumberId: 'pn-uat',
+      InstanceId: INSTANCE_ID,
+    });
     const token = connect.commandCalls(ReleasePhoneNumberCommand)[0].args[0].input.ClientToken;
     expect(token).toMatch(/^[0-9a-f]{32}$/);
     await handler(event('release'));
@@ -130,7 +133,12 @@ describe('record', () => {
 
   test('writes the point of no return once and tells the bridge', async () => {
     const out = await handler(event('record', { validated, release }));
-    expect(out).toMatchObject({ outcome: 'DECOMMISSIONED', approver: 'service-owner', uatNumber: release, decommissionExecutionArn: DECOMMISSION_ARN });
+    expect(out).toMatchObject({
+      outcome: 'DECOMMISSIONED',
+      approver: 'service-owner',
+      uatNumber: release,
+      decommissionExecutionArn: DECOMMISSION_ARN,
+    });
     expect(dynamodb).toHaveReceivedCommandWith(PutItemCommand, {
       TableName: CONTROL_TABLE,
       Item: expect.objectContaining({ pk: { S: `DECOMMISSION#${EXECUTION_ARN}` }, approver: { S: 'service-owner' } }),

@@ -43,7 +43,8 @@ export function registerDecommission(program: Command, deps: CliDeps): void {
       const goLive = parseExecutionArn(execution);
       const approver = parseText('--approver', options.approver, 128);
       const attestations = [...new Set(options.attest.flatMap((a) => parseAttestations(a)))];
-      if (attestations.length === 0) throw usageError('--attest is required at least once (e.g. --attest porting-complete --attest legacy-off)');
+      if (attestations.length === 0)
+        throw usageError('--attest is required at least once (e.g. --attest porting-complete --attest legacy-off)');
       const stateMachine = options.stateMachine === undefined ? undefined : parseStateMachineArn(options.stateMachine);
       const intervalMs = parseIntervalSeconds(options.interval) * 1000;
       const sfn = deps.sfn(regionOf(command, goLive));

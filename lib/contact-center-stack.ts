@@ -134,7 +134,9 @@ export class ContactCenterStack extends Stack {
       uatPhoneNumber: this.uatNumber.phoneNumber,
       // The decommission releases this number, and only this one.
       uatPhoneNumberArn: this.uatNumber.phoneNumberArn,
-      ...(props.carrierHookArn !== undefined ? { carrierHook: lambda.Function.fromFunctionArn(this, 'CarrierHook', props.carrierHookArn) } : {}),
+      ...(props.carrierHookArn !== undefined
+        ? { carrierHook: lambda.Function.fromFunctionArn(this, 'CarrierHook', props.carrierHookArn) }
+        : {}),
       ...props.runbook,
       instance: this.instance,
       plan: props.plan ?? [{ phoneNumber: '+18005550100', targetFlow: DEFAULT_FLOW_NAMES.entry }],

@@ -25,7 +25,9 @@ unexpected error to its one line.`;
 
 export function createProgram(deps: CliDeps): Command {
   const program = new Command('connect-golive')
-    .description('Operate an Amazon Connect go-live runbook (AWS Step Functions): start, follow, approve, abort, decommission, report, rehearse.')
+    .description(
+      'Operate an Amazon Connect go-live runbook (AWS Step Functions): start, follow, approve, abort, decommission, report, rehearse.',
+    )
     .option('--region <region>', 'AWS region (default: the region in the ARN)')
     // Read from argv before the program exists (bin/cli/runtime.ts wantsDebug); declared so commander accepts it.
     .option('--debug', 'print the stack trace of an unexpected error after its one line')

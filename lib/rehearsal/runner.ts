@@ -413,7 +413,9 @@ export async function rehearseScenario(scenario: Scenario, options: RehearseOpti
       : scenario.runbook.cutoverMode === 'manualConfirmation'
         ? { carrier: { mode: 'manualConfirmation' as const, confirmations: [...confirmations] } }
         : {}),
-    ...(decommission && decommissionStartedAt ? { decommission: decommissionRunOf(scenario, decommission, decommissionStartedAt, sim) } : {}),
+    ...(decommission && decommissionStartedAt
+      ? { decommission: decommissionRunOf(scenario, decommission, decommissionStartedAt, sim) }
+      : {}),
   };
   (run as { evidence: EvidenceRecord }).evidence = evidenceOf(scenario, run, result, startedAt, sim.clock.now(), sim.clock.cutoverAt);
   return run;

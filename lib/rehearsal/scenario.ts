@@ -212,7 +212,11 @@ export const CUTOVER_MODES = ['repoint', 'carrierHook', 'manualConfirmation'] as
 const runbookSchema = z.strictObject({
   cutoverMode: z.enum(CUTOVER_MODES).default('repoint'),
   /** GoLiveRunbook `hypercare`, in minutes (0 = none). */
-  hypercareMinutes: z.number().min(0).max(7 * 24 * 60).optional(),
+  hypercareMinutes: z
+    .number()
+    .min(0)
+    .max(7 * 24 * 60)
+    .optional(),
   /** GoLiveRunbook `hypercarePollInterval`, in seconds. */
   hypercarePollIntervalSeconds: z.number().int().min(10).max(3600).optional(),
   /** GoLiveRunbook `decommissionAttestations`. */

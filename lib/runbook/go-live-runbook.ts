@@ -151,7 +151,6 @@ export const DEFAULT_DECOMMISSION_ATTESTATIONS: readonly string[] = ['porting-co
  */
 export const MAX_HYPERCARE_POLLS = 1_000;
 
-
 /**
  * The go-live runbook: a Standard Step Functions workflow that checks readiness, waits for the change board's
  * approval and the approved window, cuts the numbers over, watches real-time and historical metrics, and

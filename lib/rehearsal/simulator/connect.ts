@@ -73,7 +73,12 @@ const ROUTES: readonly Route[] = [
     query: { instanceId: 'InstanceId' },
   },
   // https://docs.aws.amazon.com/connect/latest/APIReference/API_ReleasePhoneNumber.html: DELETE /phone-number/{PhoneNumberId}?clientToken=
-  { method: 'DELETE', segments: ['phone-number', '{PhoneNumberId}'], operation: 'ReleasePhoneNumber', query: { clientToken: 'ClientToken' } },
+  {
+    method: 'DELETE',
+    segments: ['phone-number', '{PhoneNumberId}'],
+    operation: 'ReleasePhoneNumber',
+    query: { clientToken: 'ClientToken' },
+  },
   { method: 'POST', segments: ['flow-associations-batch', '{InstanceId}'], operation: 'BatchGetFlowAssociation' },
   {
     method: 'GET',

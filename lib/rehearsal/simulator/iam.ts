@@ -148,9 +148,9 @@ export function permissionsFor(service: ServiceName | 'unknown', call: ParsedCal
       case 'ListPhoneNumbersV2':
       case 'BatchGetFlowAssociation':
         return on(action, [phoneNumberArn('*')]);
+      // ReleasePhoneNumber, like the two others: resource type phone-number*.
       case 'DescribePhoneNumber':
       case 'DisassociatePhoneNumberContactFlow':
-      // ReleasePhoneNumber: resource type phone-number*.
       case 'ReleasePhoneNumber':
         return on(action, [phoneNumberArn(i.PhoneNumberId)]);
       case 'AssociatePhoneNumberContactFlow':

@@ -305,6 +305,12 @@ export class GoLiveRunbook extends Construct {
         statusTopicArn: this.statusTopic.topicArn,
       },
     });
+    acknowledgeWildcards(
+      this.decommission.stateMachine.role,
+      { resources: ['*', `${this.functions.decommission.functionArn}:*`] },
+      'X-Ray tracing and CloudWatch Logs delivery accept only "*"; <function>:* lets the Decommission state machine' +
+        ' invoke versions of its own function (aws-cdk-lib LambdaInvoke grant).',
+    );
     // The CLI finds the Decommission state machine from a go-live execution: its state machine carries this tag.
     Tags.of(this.stateMachine).add(DECOMMISSION_TAG, this.decommission.stateMachine.stateMachineArn);
     // AcquireLock asks whether the lock's holder still runs. A separate policy (not the role's default one, which

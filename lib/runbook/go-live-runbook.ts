@@ -312,7 +312,9 @@ export class GoLiveRunbook extends Construct {
         ' invoke versions of its own function (aws-cdk-lib LambdaInvoke grant).',
     );
     // The CLI finds the Decommission state machine from a go-live execution: its state machine carries this tag.
-    Tags.of(this.stateMachine).add(DECOMMISSION_TAG, this.decommission.stateMachine.stateMachineArn);
+    Tags.of(this.stateMachine).add(DECOMMISSION_TAG, this.decommission.stateMachine.stateMachineArn, {
+      includeResourceTypes: ['AWS::StepFunctions::StateMachine'],
+    });
     // AcquireLock asks whether the lock's holder still runs. A separate policy (not the role's default one, which
     // the function depends on) breaks the cycle function → policy → state machine → function.
     const executionsOfThisRunbook = Stack.of(this).formatArn({

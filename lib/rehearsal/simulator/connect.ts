@@ -101,7 +101,7 @@ const ERRORS: ErrorTable = {
   UnknownOperation: { status: 404, code: 'UnknownOperationException' },
 };
 
-/** Error codes whose HTTP status is not their kind's (botocore's connect model: ResourceInUseException is 409). */
+/** Error codes whose HTTP status is not their kind's (the pinned @aws-sdk/client-connect model: ResourceInUseException is 409). */
 const CODE_STATUS: Readonly<Record<string, number>> = { ResourceInUseException: 409 };
 
 /** The operations that change an association: the rehearsal's `writeCalls`. */

@@ -167,7 +167,7 @@ describe('status', () => {
 
     // THEN Verify keeps its line, the two CONTINUE hypercare polls are one line, the loop plumbing is not shown
     const lines = h.stdout().split('\n');
-    expect(lines.filter((l) => /  (Verify|Hypercare)  /.test(l)).map((l) => l.replace(/^ {2}\S+ {2}/, ''))).toEqual([
+    expect(lines.filter((l) => / {2}(Verify|Hypercare) {2}/.test(l)).map((l) => l.replace(/^ {2}\S+ {2}/, ''))).toEqual([
       'Verify            exited  LIVE: observation window passed',
       expect.stringMatching(/^Hypercare {9}2 polls to \S+ {2}CONTINUE: hypercare 120 s of 180 s: no check failing$/),
       'Hypercare         exited  LIVE: hypercare complete (180 s after the LIVE verdict, 3 poll(s)), no sustained breach',

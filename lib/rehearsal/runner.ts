@@ -211,8 +211,15 @@ export async function openRehearsal(
   // A scenario without a UAT number rehearses without the UAT check.
   if (!uat) delete config.uatPhoneNumber;
   const approvalTimeout = runbook.definition.States.ApprovalGate.TimeoutSeconds as number;
-  const decommissionMachine = runbookFromTemplate(template, fold, 'decommission');
-  if (!uat) delete decommissionMachine.definition.States.Configure.Parameters.config.uatPhoneNumberArn;
+  // A template from before the Decommission state machine existed still rehearses; only `decommission` needs it.
+  const decommissionMachine = (() => {
+    try {
+      return runbookFromTemplate(template, fold, 'decommission');
+    } catch {
+      return undefined;
+    }
+  })();
+  if (decommissionMachine && !uat) delete decommissionMachine.definition.States.Configure.Parameters.config.uatPhoneNumberArn;
   const confirmationTimeout = runbook.definition.States.ConfirmCarrierCutover?.TimeoutSeconds as number | undefined;
   const confirmations: Array<{ kind: string; answer: string; at: string }> = [];
 
@@ -268,6 +275,7 @@ export async function openRehearsal(
     config,
     confirmations,
     async decommission(goLiveExecutionArn: string, request: { approver: string; attestations: readonly string[] }) {
+      if (!decommissionMachine) throw new Error('the template has no connect-golive Decommission state machine');
       const executionArn = `${REHEARSAL_DECOMMISSION_EXECUTION_PREFIX}decommission-${slug(scenario.name)}`;
       return runLocally({
         definition: decommissionMachine.definition,

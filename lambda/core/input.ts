@@ -24,6 +24,7 @@ export const EXECUTION_INPUT_FIELDS = [
   'verification',
   'baseline',
   'rollbackScope',
+  'hypercareSeconds',
 ] as const;
 
 /** What a breach rolls back (contract): every number of the wave, or only the failing service lines' numbers. */
@@ -53,6 +54,7 @@ export interface ExecutionInput {
   readonly verification?: Partial<VerificationSettings>;
   readonly baseline?: Readonly<Record<string, LineBaseline>>;
   readonly rollbackScope?: (typeof ROLLBACK_SCOPES)[number];
+  readonly hypercareSeconds?: number;
 }
 
 /**
@@ -80,6 +82,7 @@ export function parseExecutionInput(raw: unknown, config: RunbookConfig, now: Da
     verification: { ...config.verification, ...input.verification },
     ...(input.baseline !== undefined ? { baseline: input.baseline } : {}),
     rollbackScope: input.rollbackScope ?? 'wave',
+    ...(input.hypercareSeconds !== undefined ? { hypercareSeconds: input.hypercareSeconds } : {}),
   };
 }
 
@@ -139,6 +142,24 @@ export function executionInputSchema(config: RunbookConfig, now: Date) {
           for (const line of Object.keys(baseline)) {
             if (!lines.has(line))
               ctx.addIssue({ code: 'custom', message: `is not a service line of the plan (${[...lines].join(', ')})`, path: [line] });
+          }
+        })
+        .optional(),
+      // Shorter hypercare for this execution, within the construct's: the Hypercare states exist only when the
+      // construct has hypercare, so an execution can shorten it (0: end after the first hypercare poll), not add it.
+      hypercareSeconds: z
+        .number({ error: typeError('a number') })
+        .int({ error: 'must be a whole number of seconds' })
+        .superRefine((value, ctx) => {
+          const max = config.hypercareSeconds ?? 0;
+          if (value < 0 || value > max) {
+            ctx.addIssue({
+              code: 'custom',
+              message:
+                max > 0
+                  ? `must be between 0 and ${max} (the runbook's hypercare), got ${value}`
+                  : `the runbook has no hypercare (GoLiveRunbook hypercare), got ${value}`,
+            });
           }
         })
         .optional(),

@@ -159,6 +159,8 @@ export interface RunParameters {
   readonly verification: VerificationSettings;
   /** The legacy platform's normal per service line (execution input `baseline`): relative thresholds. */
   readonly baseline?: Readonly<Record<string, LineBaseline>>;
+  /** The execution input's `hypercareSeconds` (at most the construct's); absent: `config.hypercareSeconds`. */
+  readonly hypercareSeconds?: number;
 }
 
 /** A service line's normal on the legacy platform, stated by the change board. */

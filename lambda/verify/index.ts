@@ -55,7 +55,7 @@ export async function handler(event: unknown): Promise<VerifyState> {
   const cutoverAt = new Date(cutover!.completedAt ?? cutover!.startedAt);
   const hc =
     hypercarePhase && verifyBefore
-      ? beginHypercarePoll(verifyBefore, config.hypercareSeconds ?? 0, (at.getTime() - cutoverAt.getTime()) / 1000)
+      ? beginHypercarePoll(verifyBefore, run.hypercareSeconds ?? config.hypercareSeconds ?? 0, (at.getTime() - cutoverAt.getTime()) / 1000)
       : undefined;
   const previous = hc ? hc.previous : verifyBefore;
   const states: ServiceLineState[] = [];

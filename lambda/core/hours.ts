@@ -45,7 +45,8 @@ export function hoursRequestDates(fromMs: number, toMs: number): { fromDate: str
 /**
  * The open intervals (UTC epoch ms) of effective hours. A span whose end is not after its start runs past midnight
  * into the next day (Connect configures an overnight shift as 22:00–06:00, and a whole day as 00:00–00:00; AWS does
- * not document how an effective span past midnight is split, so both readings are accepted).
+ * not document how an effective span past midnight is split, so both readings are accepted); an end at 23:59 runs to
+ * midnight.
  * @throws RangeError for a time zone the runtime does not know
  */
 export function openIntervals(hours: EffectiveHours): Array<[number, number]> {
@@ -53,8 +54,11 @@ export function openIntervals(hours: EffectiveHours): Array<[number, number]> {
   for (const day of hours.days) {
     for (const { start, end } of day.spans) {
       const from = localToUtc(day.date, start, hours.timeZone);
-      let to = localToUtc(day.date, end, hours.timeZone);
-      if (to <= from) to = localToUtc(isoDate(Date.parse(`${day.date}T00:00:00Z`) + DAY_MS), end, hours.timeZone);
+      const nextDate = isoDate(Date.parse(`${day.date}T00:00:00Z`) + DAY_MS);
+      // Hours are set to the minute and cannot say 24:00: an end at 23:59 means "to the end of the day".
+      const endOfDay = end.hours === 23 && end.minutes === 59;
+      let to = endOfDay ? localToUtc(nextDate, { hours: 0, minutes: 0 }, hours.timeZone) : localToUtc(day.date, end, hours.timeZone);
+      if (to <= from) to = localToUtc(nextDate, end, hours.timeZone);
       intervals.push([from, to]);
     }
   }

@@ -69,7 +69,12 @@ export function countAgents(agents: readonly AgentFacts[]): { total: number; rea
  */
 export function assessAgents(lines: readonly LineAgentFacts[], minAgentsAvailable: number): ReadinessItem[] {
   return lines.map(({ serviceLine, agents, error }) => {
-    const item = (ok: boolean, detail: string): ReadinessItem => ({ check: READINESS_CHECKS.agentsReady, subject: serviceLine, ok, detail });
+    const item = (ok: boolean, detail: string): ReadinessItem => ({
+      check: READINESS_CHECKS.agentsReady,
+      subject: serviceLine,
+      ok,
+      detail,
+    });
     if (minAgentsAvailable <= 0) return item(true, 'no minimum of ready agents configured');
     if (agents === null) return item(false, `no agent data (${error ?? 'GetCurrentUserData failed'}): no data is not success`);
     const { total, ready, notReady } = countAgents(agents);

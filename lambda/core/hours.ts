@@ -19,7 +19,10 @@ export interface EffectiveHours {
   /** IANA time zone of the hours (the answer's `TimeZone`). */
   readonly timeZone: string;
   /** One entry per local date (`YYYY-MM-DD`) with its open spans; a date with no span (or absent) is closed. */
-  readonly days: ReadonlyArray<{ readonly date: string; readonly spans: ReadonlyArray<{ readonly start: TimeOfDay; readonly end: TimeOfDay }> }>;
+  readonly days: ReadonlyArray<{
+    readonly date: string;
+    readonly spans: ReadonlyArray<{ readonly start: TimeOfDay; readonly end: TimeOfDay }>;
+  }>;
 }
 
 export interface QueueHoursFacts {

@@ -247,7 +247,11 @@ async function goLiveReadinessItems(facts: GoLiveFacts): Promise<ReadinessItem[]
 /** Agents per service line, counted once across the line's queues (GetCurrentUserData + ListAgentStatuses). */
 async function agentReadinessItems(facts: GoLiveFacts, lines: readonly ServiceLineRefs[]): Promise<ReadinessItem[]> {
   const minimum = facts.config.minAgentsAvailable ?? DEFAULT_MIN_AGENTS_AVAILABLE;
-  if (minimum <= 0) return assessAgents(lines.map((l) => ({ serviceLine: l.serviceLine, agents: [] })), minimum);
+  if (minimum <= 0)
+    return assessAgents(
+      lines.map((l) => ({ serviceLine: l.serviceLine, agents: [] })),
+      minimum,
+    );
   let statusTypes: Map<string, AgentStatusType>;
   try {
     statusTypes = await listAgentStatusTypes(facts.instanceId);
@@ -289,7 +293,13 @@ async function capacityItem(facts: GoLiveFacts, lines: readonly ServiceLineRefs[
     return assessCapacity({ quota, source: 'service-quotas', expectedPeaks, lines: lineNames });
   } catch (error) {
     logger.warn('concurrent calls quota read failed', { error: error as Error });
-    return assessCapacity({ quota: null, source: 'service-quotas', quotaError: `GetServiceQuota: ${(error as Error).name}`, expectedPeaks, lines: lineNames });
+    return assessCapacity({
+      quota: null,
+      source: 'service-quotas',
+      quotaError: `GetServiceQuota: ${(error as Error).name}`,
+      expectedPeaks,
+      lines: lineNames,
+    });
   }
 }
 

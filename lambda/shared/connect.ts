@@ -282,9 +282,19 @@ export async function describeQueueSettings(
  * Effective hours (overrides applied) between two local dates (`YYYY-MM-DD`, inclusive).
  * @see https://docs.aws.amazon.com/connect/latest/APIReference/API_GetEffectiveHoursOfOperations.html
  */
-export async function readEffectiveHours(instanceId: string, hoursOfOperationId: string, fromDate: string, toDate: string): Promise<EffectiveHours> {
+export async function readEffectiveHours(
+  instanceId: string,
+  hoursOfOperationId: string,
+  fromDate: string,
+  toDate: string,
+): Promise<EffectiveHours> {
   const out = await connect.send(
-    new GetEffectiveHoursOfOperationsCommand({ InstanceId: instanceId, HoursOfOperationId: hoursOfOperationId, FromDate: fromDate, ToDate: toDate }),
+    new GetEffectiveHoursOfOperationsCommand({
+      InstanceId: instanceId,
+      HoursOfOperationId: hoursOfOperationId,
+      FromDate: fromDate,
+      ToDate: toDate,
+    }),
   );
   return {
     // No time zone in the answer: no guess is safe, so the core's time zone lookup fails the check (empty name).

@@ -363,9 +363,7 @@ export class GoLiveRunbook extends Construct {
     const hours = `${instanceArn}/operating-hours/*`;
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['connect:GetCurrentUserData'], resources: [props.instance.queueArnPattern] }));
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['connect:ListAgentStatuses'], resources: [agentStatuses] }));
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['connect:GetEffectiveHoursOfOperations'], resources: [instanceArn, hours] }),
-    );
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['connect:GetEffectiveHoursOfOperations'], resources: [instanceArn, hours] }));
     if (props.concurrentCallsQuota === undefined) {
       fn.addToRolePolicy(
         new iam.PolicyStatement({

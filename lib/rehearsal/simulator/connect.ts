@@ -339,7 +339,9 @@ export class ConnectProtocol implements ProtocolModule {
         QueueId: q.id,
         Description: `Simulated queue ${q.name}`,
         HoursOfOperationId: q.hours.id,
-        ...(q.outboundCallerId !== null ? { OutboundCallerConfig: { OutboundCallerIdNumberId: phoneNumberIdFor(q.outboundCallerId) } } : {}),
+        ...(q.outboundCallerId !== null
+          ? { OutboundCallerConfig: { OutboundCallerIdNumberId: phoneNumberIdFor(q.outboundCallerId) } }
+          : {}),
         Status: 'ENABLED',
         Tags: {},
         LastModifiedTime: epochSeconds(Date.UTC(2025, 0, 1)),
@@ -643,7 +645,10 @@ export class ConnectProtocol implements ProtocolModule {
     required(filters, 'Filters');
     const given = ['Queues', 'RoutingProfiles', 'Agents', 'UserHierarchyGroups'].filter((k) => (list(filters!, k)?.length ?? 0) > 0);
     if (given.length !== 1) {
-      throw new ApiError('InvalidParameter', `Filters must hold exactly one of Queues, RoutingProfiles, Agents, UserHierarchyGroups, got ${given.length}`);
+      throw new ApiError(
+        'InvalidParameter',
+        `Filters must hold exactly one of Queues, RoutingProfiles, Agents, UserHierarchyGroups, got ${given.length}`,
+      );
     }
     if (given[0] !== 'Queues') {
       throw new ApiError('InvalidParameter', `The simulator supports the Queues filter only, got ${given[0]}`);
@@ -672,7 +677,11 @@ export class ConnectProtocol implements ProtocolModule {
       .filter((st) => !types || types.includes(st.Type));
     const { items, NextToken } = this.page(statuses, i, 1000);
     return {
-      AgentStatusSummaryList: items.map((st) => ({ ...st, LastModifiedTime: epochSeconds(Date.UTC(2025, 0, 1)), LastModifiedRegion: REGION })),
+      AgentStatusSummaryList: items.map((st) => ({
+        ...st,
+        LastModifiedTime: epochSeconds(Date.UTC(2025, 0, 1)),
+        LastModifiedRegion: REGION,
+      })),
       ...(NextToken ? { NextToken } : {}),
     };
   }
@@ -883,7 +892,8 @@ type RosterAgent = { readonly status: string; readonly freeVoiceSlots: number };
 
 /** One entry per agent of a queue (see getCurrentUserData). */
 function rosterOf(q: SimQueue, metrics: MetricTimeline, now: number): RosterAgent[] {
-  if (q.agents) return q.agents.flatMap((a) => Array.from({ length: a.count }, () => ({ status: a.status, freeVoiceSlots: a.freeVoiceSlots })));
+  if (q.agents)
+    return q.agents.flatMap((a) => Array.from({ length: a.count }, () => ({ status: a.status, freeVoiceSlots: a.freeVoiceSlots })));
   const online = metrics.instant(q.name, 'agentsOnline', now);
   const available = Math.min(online, metrics.instant(q.name, 'agentsAvailable', now));
   return [

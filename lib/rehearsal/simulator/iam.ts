@@ -212,7 +212,9 @@ export function permissionsFor(service: ServiceName | 'unknown', call: ParsedCal
   if (service === 'servicequotas' && op === 'GetServiceQuota') {
     // Resource type quota: arn:aws:servicequotas:<region>:<account>:<ServiceCode>/<QuotaCode>
     // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_servicequotas.html).
-    return on('servicequotas:GetServiceQuota', [`${arnPrefix('servicequotas')}${String(i.ServiceCode ?? '')}/${String(i.QuotaCode ?? '')}`]);
+    return on('servicequotas:GetServiceQuota', [
+      `${arnPrefix('servicequotas')}${String(i.ServiceCode ?? '')}/${String(i.QuotaCode ?? '')}`,
+    ]);
   }
   if (service === 'stepfunctions' && op === 'DescribeExecution') {
     // states:DescribeExecution authorizes on the execution ARN

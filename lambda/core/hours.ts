@@ -99,6 +99,8 @@ export function assessHours(
     if (q.hours === null) return item(false, `no hours of operation data (${q.error ?? 'not read'}): no data is not success`);
     let closed: Array<[number, number]>;
     try {
+      // The zone is checked even when no span needs it: hours with an unknown zone prove nothing.
+      new Intl.DateTimeFormat('en-US', { timeZone: q.hours.timeZone });
       closed = closedSpans(q.hours, window.fromMs, window.toMs);
     } catch (err) {
       return item(false, `hours in an unknown time zone ${JSON.stringify(q.hours.timeZone)} (${(err as Error).message})`);

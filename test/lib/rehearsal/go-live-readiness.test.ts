@@ -13,7 +13,7 @@ import {
 import { GetServiceQuotaCommand, NoSuchResourceException, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import * as path from 'node:path';
 import { loadScenario, parseScenario, ScenarioError, type Scenario } from '../../../lib/rehearsal/scenario';
-import { rehearseScenario } from '../../../lib/rehearsal/runner';
+import { rehearseScenario, synthesizeForScenario } from '../../../lib/rehearsal/runner';
 import { INSTANCE_ARN, INSTANCE_ID, phoneNumberIdFor, queueIdFor, type Simulator, startSimulator } from '../../../lib/rehearsal/simulator';
 import { permissionsFor } from '../../../lib/rehearsal/simulator/iam';
 import { T0, clientConfig } from './fixtures';
@@ -285,5 +285,21 @@ describe('shipped scenarios', () => {
     // The reason quotes what was read, so each read was answered (an IAM denial would show as "no data"); the
     // quota is read once, and only when the input gives expected peaks.
     expect(run.apiCalls.GetServiceQuota ?? 0).toBe(file === 'capacity-quota-too-small.json' ? 1 : 0);
+  });
+});
+
+describe('IAM: the synthesized DeployCheck role is what the new reads are authorized against', () => {
+  jest.setTimeout(240_000);
+  test('without servicequotas:GetServiceQuota the quota read is denied and the capacity item fails naming it', async () => {
+    const s = loadScenario(path.join(__dirname, '../../../scenarios/capacity-quota-too-small.json'));
+    const template = synthesizeForScenario(s);
+    for (const r of Object.values(template.Resources)) {
+      if (r.Type !== 'AWS::IAM::Policy' || !JSON.stringify(r.Properties?.Roles).includes('RunbookDeployCheckRole')) continue;
+      const doc = r.Properties!.PolicyDocument as { Statement: Array<{ Action: string | string[] }> };
+      doc.Statement = doc.Statement.filter((st) => ![st.Action].flat().includes('servicequotas:GetServiceQuota'));
+    }
+    const run = await rehearseScenario(s, { template });
+    expect(run.outcome).toBe('ABORTED');
+    expect(run.reason).toContain('quota unknown (GetServiceQuota: AccessDeniedException, from Service Quotas connect/L-12AB7C57)');
   });
 });

@@ -145,11 +145,9 @@ beforeEach(() => {
   // The go-live readiness reads (agents, caller ID, hours): ready unless a test says otherwise.
   connect.on(ListAgentStatusesCommand).resolves({ AgentStatusSummaryList: AGENT_STATUSES });
   connect.on(GetCurrentUserDataCommand).resolves({ UserDataList: [agent('a-1', 'Available', 1), agent('a-2', 'Available', 1)] });
-  connect
-    .on(DescribeQueueCommand)
-    .resolves({
-      Queue: { HoursOfOperationId: 'hours-24x7', OutboundCallerConfig: { OutboundCallerIdNumberId: MAIN_CALLER_ID_NUMBER_ID } },
-    });
+  connect.on(DescribeQueueCommand).resolves({
+    Queue: { HoursOfOperationId: 'hours-24x7', OutboundCallerConfig: { OutboundCallerIdNumberId: MAIN_CALLER_ID_NUMBER_ID } },
+  });
   connect.on(GetEffectiveHoursOfOperationsCommand).callsFake((input: { FromDate: string; ToDate: string }) => hours24x7(input));
   restoreClock = pinClock();
 });

@@ -45,7 +45,15 @@ function listContext(app: App, key: string): unknown[] | undefined {
  * Runbook options that JSON can carry (the rehearsal's scenario `runbook` key): a JSON object, or its text.
  * Durations travel as numbers with their unit in the name (`hypercareMinutes` → `hypercare`).
  */
-const RUNBOOK_CONTEXT_KEYS = ['cutoverMode', 'hypercareMinutes', 'hypercarePollIntervalSeconds', 'decommissionAttestations'] as const;
+const RUNBOOK_CONTEXT_KEYS = [
+  'cutoverMode',
+  'minAgentsAvailable',
+  'concurrentCallsQuota',
+  'expectedCallerIdNumbers',
+  'hypercareMinutes',
+  'hypercarePollIntervalSeconds',
+  'decommissionAttestations',
+] as const;
 
 function runbookContext(app: App): ContactCenterStackProps['runbook'] {
   const raw: unknown = app.node.tryGetContext('connect-golive:runbook');

@@ -99,6 +99,21 @@ export interface RunbookConfig {
   /** The user's carrier hook Lambda, for cutoverMode carrierHook. */
   readonly carrierHookFunctionArn?: string;
   /**
+   * Ready agents (logged in, routable status, a free voice slot) DeployCheck requires per service line
+   * (GetCurrentUserData). Absent in configs written before it: 1.
+   */
+  readonly minAgentsAvailable?: number;
+  /**
+   * The instance's concurrent active calls quota as the construct was told it; absent = DeployCheck reads it from
+   * Service Quotas (GetServiceQuota).
+   */
+  readonly concurrentCallsQuota?: number;
+  /**
+   * Numbers (E.164, phone number ARN or id) a watched queue's outbound caller ID may be besides the plan's own
+   * numbers.
+   */
+  readonly expectedCallerIdNumbers?: readonly string[];
+  /**
    * Seconds of hypercare after the LIVE verdict: the same Verify checks keep polling and a sustained breach still
    * rolls back. 0 or absent = none (the run ends LIVE at the verdict).
    */
@@ -159,6 +174,10 @@ export interface RunParameters {
   readonly verification: VerificationSettings;
   /** The legacy platform's normal per service line (execution input `baseline`): relative thresholds. */
   readonly baseline?: Readonly<Record<string, LineBaseline>>;
+  /** Service line → its expected peak of concurrent calls after the cutover (execution input): the capacity check. */
+  readonly expectedPeakConcurrentCalls?: Readonly<Record<string, number>>;
+  /** Watched queues (as named in the config) whose closure by hours of operation is intended (execution input). */
+  readonly closedQueuesAllowed?: readonly string[];
   /** The execution input's `hypercareSeconds` (at most the construct's); absent: `config.hypercareSeconds`. */
   readonly hypercareSeconds?: number;
 }

@@ -26,6 +26,10 @@ export const CONNECT_RATES: Readonly<Record<string, Rate>> = {
   DescribeInstance: PHONE_AND_FLOW,
   ListQueues: PHONE_AND_FLOW,
   DescribeQueue: PHONE_AND_FLOW,
+  // The test-case APIs have no quota of their own in the service quotas page: the common default is assumed.
+  StartTestCaseExecution: PHONE_AND_FLOW,
+  GetTestCaseExecutionSummary: PHONE_AND_FLOW,
+  ListTestCaseExecutionRecords: PHONE_AND_FLOW,
   GetCurrentMetricData: { perSecond: 5, burst: 5 },
   GetMetricDataV2: { perSecond: 10, burst: 10 },
 };

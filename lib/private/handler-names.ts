@@ -12,6 +12,7 @@ export const HANDLER_NAMES = [
   'verify',
   'rollback',
   'finalize',
+  'test-cases',
 ] as const;
 
 export type HandlerName = (typeof HANDLER_NAMES)[number];

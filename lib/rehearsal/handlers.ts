@@ -6,6 +6,7 @@ import { handler as deployCheck } from '../../lambda/deploy-check';
 import { handler as finalize } from '../../lambda/finalize';
 import { handler as notify } from '../../lambda/notify';
 import { handler as rollback } from '../../lambda/rollback';
+import { handler as testCases } from '../../lambda/test-cases';
 import { handler as validateInput } from '../../lambda/validate-input';
 import { handler as verify } from '../../lambda/verify';
 import type { Handler } from './local-executor';
@@ -20,4 +21,5 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   verify,
   rollback,
   finalize,
+  'test-cases': testCases,
 };

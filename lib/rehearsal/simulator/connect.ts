@@ -21,6 +21,7 @@ import {
 } from './protocol';
 import type { ContactCenterState, SimFlow, SimPhoneNumber, SimQueue } from './state';
 import { HOURS_OF_OPERATION_ID, REGION } from './ids';
+import type { TestCaseRunner } from './test-cases';
 
 export interface ConnectContext {
   readonly state: ContactCenterState;
@@ -28,6 +29,8 @@ export interface ConnectContext {
   readonly clock: SimulatedClock;
   /** Page size of the List operations when the caller gives no MaxResults. */
   readonly defaultPageSize: number;
+  /** The test-case APIs (simulator/test-cases.ts). */
+  readonly testCases: TestCaseRunner;
 }
 
 interface Route {
@@ -81,6 +84,18 @@ const ROUTES: readonly Route[] = [
   },
   { method: 'POST', segments: ['metrics', 'current', '{InstanceId}'], operation: 'GetCurrentMetricData' },
   { method: 'POST', segments: ['metrics', 'data'], operation: 'GetMetricDataV2' },
+  { method: 'PUT', segments: ['test-cases', '{InstanceId}', '{TestCaseId}', 'start-execution'], operation: 'StartTestCaseExecution' },
+  {
+    method: 'GET',
+    segments: ['test-cases', '{InstanceId}', '{TestCaseId}', '{TestCaseExecutionId}', 'summary'],
+    operation: 'GetTestCaseExecutionSummary',
+  },
+  {
+    method: 'GET',
+    segments: ['test-cases', '{InstanceId}', '{TestCaseId}', '{TestCaseExecutionId}', 'records'],
+    operation: 'ListTestCaseExecutionRecords',
+    query: { status: 'Status', nextToken: 'NextToken', maxResults: 'MaxResults' },
+  },
 ];
 
 const ERRORS: ErrorTable = {
@@ -173,6 +188,12 @@ export class ConnectProtocol implements ProtocolModule {
         return this.getCurrentMetricData(i);
       case 'GetMetricDataV2':
         return this.getMetricDataV2(i);
+      case 'StartTestCaseExecution':
+        return this.ctx.testCases.start(i);
+      case 'GetTestCaseExecutionSummary':
+        return this.ctx.testCases.summary(i);
+      case 'ListTestCaseExecutionRecords':
+        return this.ctx.testCases.records(i);
       default:
         throw new ApiError('UnknownOperation', `Operation ${call.operation} is not simulated`);
     }
@@ -198,7 +219,7 @@ export class ConnectProtocol implements ProtocolModule {
   }
 
   error(err: ApiError, requestId: string): WireResponse {
-    const wire = err.code ? { status: ERRORS[err.kind].status, code: err.code } : ERRORS[err.kind];
+    const wire = err.code ? { status: err.status ?? ERRORS[err.kind].status, code: err.code } : ERRORS[err.kind];
     return jsonResponse(
       wire.status,
       'application/json',

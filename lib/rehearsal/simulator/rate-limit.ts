@@ -28,6 +28,10 @@ export const DEFAULT_RATE_LIMITS: Readonly<Partial<Record<SimulatedApi, RateLimi
   DescribeInstance: PHONE_NUMBER_AND_FLOW_APIS,
   ListQueues: PHONE_NUMBER_AND_FLOW_APIS,
   DescribeQueue: PHONE_NUMBER_AND_FLOW_APIS,
+  // No quota of their own in the service quotas page: the common default (the stricter assumption).
+  StartTestCaseExecution: PHONE_NUMBER_AND_FLOW_APIS,
+  GetTestCaseExecutionSummary: PHONE_NUMBER_AND_FLOW_APIS,
+  ListTestCaseExecutionRecords: PHONE_NUMBER_AND_FLOW_APIS,
   GetCurrentMetricData: { ratePerSecond: 5, burst: 5 },
   GetMetricDataV2: { ratePerSecond: 10, burst: 10 },
 };

@@ -133,6 +133,8 @@ export function linesToPoll(state: TestCasesState): number[] {
  * other lines. Past the deadline, executions still queued or running fail the run too (no result is not a pass).
  */
 export function judgeTests(state: TestCasesState, nowMs: number): TestCasesState {
+  // NOT_CONFIGURED, SKIPPED, UNAVAILABLE and finished runs are final.
+  if (state.done) return state;
   const label = state.kind === 'uat' ? 'UAT test case' : 'routing proof';
   const failed = state.lines.find((l) => l.status === 'FAILED' || l.status === 'STOPPED');
   if (failed) {

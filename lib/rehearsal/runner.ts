@@ -457,7 +457,7 @@ function breachToRollback(
   if (!cutoverAt || !rollbackDone) return null;
   // A failed routing proof: callers reached the wrong routing from the cutover on.
   const proof = lastOutput(result.steps, 'CheckRoutingProof')?.routingProof ?? lastOutput(result.steps, 'StartRoutingProof')?.routingProof;
-  if (proof?.ok === false && !result.steps.some((s) => s.name === 'Verify')) {
+  if (proof?.ok === false && lastOutput(result.steps, 'Verify')?.verify?.decision !== 'ROLLBACK') {
     return Math.round((new Date(rollbackDone).getTime() - cutoverAt.getTime()) / 1000);
   }
   const verifyOut = lastOutput(result.steps, 'Verify');

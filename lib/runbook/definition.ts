@@ -112,9 +112,11 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   const withPlan = sfn.TaskInput.fromObject({ 'state.$': '$', plan: config.plan });
   const { plan: _plan, ...stateConfig } = config;
 
+  const hasUatTests = (config.testCases?.uat ?? []).length > 0;
   // A human step gets what it shows the human, not the whole state (which would count twice against the limit).
   const humanKeys: Record<string, string[]> = {
-    approval: ['readiness', 'uat'],
+    // `$.uat` exists only when UAT test cases run: a path to a missing key fails the state in AWS.
+    approval: ['readiness', ...(hasUatTests ? ['uat'] : [])],
     inconclusive: ['verify'],
   };
   const waitForHuman = (id: string, kind: string, timeout: Duration, resultPath: string, comment: string) =>
@@ -395,7 +397,6 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
     ),
     markAborted,
   );
-  const hasUatTests = (config.testCases?.uat ?? []).length > 0;
   const isReady = new sfn.Choice(scope, 'IsReady', { stateName: 'IsReady' })
     .when(
       hasUatTests

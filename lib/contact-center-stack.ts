@@ -166,21 +166,25 @@ export class ContactCenterStack extends Stack {
    */
   private entryFlowTestCases(plan: NonNullable<ContactCenterStackProps['plan']>): GoLiveTestCases | undefined {
     const entryRefs = new Set<string>([DEFAULT_FLOW_NAMES.entry, this.entryFlow.attrContactFlowArn]);
+    const uatLines = new Set<string>();
     const lines = new Map<string, string>();
-    for (const e of plan) {
-      const line = e.serviceLine ?? DEFAULT_SERVICE_LINE;
-      if (entryRefs.has(e.targetFlow) && !lines.has(line)) lines.set(line, e.phoneNumber);
+    for (const e of plan as readonly unknown[]) {
+      // A malformed entry is left to GoLiveRunbook, which rejects the plan naming the entry and the value.
+      if (e === null || typeof e !== 'object') continue;
+      const { phoneNumber, targetFlow, serviceLine } = e as Record<string, unknown>;
+      if (typeof phoneNumber !== 'string' || typeof targetFlow !== 'string' || !entryRefs.has(targetFlow)) continue;
+      const line = typeof serviceLine === 'string' ? serviceLine : DEFAULT_SERVICE_LINE;
+      uatLines.add(line);
+      // Only E.164 entries: a test case's entry point is a phone number, not a phone number ARN.
+      if (!lines.has(line) && (Token.isUnresolved(phoneNumber) || /^\+[1-9]\d{1,14}$/.test(phoneNumber))) lines.set(line, phoneNumber);
     }
-    if (lines.size === 0) return undefined;
+    if (uatLines.size === 0) return undefined;
     const content = TestCaseContent.expectPromptThenEnd(ENTRY_GREETING);
     return new GoLiveTestCases(this, 'TestCases', {
       instance: this.instance,
       uatPhoneNumber: this.uatNumber.phoneNumber,
-      uat: [...lines.keys()].map((serviceLine) => ({ serviceLine, content })),
-      // Only E.164 entries: a test case's entry point is a phone number, not a phone number ARN.
-      routingProof: [...lines.entries()]
-        .filter(([, phoneNumber]) => phoneNumber.startsWith('+'))
-        .map(([serviceLine, phoneNumber]) => ({ serviceLine, phoneNumber, content })),
+      uat: [...uatLines].map((serviceLine) => ({ serviceLine, content })),
+      routingProof: [...lines.entries()].map(([serviceLine, phoneNumber]) => ({ serviceLine, phoneNumber, content })),
     });
   }
 }

@@ -10,9 +10,7 @@ const LOOP_STATES = new Set([
   'UatTestsProgress',
   'WaitForUatTests',
   'RoutingProofStarted',
-  'RoutingProofPending',
   'RoutingProofVerdict',
-  'RoutingProofBeforeLive',
 ]);
 
 /** The test-case steps and their state key: a step prints when it starts the run and when the run is over. */

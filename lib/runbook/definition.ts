@@ -257,12 +257,13 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
    * The routing proof right after the cutover, in `repoint` mode only: in carrierHook and manualConfirmation modes the
    * carrier moves the numbers and Connect's own association does not change, so a test call to the Connect number
    * proves nothing about the carrier's routing. StartRoutingProof starts one test call per service line; then the
-   * Verify loop runs as always and, while the proof is not done, each poll also runs CheckRoutingProof: verification
+   * Verify loop runs as always and, while the proof is not done, VerifyDecision sends each poll through
+   * CheckRoutingProof (unless it rolls back): verification
    * never pauses for the proof (a failing test execution only ends after 5 minutes). A failed proof is a breach:
    * roll back. An error running it is not a failure: verification carries on as without a proof. LIVE waits for the
    * proof; a pass does not shorten verification (a test call shows the routing, not how customers fare).
    */
-  function routingProof(): { start: sfn.IChainable; pending: sfn.IChainable; beforeLive: sfn.IChainable } | undefined {
+  function routingProof(): { start: sfn.IChainable; check: sfn.IChainable; unfinished: sfn.Condition } | undefined {
     if (config.cutoverMode !== 'repoint' || (config.testCases?.routingProof ?? []).length === 0) return undefined;
     const payload = sfn.TaskInput.fromObject({ kind: 'routingProof', 'state.$': '$' });
     // Not $.error: a later rollback for a verification breach must not be explained by this error.
@@ -295,13 +296,7 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
       // `IsPresent: false` as always false (main.node.cjs: `IsPresentTrue && varValue !== void 0`).
       sfn.Condition.not(sfn.Condition.isPresent(errorPath)),
     );
-    const pending = new sfn.Choice(scope, 'RoutingProofPending', { stateName: 'RoutingProofPending' })
-      .when(unfinished, check)
-      .otherwise(waitForNextPoll);
-    const beforeLive = new sfn.Choice(scope, 'RoutingProofBeforeLive', { stateName: 'RoutingProofBeforeLive' })
-      .when(unfinished, check)
-      .otherwise(markLive);
-    return { start, pending, beforeLive };
+    return { start, check, unfinished };
   }
 
   // Verify loop.
@@ -329,11 +324,17 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
       .otherwise(rollbackChain),
   );
   const proof = routingProof();
-  const verifyDecision = new sfn.Choice(scope, 'VerifyDecision', { stateName: 'VerifyDecision' })
-    .when(sfn.Condition.stringEquals('$.verify.decision', 'ROLLBACK'), rollbackChain)
-    .when(sfn.Condition.stringEquals('$.verify.decision', 'LIVE'), proof?.beforeLive ?? markLive)
+  const verifyDecision = new sfn.Choice(scope, 'VerifyDecision', { stateName: 'VerifyDecision' }).when(
+    sfn.Condition.stringEquals('$.verify.decision', 'ROLLBACK'),
+    rollbackChain,
+  );
+  // While the routing proof runs, every other verdict (LIVE included: LIVE waits for the proof) polls it first.
+  // Rules here rather than a Choice state of their own: no extra state transition per poll once the proof is done.
+  if (proof) verifyDecision.when(proof.unfinished, proof.check);
+  verifyDecision
+    .when(sfn.Condition.stringEquals('$.verify.decision', 'LIVE'), markLive)
     .when(sfn.Condition.stringEquals('$.verify.decision', 'INCONCLUSIVE'), humanDecision)
-    .otherwise(proof?.pending ?? waitForNextPoll);
+    .otherwise(waitForNextPoll);
   waitForNextPoll.next(verify);
   verify.next(verifyDecision);
 

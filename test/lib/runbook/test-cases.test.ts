@@ -60,11 +60,16 @@ describe('GoLiveRunbook testCases', () => {
       Choices: [{ Variable: '$.routingProof.ok', BooleanEquals: false, Next: 'Rollback' }],
       Default: 'Verify',
     });
-    expect(states.VerifyDecision.Default).toBe('RoutingProofPending');
-    expect(states.RoutingProofPending.Choices[0].Next).toBe('CheckRoutingProof');
+    // While the proof runs, every verdict but ROLLBACK (LIVE included) polls it first; no extra state once it is done.
+    expect(states.VerifyDecision.Choices.map((c: any) => c.Next)).toEqual(['Rollback', 'CheckRoutingProof', 'MarkLive', 'HumanDecision']);
+    expect(states.VerifyDecision.Choices[1].And).toEqual([
+      { Variable: '$.routingProof.done', IsPresent: true },
+      { Variable: '$.routingProof.done', BooleanEquals: false },
+      { Not: { Variable: '$.routingProofError', IsPresent: true } },
+    ]);
+    expect(states.VerifyDecision.Default).toBe('WaitForNextPoll');
     expect(states.RoutingProofVerdict).toMatchObject({ Choices: [{ Next: 'Rollback' }], Default: 'WaitForNextPoll' });
-    // LIVE waits for the proof; an error running it is not a failure.
-    expect(states.VerifyDecision.Choices.find((c: any) => c.StringEquals === 'LIVE').Next).toBe('RoutingProofBeforeLive');
+    // An error running it is not a failure.
     expect(states.StartRoutingProof.Catch[0]).toMatchObject({ ResultPath: '$.routingProofError', Next: 'Verify' });
     expect(states.CheckRoutingProof.Catch[0]).toMatchObject({ ResultPath: '$.routingProofError', Next: 'WaitForNextPoll' });
   });

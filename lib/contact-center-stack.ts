@@ -2,7 +2,9 @@ import { CfnOutput, Stack, StackProps, Token } from 'aws-cdk-lib';
 import * as connect from 'aws-cdk-lib/aws-connect';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { DEFAULT_SERVICE_LINE } from '../lambda/core/verdict';
 import { ConnectInstance } from './connect-instance';
+import { GoLiveTestCases, TestCaseContent } from './go-live-test-cases';
 import { entryFlowContent, legacyBridgeFlowContent } from './private/flow-content';
 import { GoLiveRunbook, GoLiveRunbookProps } from './runbook/go-live-runbook';
 import { PhoneNumberType, UatPhoneNumber } from './uat-phone-number';
@@ -52,11 +54,21 @@ export interface ContactCenterStackProps extends StackProps {
    */
   readonly carrierHookArn?: string;
   /**
+   * Connect test cases for the entry flow: per service line of the plan, a UAT test case against the UAT number and
+   * a routing proof against the line's first number, each expecting the entry flow's greeting and ending before
+   * the queue (no live agent is reached). They run only for plan entries whose target flow is the entry flow.
+   * @default true
+   */
+  readonly testCases?: boolean;
+  /**
    * Further runbook settings (verification thresholds, timeouts, cutover mode…).
    * @default - the GoLiveRunbook defaults
    */
   readonly runbook?: Omit<GoLiveRunbookProps, 'instance' | 'plan' | 'queues'>;
 }
+
+/** What the entry flow says first: the default test cases listen for it. */
+const ENTRY_GREETING = 'Thank you for calling. Please hold while we connect you to the next available agent.';
 
 /** Names of the default app's flows, which cutover plans may refer to. */
 export const DEFAULT_FLOW_NAMES = { entry: 'Main', legacyBridge: 'LegacyBridge' } as const;
@@ -72,6 +84,8 @@ export class ContactCenterStack extends Stack {
   public readonly entryFlow: connect.CfnContactFlow;
   public readonly legacyBridgeFlow: connect.CfnContactFlow;
   public readonly uatNumber: UatPhoneNumber;
+  /** The UAT test cases and routing proofs (absent with `testCases: false`). */
+  public readonly testCases?: GoLiveTestCases;
   public readonly runbook: GoLiveRunbook;
 
   constructor(scope: Construct, id: string, props: ContactCenterStackProps = {}) {
@@ -109,10 +123,7 @@ export class ContactCenterStack extends Stack {
       name: DEFAULT_FLOW_NAMES.entry,
       type: 'CONTACT_FLOW',
       description: 'Greets the caller and transfers to the queue',
-      content: entryFlowContent({
-        greeting: 'Thank you for calling. Please hold while we connect you to the next available agent.',
-        queueArn: this.queue.attrQueueArn,
-      }),
+      content: entryFlowContent({ greeting: ENTRY_GREETING, queueArn: this.queue.attrQueueArn }),
     });
 
     this.legacyBridgeFlow = new connect.CfnContactFlow(this, 'LegacyBridgeFlow', {
@@ -130,6 +141,11 @@ export class ContactCenterStack extends Stack {
       type: props.phoneNumberType,
     });
 
+    const plan = props.plan ?? [{ phoneNumber: '+18005550100', targetFlow: DEFAULT_FLOW_NAMES.entry }];
+    if (props.testCases ?? true) {
+      this.testCases = this.entryFlowTestCases(plan);
+    }
+
     this.runbook = new GoLiveRunbook(this, 'Runbook', {
       uatPhoneNumber: this.uatNumber.phoneNumber,
       // The decommission releases this number, and only this one.
@@ -137,9 +153,10 @@ export class ContactCenterStack extends Stack {
       ...(props.carrierHookArn !== undefined
         ? { carrierHook: lambda.Function.fromFunctionArn(this, 'CarrierHook', props.carrierHookArn) }
         : {}),
+      ...(this.testCases ? { testCases: this.testCases.runbookTestCases } : {}),
       ...props.runbook,
       instance: this.instance,
-      plan: props.plan ?? [{ phoneNumber: '+18005550100', targetFlow: DEFAULT_FLOW_NAMES.entry }],
+      plan,
       queues: props.watchQueues ?? [queueName],
     });
 
@@ -156,6 +173,34 @@ export class ContactCenterStack extends Stack {
     new CfnOutput(this, 'UatPhoneNumber', {
       value: this.uatNumber.phoneNumber,
       description: 'Call this number to run the UAT scripts against the entry flow',
+    });
+  }
+
+  /**
+   * One UAT test case and one routing proof per service line whose numbers move to the entry flow: each expects the
+   * entry flow's greeting and ends the test before the transfer to the queue.
+   */
+  private entryFlowTestCases(plan: NonNullable<ContactCenterStackProps['plan']>): GoLiveTestCases | undefined {
+    const entryRefs = new Set<string>([DEFAULT_FLOW_NAMES.entry, this.entryFlow.attrContactFlowArn]);
+    const uatLines = new Set<string>();
+    const lines = new Map<string, string>();
+    for (const e of plan as readonly unknown[]) {
+      // A malformed entry is left to GoLiveRunbook, which rejects the plan naming the entry and the value.
+      if (e === null || typeof e !== 'object') continue;
+      const { phoneNumber, targetFlow, serviceLine } = e as Record<string, unknown>;
+      if (typeof phoneNumber !== 'string' || typeof targetFlow !== 'string' || !entryRefs.has(targetFlow)) continue;
+      const line = typeof serviceLine === 'string' ? serviceLine : DEFAULT_SERVICE_LINE;
+      uatLines.add(line);
+      // Only E.164 entries: a test case's entry point is a phone number, not a phone number ARN.
+      if (!lines.has(line) && (Token.isUnresolved(phoneNumber) || /^\+[1-9]\d{1,14}$/.test(phoneNumber))) lines.set(line, phoneNumber);
+    }
+    if (uatLines.size === 0) return undefined;
+    const content = TestCaseContent.expectPromptThenEnd(ENTRY_GREETING);
+    return new GoLiveTestCases(this, 'TestCases', {
+      instance: this.instance,
+      uatPhoneNumber: this.uatNumber.phoneNumber,
+      uat: [...uatLines].map((serviceLine) => ({ serviceLine, content })),
+      routingProof: [...lines.entries()].map(([serviceLine, phoneNumber]) => ({ serviceLine, phoneNumber, content })),
     });
   }
 }

@@ -16,6 +16,8 @@ export interface OutcomeFacts {
   readonly stranded?: ReadonlyArray<{ readonly phoneNumber: string; readonly restoreTo: string | null }>;
   /** PARTIALLY_ROLLED_BACK: the service lines that went back. */
   readonly linesRolledBack?: readonly string[];
+  /** The failed UAT test cases (ABORTED) or routing proof (ROLLED_BACK), in words (lambda/core/test-cases.ts). */
+  readonly testCaseFailure?: string;
 }
 
 /**
@@ -36,7 +38,7 @@ export function explainOutcome(f: OutcomeFacts): string {
     case 'DRY_RUN_OK':
       return 'dry run: every check and the approval passed; no number was changed';
     case 'ROLLED_BACK':
-      return `rolled back: ${err ?? (f.humanDecision ? `human decided ${f.humanDecision}` : (f.verifyReason ?? 'verification failed'))}`;
+      return `rolled back: ${err ?? (f.humanDecision ? `human decided ${f.humanDecision}` : (f.testCaseFailure ?? f.verifyReason ?? 'verification failed'))}`;
     case 'PARTIALLY_ROLLED_BACK':
       return `service line(s) ${(f.linesRolledBack ?? []).join(', ') || '(unknown)'} rolled back, the other lines stay live: ${f.verifyReason ?? 'verification failed'}`;
     case 'ROLLBACK_FAILED': {
@@ -52,6 +54,7 @@ export function explainOutcome(f: OutcomeFacts): string {
     }
     case 'ABORTED':
       if (f.readinessFailures && f.readinessFailures.length > 0) return `not ready: ${f.readinessFailures.join('; ')}`;
+      if (f.testCaseFailure && !err) return `not ready: ${f.testCaseFailure}`;
       if (f.windowReason && !err) return f.windowReason;
       return `aborted before any change: ${err ?? 'unknown reason'}`;
   }

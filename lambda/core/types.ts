@@ -2,6 +2,8 @@
  * The runbook's shared shapes. Pure types: no SDK, no I/O. See docs/internals.md for where each travels.
  */
 
+import type { TestCaseTarget } from './test-cases';
+
 /** How a plan moves its numbers. */
 export type CutoverMode = 'repoint' | 'carrierHook' | 'manualConfirmation';
 
@@ -98,6 +100,14 @@ export interface RunbookConfig {
   readonly statusTopicArn: string;
   /** The user's carrier hook Lambda, for cutoverMode carrierHook. */
   readonly carrierHookFunctionArn?: string;
+  /**
+   * Connect test cases per service line (lambda/core/test-cases.ts): `uat` runs before the approval gate against the
+   * UAT number, `routingProof` right after the cutover against a cut-over number. Absent: neither runs.
+   */
+  readonly testCases?: {
+    readonly uat?: readonly TestCaseTarget[];
+    readonly routingProof?: readonly TestCaseTarget[];
+  };
   /**
    * Ready agents (logged in, routable status, a free voice slot) DeployCheck requires per service line
    * (GetCurrentUserData). Absent in configs written before it: 1.

@@ -73,6 +73,7 @@ export async function handler(event: unknown): Promise<FinalOutcome> {
     humanDecision: state.human?.decision,
     stranded,
     linesRolledBack: state.rollback?.serviceLines,
+    testCaseFailure: [state.routingProof, state.uat].find((t) => t?.ok === false)?.reason,
   });
   const summary = {
     outcome,

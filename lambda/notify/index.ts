@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { formatReadinessState } from '../core/readiness';
+import { formatTestCases } from '../core/test-cases';
 import { logger } from '../shared/logger';
 import { parseState } from '../shared/state';
 import { publishStatus } from '../shared/status';
@@ -33,7 +34,7 @@ export async function handler(event: unknown): Promise<{ notified: true }> {
   logger.appendKeys({ changeId: state.run.changeId, executionArn: state.executionArn });
   const summary =
     kind === 'approval' && state.readiness
-      ? `${ASK[kind]}\n${formatReadinessState(state.readiness)}`
+      ? [ASK[kind], formatReadinessState(state.readiness), formatTestCases(state.uat)].filter((s) => s !== '').join('\n')
       : kind === 'inconclusive' && state.verify
         ? `${ASK[kind]}\n${state.verify.reason}`
         : ASK[kind];

@@ -27,6 +27,10 @@ export const CONNECT_RATES: Readonly<Record<string, Rate>> = {
   DescribeInstance: PHONE_AND_FLOW,
   ListQueues: PHONE_AND_FLOW,
   DescribeQueue: PHONE_AND_FLOW,
+  // The test-case APIs have no quota of their own in the service quotas page: the common default is assumed.
+  StartTestCaseExecution: PHONE_AND_FLOW,
+  GetTestCaseExecutionSummary: PHONE_AND_FLOW,
+  ListTestCaseExecutionRecords: PHONE_AND_FLOW,
   // Not listed with their own rate in the quota table: the account's default Connect API rate (2/s, burst 5).
   ListAgentStatuses: PHONE_AND_FLOW,
   GetEffectiveHoursOfOperations: PHONE_AND_FLOW,

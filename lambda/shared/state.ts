@@ -6,6 +6,7 @@
  * DeployCheck (`{ state, plan }`), per-number data lives in the control table, and loops carry a cursor.
  */
 import * as z from 'zod';
+import type { TestCasesState } from '../core/test-cases';
 import { BatchCursor, PlanEntry, ReadinessState, RunParameters, StateConfig, VerifyState } from '../core/types';
 
 const planEntry = z.object({ phoneNumber: z.string(), targetFlow: z.string() }).loose();
@@ -92,6 +93,10 @@ export interface StateDocument {
   readonly window?: { action: string; waitUntil: string; reason: string };
   readonly cutover?: CutoverRecord;
   readonly verify?: VerifyState;
+  /** UAT test cases (StartUatTests / CheckUatTests), before the approval gate. */
+  readonly uat?: TestCasesState;
+  /** The routing proof (StartRoutingProof / CheckRoutingProof), right after the cutover. */
+  readonly routingProof?: TestCasesState;
   readonly human?: { decision?: string; approver?: string };
   readonly rollback?: RollbackProgress;
   readonly error?: { Error?: string; Cause?: string };

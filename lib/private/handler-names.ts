@@ -14,6 +14,7 @@ export const HANDLER_NAMES = [
   'finalize',
   // The Decommission state machine's one handler (lib/runbook/decommission.ts).
   'decommission',
+  'test-cases',
 ] as const;
 
 export type HandlerName = (typeof HANDLER_NAMES)[number];

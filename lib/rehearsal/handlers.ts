@@ -7,6 +7,7 @@ import { handler as deployCheck } from '../../lambda/deploy-check';
 import { handler as finalize } from '../../lambda/finalize';
 import { handler as notify } from '../../lambda/notify';
 import { handler as rollback } from '../../lambda/rollback';
+import { handler as testCases } from '../../lambda/test-cases';
 import { handler as validateInput } from '../../lambda/validate-input';
 import { handler as verify } from '../../lambda/verify';
 import type { Handler } from './local-executor';
@@ -22,4 +23,5 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   rollback,
   finalize,
   decommission,
+  'test-cases': testCases,
 };

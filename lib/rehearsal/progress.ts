@@ -4,7 +4,22 @@
  */
 import type { StepRecord } from './local-executor';
 
-const LOOP_STATES = new Set(['VerifyDecision', 'WaitForNextPoll']);
+const LOOP_STATES = new Set([
+  'VerifyDecision',
+  'WaitForNextPoll',
+  'UatTestsProgress',
+  'WaitForUatTests',
+  'RoutingProofStarted',
+  'RoutingProofVerdict',
+]);
+
+/** The test-case steps and their state key: a step prints when it starts the run and when the run is over. */
+const TEST_CASE_STEPS: Readonly<Record<string, 'uat' | 'routingProof'>> = {
+  StartUatTests: 'uat',
+  CheckUatTests: 'uat',
+  StartRoutingProof: 'routingProof',
+  CheckRoutingProof: 'routingProof',
+};
 
 /** `T+mm:ss` since the start of the run. */
 export function elapsed(startedAt: Date, at: Date | string): string {
@@ -31,6 +46,12 @@ export function progressLine(step: StepRecord, startedAt: Date, previousVerdict:
     if (previousVerdict.value === summary) return null;
     previousVerdict.value = summary;
     return `  ${when}  Verify #${v.polls}  ${text}`;
+  }
+  const testKey = TEST_CASE_STEPS[step.name];
+  if (testKey && step.status === 'SUCCEEDED') {
+    const t = (step.output as Record<string, { status: string; reason: string; done: boolean } | undefined> | undefined)?.[testKey];
+    if (!t || (!t.done && step.name.startsWith('Check'))) return null;
+    return `  ${when}  ${step.name}  ${t.status}: ${t.reason}`;
   }
   const status = step.status === 'SUCCEEDED' ? '' : ` ${step.status}${step.error ? ` (${step.error})` : ''}`;
   return `  ${when}  ${step.name}${status}`;

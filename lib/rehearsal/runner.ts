@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
+import type { TestCasesState } from '../../lambda/core/test-cases';
 import type { RunbookConfig } from '../../lambda/core/types';
 import { runWithCredentials, useEndpoint } from '../../lambda/shared/clients';
 import { useClock } from '../../lambda/shared/clock';
@@ -19,10 +20,20 @@ import { iamModelFromTemplate } from './iam-model';
 import { Handler, LocalRunResult, runLocally, StepRecord, TaskFault, TokenRequest } from './local-executor';
 import { progressLine, summaryTable } from './progress';
 import { DEFAULT_CARRIER_HOOK_TIMEOUT_SECONDS, loadScenario, Scenario } from './scenario';
-import { INSTANCE_ARN, phoneNumberArn, Simulator, startSimulator, TraceRecord, WriteCall } from './simulator';
+import {
+  INSTANCE_ARN,
+  phoneNumberArn,
+  SimTestCase,
+  Simulator,
+  startSimulator,
+  testCaseArn,
+  testCaseIdFor,
+  TraceRecord,
+  WriteCall,
+} from './simulator';
 import type { CarrierCall } from './simulator';
 import { warmUpIamEvaluator } from './simulator/iam';
-import { FoldOptions, runbookFromTemplate, Template } from './template';
+import { FoldOptions, foldTemplateValue, runbookFromTemplate, Template } from './template';
 
 /** Where the simulated clock starts: a quiet hour, fixed so scenario files may name absolute `cutoverAt` times. */
 export const REHEARSAL_START = new Date('2030-01-15T02:00:00Z');
@@ -73,6 +84,8 @@ export interface RehearsalRun {
   readonly simulatedSeconds: number;
   /** The API calls the simulator answered, by operation. */
   readonly apiCalls: Record<string, number>;
+  /** The last UAT test-case and routing-proof states (`$.uat`, `$.routingProof`); null when the step did not run. */
+  readonly testCases: { readonly uat: TestCasesState | null; readonly routingProof: TestCasesState | null };
   readonly evidence: EvidenceRecord;
   /**
    * cutoverMode carrierHook / manualConfirmation: what happened outside Connect (its associations do not move in
@@ -195,6 +208,8 @@ export async function openRehearsal(
   const template = options.template ?? synthesizeForScenario(scenario);
   const uat = scenario.contactCenter.uatPhoneNumber?.number;
   const fold: FoldOptions = {
+    // Ref of AWS::Connect::TestCase is its ARN under the instance.
+    ref: (id, type) => (type === 'AWS::Connect::TestCase' ? testCaseArn(id) : undefined),
     getAtt: (_id, attribute, type) => {
       if (type === 'AWS::Connect::Instance' && attribute === 'Arn') return INSTANCE_ARN;
       if (type === 'AWS::Connect::PhoneNumber' && attribute === 'Address') return uat ?? '';
@@ -208,8 +223,11 @@ export async function openRehearsal(
   // IAM as synthesized: each handler calls as its function's role, with that role's policies (simulator/iam.ts).
   const iam = iamModelFromTemplate(template, fold);
   const config = runbook.definition.States.Configure.Parameters.config;
-  // A scenario without a UAT number rehearses without the UAT check.
-  if (!uat) delete config.uatPhoneNumber;
+  // A scenario without a UAT number rehearses without the UAT check (and without UAT test cases, which call it).
+  if (!uat) {
+    delete config.uatPhoneNumber;
+    if (config.testCases) config.testCases = { ...config.testCases, uat: [] };
+  }
   const approvalTimeout = runbook.definition.States.ApprovalGate.TimeoutSeconds as number;
   // A template from before the Decommission state machine existed still rehearses; only `decommission` needs it.
   const decommissionMachine = (() => {
@@ -248,6 +266,7 @@ export async function openRehearsal(
           },
         }
       : {}),
+    testCases: testCasesOf(template, fold),
   });
   const startedAt = sim.clock.now();
   useEndpoint(sim.endpoint, { requestTimeoutMs, onBackoff: (ms) => sim.clock.advance(ms / 1000) });
@@ -415,6 +434,11 @@ export async function rehearseScenario(scenario: Scenario, options: RehearseOpti
     approver,
     simulatedSeconds: Math.round((sim.clock.now().getTime() - startedAt.getTime()) / 1000),
     apiCalls,
+    testCases: {
+      uat: lastOutput(result.steps, 'CheckUatTests')?.uat ?? lastOutput(result.steps, 'StartUatTests')?.uat ?? null,
+      routingProof:
+        lastOutput(result.steps, 'CheckRoutingProof')?.routingProof ?? lastOutput(result.steps, 'StartRoutingProof')?.routingProof ?? null,
+    },
     evidence: undefined as unknown as EvidenceRecord,
     ...(scenario.runbook.cutoverMode === 'carrierHook'
       ? { carrier: { mode: 'carrierHook' as const, routing: Object.fromEntries(sim.carrier.routing), calls: [...sim.carrier.calls] } }
@@ -427,6 +451,31 @@ export async function rehearseScenario(scenario: Scenario, options: RehearseOpti
   };
   (run as { evidence: EvidenceRecord }).evidence = evidenceOf(scenario, run, result, startedAt, sim.clock.now(), sim.clock.cutoverAt);
   return run;
+}
+
+/**
+ * The synthesized test cases as the simulator answers for them: id and ARN as `Ref` folds them, the service line and
+ * kind from the tags GoLiveTestCases gives them, the number they call from the VOICE_CALL entry point.
+ */
+export function testCasesOf(template: Template, fold: FoldOptions): SimTestCase[] {
+  const out: SimTestCase[] = [];
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::Connect::TestCase') continue;
+    const p = foldTemplateValue(resource.Properties ?? {}, template, fold) as Record<string, any>;
+    const tags = Object.fromEntries(((p.Tags ?? []) as Array<{ Key: string; Value: string }>).map((t) => [t.Key, t.Value]));
+    const kind = tags['connect-golive:kind'];
+    if (kind !== 'uat' && kind !== 'routingProof') continue;
+    out.push({
+      id: testCaseIdFor(id),
+      arn: testCaseArn(id),
+      name: String(p.Name),
+      kind,
+      serviceLine: String(tags['connect-golive:service-line']),
+      destination: String(p.EntryPoint?.VoiceCallEntryPointParameters?.DestinationPhoneNumber ?? ''),
+      status: p.Status === 'SAVED' ? 'SAVED' : 'PUBLISHED',
+    });
+  }
+  return out;
 }
 
 /**
@@ -573,7 +622,12 @@ function breachToRollback(
   rollbackDone: string | undefined,
 ): number | null {
   if (!cutoverAt || !rollbackDone) return null;
+  // A failed routing proof: callers reached the wrong routing from the cutover on.
+  const proof = lastOutput(result.steps, 'CheckRoutingProof')?.routingProof ?? lastOutput(result.steps, 'StartRoutingProof')?.routingProof;
   const verifyOut: any = [...result.steps].reverse().find((s) => isPoll(s.name) && s.output)?.output;
+  if (proof?.ok === false && verifyOut?.verify?.decision !== 'ROLLBACK') {
+    return Math.round((new Date(rollbackDone).getTime() - cutoverAt.getTime()) / 1000);
+  }
   const settings = verifyOut?.run?.verification;
   if (!settings || verifyOut.verify?.decision !== 'ROLLBACK' || verifyOut.verify?.breachAtSeconds == null) return null;
   // MisconfiguredPhoneNumbers is judged against its own level before the cutover.
@@ -628,6 +682,14 @@ const CHARTS: Array<{
   },
 ];
 
+/** The test-case steps and the state key each writes: the evidence shows their verdict. */
+const TEST_STEPS: Record<string, string> = {
+  StartUatTests: 'uat',
+  CheckUatTests: 'uat',
+  StartRoutingProof: 'routingProof',
+  CheckRoutingProof: 'routingProof',
+};
+
 function evidenceOf(
   scenario: Scenario,
   run: RehearsalRun,
@@ -660,7 +722,17 @@ function evidenceOf(
     // The loop's plumbing (VerifyDecision, WaitForNextPoll) adds nothing to the evidence: each Verify poll and its
     // verdict stays.
     steps: result.steps
-      .filter((s) => !['VerifyDecision', 'WaitForNextPoll', 'HypercareDecision', 'WaitForHypercarePoll'].includes(s.name))
+      .filter(
+        (s) =>
+          ![
+            'VerifyDecision',
+            'WaitForNextPoll',
+            'HypercareDecision',
+            'WaitForHypercarePoll',
+            'UatTestsProgress',
+            'RoutingProofProgress',
+          ].includes(s.name),
+      )
       .map((s) => ({
         name: s.name,
         status: s.status === 'SUCCEEDED' ? 'succeeded' : s.status === 'RUNNING' ? 'running' : 'failed',
@@ -669,7 +741,9 @@ function evidenceOf(
           ? { detail: s.error }
           : isPoll(s.name) && s.output
             ? { detail: `${(s.output as any).verify.decision}: ${(s.output as any).verify.reason}` }
-            : {}),
+            : TEST_STEPS[s.name] && (s.output as any)?.[TEST_STEPS[s.name]]
+              ? { detail: `${(s.output as any)[TEST_STEPS[s.name]].status}: ${(s.output as any)[TEST_STEPS[s.name]].reason}` }
+              : {}),
       })),
     ...(approvalStep
       ? {

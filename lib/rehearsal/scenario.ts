@@ -28,6 +28,9 @@ export const SIMULATED_APIS = [
   'ListFlowAssociations',
   'GetCurrentMetricData',
   'GetMetricDataV2',
+  'StartTestCaseExecution',
+  'GetTestCaseExecutionSummary',
+  'ListTestCaseExecutionRecords',
   'GetCurrentUserData',
   'ListAgentStatuses',
   'GetEffectiveHoursOfOperations',
@@ -306,6 +309,22 @@ const decommissionSchema = z.strictObject({
   expect: z.strictObject({ outcome: z.enum(['DECOMMISSIONED', 'DECOMMISSION_REFUSED', 'DECOMMISSION_FAILED']) }).optional(),
 });
 
+/**
+ * How the simulated test cases behave (lib/rehearsal/simulator/test-cases.ts). Per service line, `fail` makes the
+ * line's flow misbehave (its test fails); `pass` (the default) lets the test pass when the call really reaches the
+ * flow: a routing proof still fails when its number is not on its target flow.
+ */
+const testOutcome = z.enum(['pass', 'fail']);
+export const DEFAULT_TEST_CASES = { available: true, durationSeconds: 60, uat: {}, routingProof: {} } as const;
+const testCasesSchema = z.strictObject({
+  /** false: the account or Region has no test cases (StartTestCaseExecution answers AccessDeniedException). */
+  available: z.boolean().default(true),
+  /** Simulated seconds a passing execution takes (a failing one times out after 300, as in AWS). */
+  durationSeconds: z.number().int().min(1).max(300).default(DEFAULT_TEST_CASES.durationSeconds),
+  uat: z.record(name, testOutcome).default({}),
+  routingProof: z.record(name, testOutcome).default({}),
+});
+
 const scenarioSchema = z.strictObject({
   name,
   description: z.string().optional(),
@@ -327,6 +346,7 @@ const scenarioSchema = z.strictObject({
   /** cutoverMode manualConfirmation: what the operator answers. */
   manualConfirmation: manualConfirmationSchema.optional(),
   decommission: decommissionSchema.optional(),
+  testCases: testCasesSchema.default({ ...DEFAULT_TEST_CASES, uat: {}, routingProof: {} }),
   expect: z.strictObject({ outcome: z.enum(OUTCOMES) }).optional(),
 });
 
@@ -581,6 +601,7 @@ function crossCheck(s: Parsed): Problem | undefined {
     checkFlowRefs(s) ??
     checkTimeline(s) ??
     checkFaults(s.faults) ??
+    checkTestCaseLines(s) ??
     checkOtherCallers(cc.otherCallersRequestsPerSecond) ??
     checkModeKeys(s)
   );
@@ -749,6 +770,22 @@ function checkTimeline(s: Parsed): Problem | undefined {
         path: `scenario.timeline[${i}].agentsAvailable`,
         message: `must be ≤ agentsOnline (${row.agentsOnline}), got ${row.agentsAvailable}`,
       };
+    }
+  }
+  return undefined;
+}
+
+/** `testCases.uat` / `testCases.routingProof` name service lines of `contactCenter.phoneNumbers` (`all` for none). */
+function checkTestCaseLines(s: Parsed): Problem | undefined {
+  const lines = new Set(s.contactCenter.phoneNumbers.map((p) => p.serviceLine ?? 'all'));
+  for (const kind of ['uat', 'routingProof'] as const) {
+    for (const line of Object.keys(s.testCases[kind])) {
+      if (!lines.has(line)) {
+        return {
+          path: `scenario.testCases.${kind}[${describeValue(line)}]`,
+          message: `service line ${describeValue(line)} is not a serviceLine of contactCenter.phoneNumbers (${[...lines].join(', ')})`,
+        };
+      }
     }
   }
   return undefined;

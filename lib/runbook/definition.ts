@@ -16,6 +16,7 @@ export interface RunbookFunctions {
   readonly verify: lambda.IFunction;
   readonly rollback: lambda.IFunction;
   readonly finalize: lambda.IFunction;
+  readonly testCases: lambda.IFunction;
 }
 
 export interface RunbookDefinitionProps {
@@ -52,6 +53,9 @@ const TRANSIENT_ERRORS = [
   'RequestTimeout',
   'RequestTimeoutException',
 ];
+
+/** Between polls of the UAT test executions (each lasts up to 5 minutes). */
+const UAT_POLL_SECONDS = 30;
 
 /**
  * Builds the runbook's state chain. State names are a contract with the CLI and the rehearsal
@@ -108,9 +112,11 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   const withPlan = sfn.TaskInput.fromObject({ 'state.$': '$', plan: config.plan });
   const { plan: _plan, ...stateConfig } = config;
 
+  const hasUatTests = (config.testCases?.uat ?? []).length > 0;
   // A human step gets what it shows the human, not the whole state (which would count twice against the limit).
   const humanKeys: Record<string, string[]> = {
-    approval: ['readiness'],
+    // `$.uat` exists only when UAT test cases run: a path to a missing key fails the state in AWS.
+    approval: ['readiness', ...(hasUatTests ? ['uat'] : [])],
     inconclusive: ['verify'],
   };
   const waitForHuman = (id: string, kind: string, timeout: Duration, resultPath: string, comment: string) =>
@@ -241,6 +247,85 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
     return waitForHypercarePoll;
   }
 
+  /**
+   * The UAT test-case loop: start (and poll) executions, wait, poll again until `done`. Both tasks run the same
+   * handler (lambda/test-cases), which starts pending executions as slots free up.
+   */
+  function testCaseLoop(o: {
+    name: 'UatTests';
+    startName: string;
+    kind: 'uat' | 'routingProof';
+    resultPath: string;
+    pollSeconds: number;
+    comment: string;
+    onError: sfn.IChainable;
+    then: sfn.IChainable;
+  }): sfn.IChainable {
+    const payload = sfn.TaskInput.fromObject({ kind: o.kind, 'state.$': '$' });
+    const start = catchTo(invoke(o.startName, fn.testCases, o.resultPath, o.comment, undefined, payload), o.onError);
+    const check = catchTo(
+      invoke(`Check${o.name}`, fn.testCases, o.resultPath, 'Poll the executions in flight and start pending ones', undefined, payload),
+      o.onError,
+    );
+    const wait = new sfn.Wait(scope, `WaitFor${o.name}`, {
+      stateName: `WaitFor${o.name}`,
+      time: sfn.WaitTime.duration(Duration.seconds(o.pollSeconds)),
+    });
+    const progress = new sfn.Choice(scope, `${o.name}Progress`, { stateName: `${o.name}Progress` })
+      .when(sfn.Condition.booleanEquals(`${o.resultPath}.done`, false), wait)
+      .otherwise(o.then);
+    wait.next(check);
+    check.next(progress);
+    start.next(progress);
+    return start;
+  }
+
+  /**
+   * The routing proof right after the cutover, in `repoint` mode only: in carrierHook and manualConfirmation modes the
+   * carrier moves the numbers and Connect's own association does not change, so a test call to the Connect number
+   * proves nothing about the carrier's routing. StartRoutingProof starts one test call per service line; then the
+   * Verify loop runs as always and, while the proof is not done, VerifyDecision sends each poll through
+   * CheckRoutingProof (unless it rolls back): verification
+   * never pauses for the proof (a failing test execution only ends after 5 minutes). A failed proof is a breach:
+   * roll back. An error running it is not a failure: verification carries on as without a proof. LIVE waits for the
+   * proof; a pass does not shorten verification (a test call shows the routing, not how customers fare).
+   */
+  function routingProof(): { start: sfn.IChainable; check: sfn.IChainable; unfinished: sfn.Condition } | undefined {
+    if (config.cutoverMode !== 'repoint' || (config.testCases?.routingProof ?? []).length === 0) return undefined;
+    const payload = sfn.TaskInput.fromObject({ kind: 'routingProof', 'state.$': '$' });
+    // Not $.error: a later rollback for a verification breach must not be explained by this error.
+    const errorPath = '$.routingProofError';
+    const start = invoke(
+      'StartRoutingProof',
+      fn.testCases,
+      '$.routingProof',
+      'One test call per service line to a cut-over number: does it reach its target flow?',
+      undefined,
+      payload,
+    );
+    start.addCatch(verify, { resultPath: errorPath });
+    start.next(
+      new sfn.Choice(scope, 'RoutingProofStarted', { stateName: 'RoutingProofStarted' })
+        .when(sfn.Condition.booleanEquals('$.routingProof.ok', false), rollbackChain)
+        .otherwise(verify),
+    );
+    const check = invoke('CheckRoutingProof', fn.testCases, '$.routingProof', 'Poll the routing proof executions', undefined, payload);
+    check.addCatch(waitForNextPoll, { resultPath: errorPath });
+    check.next(
+      new sfn.Choice(scope, 'RoutingProofVerdict', { stateName: 'RoutingProofVerdict' })
+        .when(sfn.Condition.booleanEquals('$.routingProof.ok', false), rollbackChain)
+        .otherwise(waitForNextPoll),
+    );
+    const unfinished = sfn.Condition.and(
+      sfn.Condition.isPresent('$.routingProof.done'),
+      sfn.Condition.booleanEquals('$.routingProof.done', false),
+      // Not(IsPresent) rather than IsPresent false: the same in AWS, and aws-local-stepfunctions 3.x evaluates
+      // `IsPresent: false` as always false (main.node.cjs: `IsPresentTrue && varValue !== void 0`).
+      sfn.Condition.not(sfn.Condition.isPresent(errorPath)),
+    );
+    return { start, check, unfinished };
+  }
+
   // Verify loop.
   // A crashed poll is an error, not a failing metric: poll again before giving up and rolling back.
   const verify = invoke('Verify', fn.verify, '$.verify', 'One poll: read metrics, judge each check, decide', {
@@ -265,8 +350,15 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
       .when(sfn.Condition.stringEquals('$.human.decision', 'live'), liveChain)
       .otherwise(rollbackChain),
   );
-  const verifyDecision = new sfn.Choice(scope, 'VerifyDecision', { stateName: 'VerifyDecision' })
-    .when(sfn.Condition.stringEquals('$.verify.decision', 'ROLLBACK'), rollbackChain)
+  const proof = routingProof();
+  const verifyDecision = new sfn.Choice(scope, 'VerifyDecision', { stateName: 'VerifyDecision' }).when(
+    sfn.Condition.stringEquals('$.verify.decision', 'ROLLBACK'),
+    rollbackChain,
+  );
+  // While the routing proof runs, every other verdict (LIVE included: LIVE waits for the proof) polls it first.
+  // Rules here rather than a Choice state of their own: no extra state transition per poll once the proof is done.
+  if (proof) verifyDecision.when(proof.unfinished, proof.check);
+  verifyDecision
     .when(sfn.Condition.stringEquals('$.verify.decision', 'LIVE'), liveChain)
     .when(sfn.Condition.stringEquals('$.verify.decision', 'INCONCLUSIVE'), humanDecision)
     .otherwise(waitForNextPoll);
@@ -279,7 +371,7 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   cutover.next(
     new sfn.Choice(scope, 'CutoverProgress', { stateName: 'CutoverProgress' })
       .when(sfn.Condition.booleanEquals('$.cutover.cursor.done', false), cutover)
-      .otherwise(verify),
+      .otherwise(proof?.start ?? verify),
   );
   const cutoverChain: sfn.IChainable =
     config.cutoverMode === 'manualConfirmation'
@@ -333,14 +425,31 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
     ),
     markAborted,
   );
+  const isReady = new sfn.Choice(scope, 'IsReady', { stateName: 'IsReady' })
+    .when(
+      hasUatTests
+        ? sfn.Condition.and(sfn.Condition.booleanEquals('$.readiness.ready', true), sfn.Condition.booleanEquals('$.uat.ok', true))
+        : sfn.Condition.booleanEquals('$.readiness.ready', true),
+      approvalGate,
+    )
+    .otherwise(markAborted);
+  // UAT test cases against the UAT number before the approver sees the report: a failure aborts with nothing changed.
+  const uatTests = hasUatTests
+    ? testCaseLoop({
+        name: 'UatTests',
+        startName: 'StartUatTests',
+        kind: 'uat',
+        resultPath: '$.uat',
+        pollSeconds: UAT_POLL_SECONDS,
+        comment: 'Run the UAT test cases against the UAT number (at most 5 executions at once)',
+        onError: markAborted,
+        then: isReady,
+      })
+    : isReady;
   deployCheck.next(
     new sfn.Choice(scope, 'DeployCheckProgress', { stateName: 'DeployCheckProgress' })
       .when(sfn.Condition.booleanEquals('$.readiness.cursor.done', false), deployCheck)
-      .otherwise(
-        new sfn.Choice(scope, 'IsReady', { stateName: 'IsReady' })
-          .when(sfn.Condition.booleanEquals('$.readiness.ready', true), approvalGate)
-          .otherwise(markAborted),
-      ),
+      .otherwise(uatTests),
   );
   const acquireLock = catchTo(
     invoke('AcquireLock', fn.acquireLock, '$.lock', 'One go-live at a time per runbook: a conditional write on the control table'),

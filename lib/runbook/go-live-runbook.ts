@@ -19,6 +19,7 @@ import {
 } from '../../lambda/core/defaults';
 import { MAX_WAVE_SIZE } from '../../lambda/core/batches';
 import { DECOMMISSION_TAG } from '../../lambda/core/control';
+import { DEFAULT_SERVICE_LINE } from '../../lambda/core/verdict';
 import { CONCURRENT_CALLS_QUOTA } from '../../lambda/core/capacity';
 import { CutoverMode, PlanEntry, RunbookConfig, VerificationBounds, VerificationSettings } from '../../lambda/core/types';
 import { IConnectInstance } from '../connect-instance';
@@ -29,6 +30,31 @@ import { Decommission } from './decommission';
 import { buildRunbookDefinition, RunbookFunctions } from './definition';
 
 export type { CutoverMode, PlanEntry, VerificationSettings, VerificationBounds };
+
+/** One test case of the runbook (see {@link GoLiveRunbookProps.testCases}). */
+export interface RunbookTestCase {
+  /**
+   * The service line it tests.
+   * @default 'all' (the line of plan entries without a serviceLine)
+   */
+  readonly serviceLine?: string;
+  /** `arn:aws:connect:<region>:<account>:instance/<id>/test-case/<id>` (CfnTestCase `ref` / `attrTestCaseArn`). */
+  readonly testCaseArn: string;
+  /**
+   * The E.164 number the test case calls. For a routing proof, a number of the plan: a run whose `phoneNumbers`
+   * selection leaves it out skips the line.
+   * @default - unknown: the line always runs
+   */
+  readonly phoneNumber?: string;
+}
+
+/** The runbook's test cases (see {@link GoLiveRunbookProps.testCases}). */
+export interface RunbookTestCases {
+  /** @default - none */
+  readonly uat?: readonly RunbookTestCase[];
+  /** @default - none */
+  readonly routingProof?: readonly RunbookTestCase[];
+}
 
 /** Properties of a {@link GoLiveRunbook}. */
 export interface GoLiveRunbookProps {
@@ -155,6 +181,15 @@ export interface GoLiveRunbookProps {
    */
   readonly uatPhoneNumberArn?: string;
   /**
+   * Connect test cases the runbook runs per service line: `uat` after the deploy check and before the approval gate
+   * (a failure ends ABORTED with nothing changed; the results go to the approver), `routingProof` right after the
+   * cutover in `repoint` mode (a failure is a breach and rolls back). Each names the test case by ARN (for instance
+   * `GoLiveTestCases.runbookTestCases`). At most 5 executions run at once (Connect's limit).
+   * @see https://docs.aws.amazon.com/connect/latest/adminguide/testing-simulation-execute-test-cases.html
+   * @default - none: UAT rests on the `uat` attestation alone and no routing proof runs
+   */
+  readonly testCases?: RunbookTestCases;
+  /**
    * Retention of the state machine's and the handlers' logs.
    * @default logs.RetentionDays.ONE_YEAR
    */
@@ -164,6 +199,7 @@ export interface GoLiveRunbookProps {
 const E164 = /^\+[1-9]\d{1,14}$/;
 /** The largest plan, serialized, that the task parameters carry (half of Step Functions' 256 KiB). */
 const MAX_PLAN_BYTES = 131_072;
+const TEST_CASE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[A-Za-z0-9-]+\/test-case\/[A-Za-z0-9-]+$/;
 const PHONE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:phone-number\/[A-Za-z0-9-]+$/;
 /** Attestations a decommission requires unless told otherwise: the numbers are ported and the old platform is off. */
 export const DEFAULT_DECOMMISSION_ATTESTATIONS: readonly string[] = ['porting-complete', 'legacy-off'];
@@ -281,6 +317,7 @@ export class GoLiveRunbook extends Construct {
       ...(hypercare.toSeconds() > 0
         ? { hypercareSeconds: hypercare.toSeconds(), hypercarePollIntervalSeconds: hypercarePollInterval.toSeconds() }
         : {}),
+      ...(props.testCases ? { testCases: testCasesConfig(props.testCases) } : {}),
       minAgentsAvailable,
       ...(props.concurrentCallsQuota !== undefined ? { concurrentCallsQuota: props.concurrentCallsQuota } : {}),
       ...(props.expectedCallerIdNumbers !== undefined ? { expectedCallerIdNumbers: [...props.expectedCallerIdNumbers] } : {}),
@@ -306,6 +343,7 @@ export class GoLiveRunbook extends Construct {
       verify: this.functions.verify,
       rollback: this.functions.rollback,
       finalize: this.functions.finalize,
+      testCases: this.functions['test-cases'],
     };
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
       retention: logRetention,
@@ -542,6 +580,17 @@ export class GoLiveRunbook extends Construct {
         }),
       );
     }
+    const testCaseArns = [...(props.testCases?.uat ?? []), ...(props.testCases?.routingProof ?? [])].map((t) => t.testCaseArn);
+    if (testCaseArns.length > 0) {
+      // The Service Authorization Reference the rehearsal's IAM data comes from predates the test-case APIs; the
+      // rehearsal assumes each authorizes on the test case ARN (lib/rehearsal/simulator/iam.ts) and grants exactly that.
+      f['test-cases'].addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['connect:StartTestCaseExecution', 'connect:GetTestCaseExecutionSummary', 'connect:ListTestCaseExecutionRecords'],
+          resources: [...new Set(testCaseArns)],
+        }),
+      );
+    }
     if (props.carrierHook) {
       // An identity policy, not a resource policy: the hook may be imported (fromFunctionArn) from another stack.
       const invokeHook = new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.carrierHook.functionArn] });
@@ -654,6 +703,7 @@ function validateProps(props: GoLiveRunbookProps, r: ResolvedProps): void {
     }),
   ];
   if (problems.length > 0) throw new Error(`${problems[0].field} ${problems[0].message}`);
+  validateTestCases(props.testCases, props.plan);
   integer('minAgentsOnline', r.minAgentsOnline, 0, 10_000);
   integer('minAgentsAvailable', r.minAgentsAvailable, 0, 10_000);
   // Connect's default is 10 per instance; raised quotas run to the thousands. A figure beyond this is a typo.
@@ -682,6 +732,39 @@ function validateProps(props: GoLiveRunbookProps, r: ResolvedProps): void {
     if (d !== undefined && !Token.isUnresolved(d.toSeconds()) && (d.toSeconds() < 60 || d.toSeconds() > maxSeconds)) {
       throw new Error(`${name} must be between 1 minute and ${maxSeconds / 3600} hours, got: ${d.toHumanString()}`);
     }
+  }
+}
+
+function testCasesConfig(t: RunbookTestCases): NonNullable<RunbookConfig['testCases']> {
+  const targets = (list: readonly RunbookTestCase[] | undefined) =>
+    (list ?? []).map((c) => ({
+      serviceLine: c.serviceLine ?? DEFAULT_SERVICE_LINE,
+      testCaseArn: c.testCaseArn,
+      ...(c.phoneNumber !== undefined ? { phoneNumber: c.phoneNumber } : {}),
+    }));
+  return { uat: targets(t.uat), routingProof: targets(t.routingProof) };
+}
+
+function validateTestCases(t: RunbookTestCases | undefined, plan: readonly PlanEntry[]): void {
+  if (!t) return;
+  const lines = new Set(plan.map((e) => e.serviceLine ?? DEFAULT_SERVICE_LINE));
+  for (const kind of ['uat', 'routingProof'] as const) {
+    const seen = new Set<string>();
+    (t[kind] ?? []).forEach((c, i) => {
+      const line = c.serviceLine ?? DEFAULT_SERVICE_LINE;
+      const at = `testCases.${kind}[${i}]`;
+      if (!Token.isUnresolved(c.testCaseArn) && !TEST_CASE_ARN.test(c.testCaseArn)) {
+        throw new Error(`${at}.testCaseArn must be a test case ARN (…:instance/ID/test-case/ID), got: ${c.testCaseArn}`);
+      }
+      if (!Token.isUnresolved(line) && !lines.has(line)) {
+        throw new Error(`${at}.serviceLine must be a service line of the plan (${[...lines].join(', ')}), got: ${line}`);
+      }
+      if (seen.has(line)) throw new Error(`${at}.serviceLine has a second ${kind} test case, got: ${line}`);
+      seen.add(line);
+      if (c.phoneNumber !== undefined && !Token.isUnresolved(c.phoneNumber) && !E164.test(c.phoneNumber)) {
+        throw new Error(`${at}.phoneNumber must be an E.164 number, got: ${c.phoneNumber}`);
+      }
+    });
   }
 }
 

@@ -20,6 +20,7 @@ import {
   str,
 } from './protocol';
 import type { ContactCenterState, SimFlow, SimPhoneNumber, SimQueue } from './state';
+import type { TestCaseRunner } from './test-cases';
 import { OFFLINE_STATUS, ROUTABLE_STATUS } from '../scenario';
 import { INSTANCE_ARN, REGION, phoneNumberIdFor, stableId } from './ids';
 
@@ -29,6 +30,8 @@ export interface ConnectContext {
   readonly clock: SimulatedClock;
   /** Page size of the List operations when the caller gives no MaxResults. */
   readonly defaultPageSize: number;
+  /** The test-case APIs (simulator/test-cases.ts). */
+  readonly testCases: TestCaseRunner;
 }
 
 interface Route {
@@ -89,6 +92,18 @@ const ROUTES: readonly Route[] = [
   },
   { method: 'POST', segments: ['metrics', 'current', '{InstanceId}'], operation: 'GetCurrentMetricData' },
   { method: 'POST', segments: ['metrics', 'data'], operation: 'GetMetricDataV2' },
+  { method: 'PUT', segments: ['test-cases', '{InstanceId}', '{TestCaseId}', 'start-execution'], operation: 'StartTestCaseExecution' },
+  {
+    method: 'GET',
+    segments: ['test-cases', '{InstanceId}', '{TestCaseId}', '{TestCaseExecutionId}', 'summary'],
+    operation: 'GetTestCaseExecutionSummary',
+  },
+  {
+    method: 'GET',
+    segments: ['test-cases', '{InstanceId}', '{TestCaseId}', '{TestCaseExecutionId}', 'records'],
+    operation: 'ListTestCaseExecutionRecords',
+    query: { status: 'Status', nextToken: 'NextToken', maxResults: 'MaxResults' },
+  },
   { method: 'POST', segments: ['metrics', 'userdata', '{InstanceId}'], operation: 'GetCurrentUserData' },
   {
     method: 'GET',
@@ -200,6 +215,12 @@ export class ConnectProtocol implements ProtocolModule {
         return this.getCurrentMetricData(i);
       case 'GetMetricDataV2':
         return this.getMetricDataV2(i);
+      case 'StartTestCaseExecution':
+        return this.ctx.testCases.start(i);
+      case 'GetTestCaseExecutionSummary':
+        return this.ctx.testCases.summary(i);
+      case 'ListTestCaseExecutionRecords':
+        return this.ctx.testCases.records(i);
       case 'GetCurrentUserData':
         return this.getCurrentUserData(i);
       case 'ListAgentStatuses':
@@ -231,7 +252,7 @@ export class ConnectProtocol implements ProtocolModule {
   }
 
   error(err: ApiError, requestId: string): WireResponse {
-    const wire = err.code ? { status: CODE_STATUS[err.code] ?? ERRORS[err.kind].status, code: err.code } : ERRORS[err.kind];
+    const wire = err.code ? { status: err.status ?? CODE_STATUS[err.code] ?? ERRORS[err.kind].status, code: err.code } : ERRORS[err.kind];
     return jsonResponse(
       wire.status,
       'application/json',

@@ -26,6 +26,8 @@ export class ApiError extends Error {
      * (and the answer of a protocol that has no such code), the code is what the SDK matches on.
      */
     public readonly code?: string,
+    /** The HTTP status when the service's own error has one the kind does not (Connect's 402 ServiceQuotaExceeded). */
+    public readonly status?: number,
   ) {
     super(message);
     this.name = 'ApiError';

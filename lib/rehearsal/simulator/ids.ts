@@ -42,3 +42,12 @@ export function phoneNumberArn(e164: string): string {
 }
 
 export const HOURS_OF_OPERATION_ID = stableId('hours-of-operation', 'Basic Hours');
+
+/** A synthesized test case (AWS::Connect::TestCase) by its logical id: `Ref` is its ARN under the instance. */
+export function testCaseIdFor(logicalId: string): string {
+  return stableId('test-case', logicalId);
+}
+
+export function testCaseArn(logicalId: string): string {
+  return `${INSTANCE_ARN}/test-case/${testCaseIdFor(logicalId)}`;
+}

@@ -11,7 +11,10 @@ export {
   phoneNumberIdFor,
   queueArn,
   queueIdFor,
+  testCaseArn,
+  testCaseIdFor,
 } from './ids';
+export type { SimTestCase } from './test-cases';
 export { DEFAULT_AVG_HANDLE_TIME_SECONDS, MetricTimeline } from './metrics';
 export { DEFAULT_RATE_LIMITS, type RateLimit } from './rate-limit';
 export type { SnsMessage } from './sns';

@@ -28,6 +28,10 @@ export const DEFAULT_RATE_LIMITS: Readonly<Partial<Record<SimulatedApi, RateLimi
   DescribeInstance: PHONE_NUMBER_AND_FLOW_APIS,
   ListQueues: PHONE_NUMBER_AND_FLOW_APIS,
   DescribeQueue: PHONE_NUMBER_AND_FLOW_APIS,
+  // No quota of their own in the service quotas page: the common default (the stricter assumption).
+  StartTestCaseExecution: PHONE_NUMBER_AND_FLOW_APIS,
+  GetTestCaseExecutionSummary: PHONE_NUMBER_AND_FLOW_APIS,
+  ListTestCaseExecutionRecords: PHONE_NUMBER_AND_FLOW_APIS,
   // The quota table gives these no rate of their own here: the account's default Connect rate (2/s, burst 5), the
   // stricter reading.
   ListAgentStatuses: PHONE_NUMBER_AND_FLOW_APIS,

@@ -36,6 +36,7 @@ import { DEFAULT_RATE_LIMITS, type RateLimit, RateLimiter } from './rate-limit';
 import { type SnsMessage, SnsProtocol } from './sns';
 import { ServiceQuotasProtocol } from './servicequotas';
 import { StepFunctionsProtocol } from './stepfunctions';
+import { type SimTestCase, TestCaseRunner } from './test-cases';
 import { ContactCenterState } from './state';
 
 export interface SimulatorOptions {
@@ -91,6 +92,11 @@ export interface SimulatorOptions {
    * @default - no authorization (every request allowed)
    */
   readonly iam?: IamOptions;
+  /**
+   * The synthesized test cases (AWS::Connect::TestCase) the test-case APIs answer for.
+   * @default - none (every test case id is unknown)
+   */
+  readonly testCases?: readonly SimTestCase[];
   /**
    * Called once per request with the request as it reached the simulator and the status answered (`rehearse
    * --trace`).
@@ -238,6 +244,7 @@ class SimulatorServer implements Simulator {
       metrics: this.metrics,
       clock: this.clock,
       defaultPageSize: options.defaultPageSize ?? 100,
+      testCases: new TestCaseRunner({ state: this.state, clock: this.clock, scenario, testCases: options.testCases ?? [] }),
     });
     this.cloudwatch = new CloudWatchProtocol({
       state: this.state,

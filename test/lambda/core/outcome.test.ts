@@ -163,3 +163,17 @@ describe('explainOutcome: stranded numbers in a large wave', () => {
     expect(explainOutcome({ outcome: 'ROLLBACK_FAILED', stranded: stranded(1000) }).length).toBeLessThan(8_000);
   });
 });
+
+describe('explainOutcome with test cases', () => {
+  it('ABORTED by a failed UAT test case says which line failed', () => {
+    expect(explainOutcome({ outcome: 'ABORTED', testCaseFailure: 'UAT test case of service line Billing failed' })).toBe(
+      'not ready: UAT test case of service line Billing failed',
+    );
+  });
+
+  it('ROLLED_BACK by a failed routing proof says so rather than "verification failed"', () => {
+    expect(explainOutcome({ outcome: 'ROLLED_BACK', testCaseFailure: 'routing proof of service line all failed' })).toBe(
+      'rolled back: routing proof of service line all failed',
+    );
+  });
+});

@@ -18,6 +18,21 @@ function state(extra: Record<string, unknown> = {}): Record<string, unknown> {
 }
 
 describe('notify handler', () => {
+  it("shows the approver each line's UAT test-case result under the readiness report", async () => {
+    const uat = {
+      kind: 'uat',
+      status: 'PASSED',
+      done: true,
+      ok: true,
+      reason: 'UAT test cases passed: Support',
+      polls: 2,
+      lines: [{ serviceLine: 'Support', testCaseId: 'tc-1', status: 'PASSED' }],
+    };
+    await handler({ kind: 'approval', taskToken: TOKEN, state: state({ readiness: readiness(), uat }) });
+    const summary = String(published(sns)[0].message.summary);
+    expect(summary).toContain('UAT test cases: PASSED (UAT test cases passed: Support)\n  ✔ Support: PASSED');
+  });
+
   it('publishes the approval request with the task token, the kind and the readiness report', async () => {
     await expect(handler({ kind: 'approval', taskToken: TOKEN, state: state({ readiness: readiness() }) })).resolves.toEqual({
       notified: true,

@@ -74,6 +74,7 @@ export class ContactCenterStack extends Stack {
       throw new Error(`queueName must be 1-127 characters without control characters, got: ${queueName}`);
     }
 
+    const legacyNumber = props.legacyNumber ?? '+18005550199';
     this.instance = new ConnectInstance(this, 'Instance', {
       instanceAlias: props.instanceAlias ?? 'golive-contact-center',
     });
@@ -113,7 +114,7 @@ export class ContactCenterStack extends Stack {
       name: DEFAULT_FLOW_NAMES.legacyBridge,
       type: 'CONTACT_FLOW',
       description: 'Parallel running: transfers the caller to the legacy platform',
-      content: legacyBridgeFlowContent({ legacyNumber: props.legacyNumber ?? '+18005550199' }),
+      content: legacyBridgeFlowContent({ legacyNumber }),
     });
 
     this.uatNumber = new UatPhoneNumber(this, 'UatNumber', {
@@ -126,6 +127,8 @@ export class ContactCenterStack extends Stack {
     this.runbook = new GoLiveRunbook(this, 'Runbook', {
       uatPhoneNumber: this.uatNumber.phoneNumber,
       ...props.runbook,
+      // switchFlow: the entry flows bridge to the same legacy number as the LegacyBridge flow.
+      ...(props.runbook?.cutoverMode === 'switchFlow' ? { legacyNumber: props.runbook.legacyNumber ?? legacyNumber } : {}),
       instance: this.instance,
       plan: props.plan ?? [{ phoneNumber: '+18005550100', targetFlow: DEFAULT_FLOW_NAMES.entry }],
       queues: props.watchQueues ?? [queueName],

@@ -1,9 +1,11 @@
+import type { SwitchFlowConfig } from './switch-flow';
+
 /**
  * The runbook's shared shapes. Pure types: no SDK, no I/O. See docs/internals.md for where each travels.
  */
 
 /** How a plan moves its numbers. */
-export type CutoverMode = 'repoint' | 'carrierHook' | 'manualConfirmation';
+export type CutoverMode = 'repoint' | 'switchFlow' | 'carrierHook' | 'manualConfirmation';
 
 /** One service line to move. References are resolved against the instance at DeployCheck. */
 export interface PlanEntry {
@@ -98,6 +100,8 @@ export interface RunbookConfig {
   readonly statusTopicArn: string;
   /** The user's carrier hook Lambda, for cutoverMode carrierHook. */
   readonly carrierHookFunctionArn?: string;
+  /** cutoverMode switchFlow: the legacy number and each service line's entry flow (lambda/core/switch-flow.ts). */
+  readonly switchFlow?: SwitchFlowConfig;
 }
 
 /**

@@ -14,6 +14,7 @@ import { abortRequested, getSnapshotBatch } from '../shared/control';
 import { logger } from '../shared/logger';
 import { CutoverRecord, parseState } from '../shared/state';
 import { publishStatus } from '../shared/status';
+import { cutoverEntryFlows } from './switch-flow';
 
 export async function handler(event: unknown): Promise<CutoverRecord> {
   const { config, run, readiness, executionArn, cutover: previous } = parseState(event, 'config', 'run', 'readiness', 'executionArn');
@@ -41,6 +42,21 @@ export async function handler(event: unknown): Promise<CutoverRecord> {
     // The operator confirmed the carrier ticket for the whole wave: nothing to move here.
     await publish('DONE', `manualConfirmation: ${total} number(s) moved at the carrier (confirmed by the operator)`);
     return { ...record(total, 0), cursor: { ...cursor, nextBatch: batches, done: true }, completedAt: now().toISOString() };
+  }
+  if (config.cutoverMode === 'switchFlow') {
+    // One content update per service line moves every number of the wave at once (lambda/cutover/switch-flow.ts).
+    const percent = canaryPercent(run);
+    const change = await cutoverEntryFlows(config, executionArn, percent);
+    await publish(
+      'DONE',
+      `switchFlow: ${change.lines} entry flow(s) now send ${percent}% of callers to the target flow (${change.moved + change.already} number(s))`,
+    );
+    return {
+      ...record(change.moved, change.already),
+      cursor: { ...cursor, nextBatch: batches, done: true },
+      completedAt: now().toISOString(),
+      ...(percent < 100 ? { canaryPercent: percent } : {}),
+    };
   }
   const numbers = await getSnapshotBatch(config.controlTableName, executionArn, batch);
   const progress = `batch ${batch + 1} of ${batches}`;
@@ -78,4 +94,9 @@ export async function handler(event: unknown): Promise<CutoverRecord> {
       : `${progress}: ${numbers.length} number(s) on their target flows (${done.moved + done.alreadyOnTarget} of ${total})`,
   );
   return done;
+}
+
+/** switchFlow without canary steps: the whole share at once. */
+function canaryPercent(_run: unknown): number {
+  return 100;
 }

@@ -19,7 +19,7 @@ const config = z
   .object({
     instanceArn: z.string().startsWith('arn:'),
     queues: z.array(z.string()).min(1),
-    cutoverMode: z.enum(['repoint', 'carrierHook', 'manualConfirmation']),
+    cutoverMode: z.enum(['repoint', 'switchFlow', 'carrierHook', 'manualConfirmation']),
     statusTopicArn: z.string(),
     controlTableName: z.string(),
     cutoverConcurrency: z.number().int().min(1),
@@ -109,6 +109,8 @@ export interface CutoverRecord {
   readonly moved: number;
   /** Numbers found already on their target (a retried batch, or a number that was there before). */
   readonly alreadyOnTarget: number;
+  /** switchFlow canary: the percent of callers the entry flows send to the target (absent = 100). */
+  readonly canaryPercent?: number;
 }
 
 /** Where the batched rollback stands (the `rollback` key). */

@@ -18,6 +18,7 @@ export const SIMULATED_APIS = [
   'DescribeInstance',
   'ListContactFlows',
   'DescribeContactFlow',
+  'UpdateContactFlowContent',
   'ListPhoneNumbersV2',
   'DescribePhoneNumber',
   'ListQueues',
@@ -204,7 +205,7 @@ const faultSchema = z.strictObject({
  * Construct options a scenario rehearses (DESIGN.md "runbook"): they reach the default app through the
  * `connect-golive:runbook` context, so the rehearsal runs the state machine those options synthesize.
  */
-export const CUTOVER_MODES = ['repoint', 'carrierHook', 'manualConfirmation'] as const;
+export const CUTOVER_MODES = ['repoint', 'switchFlow', 'carrierHook', 'manualConfirmation'] as const;
 const runbookSchema = z.strictObject({
   cutoverMode: z.enum(CUTOVER_MODES).default('repoint'),
 });

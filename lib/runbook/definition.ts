@@ -335,6 +335,8 @@ function cutoverComment(mode: CutoverMode): string {
   switch (mode) {
     case 'repoint':
       return 'Associate each number with its target flow (idempotent), then read every association back';
+    case 'switchFlow':
+      return "Set each service line's entry flow to transfer to its target flow (one content update per line), then read each back";
     case 'carrierHook':
       return 'Call the carrier hook to repoint the numbers at the carrier, then record the cutover';
     case 'manualConfirmation':

@@ -139,6 +139,8 @@ export function permissionsFor(service: ServiceName | 'unknown', call: ParsedCal
       case 'ListContactFlows':
         return on(action, [underInstance(i.InstanceId, 'contact-flow', '*')]);
       case 'DescribeContactFlow':
+      // Resource type contact-flow* (Service Authorization Reference, Amazon Connect actions).
+      case 'UpdateContactFlowContent':
         return on(action, [underInstance(i.InstanceId, 'contact-flow', i.ContactFlowId)]);
       case 'ListQueues':
         return on(action, [underInstance(i.InstanceId, 'queue', '*')]);

@@ -21,6 +21,7 @@ import {
 } from './protocol';
 import type { ContactCenterState, SimFlow, SimPhoneNumber, SimQueue } from './state';
 import { HOURS_OF_OPERATION_ID, REGION } from './ids';
+import type { FlowContents } from './flow-content';
 
 export interface ConnectContext {
   readonly state: ContactCenterState;
@@ -28,6 +29,8 @@ export interface ConnectContext {
   readonly clock: SimulatedClock;
   /** Page size of the List operations when the caller gives no MaxResults. */
   readonly defaultPageSize: number;
+  /** Each flow's content (switchFlow entry flows and the rest). */
+  readonly contents: FlowContents;
 }
 
 interface Route {
@@ -51,6 +54,7 @@ const ROUTES: readonly Route[] = [
     listQuery: { contactFlowTypes: 'ContactFlowTypes' },
   },
   { method: 'GET', segments: ['contact-flows', '{InstanceId}', '{ContactFlowId}'], operation: 'DescribeContactFlow' },
+  { method: 'POST', segments: ['contact-flows', '{InstanceId}', '{ContactFlowId}', 'content'], operation: 'UpdateContactFlowContent' },
   { method: 'POST', segments: ['phone-number', 'list'], operation: 'ListPhoneNumbersV2' },
   { method: 'GET', segments: ['phone-number', '{PhoneNumberId}'], operation: 'DescribePhoneNumber' },
   {
@@ -98,6 +102,7 @@ const ERRORS: ErrorTable = {
 export const CONNECT_WRITE_OPERATIONS: ReadonlySet<string> = new Set([
   'AssociatePhoneNumberContactFlow',
   'DisassociatePhoneNumberContactFlow',
+  'UpdateContactFlowContent',
 ]);
 
 type Input = Readonly<Record<string, unknown>>;
@@ -153,6 +158,8 @@ export class ConnectProtocol implements ProtocolModule {
         return this.listContactFlows(i);
       case 'DescribeContactFlow':
         return this.describeContactFlow(i);
+      case 'UpdateContactFlowContent':
+        return this.updateContactFlowContent(i);
       case 'ListPhoneNumbersV2':
         return this.listPhoneNumbersV2(i);
       case 'DescribePhoneNumber':
@@ -275,10 +282,19 @@ export class ConnectProtocol implements ProtocolModule {
         State: flow.state,
         Status: flow.status,
         Description: `Simulated flow ${flow.name}`,
-        Content: JSON.stringify({ Version: '2019-10-30', StartAction: 'disconnect', Actions: [] }),
+        Content: this.ctx.contents.current(flow),
         Tags: {},
       },
     };
+  }
+
+  /** switchFlow's one write: the entry flow's new content (lib/rehearsal/simulator/flow-content.ts). */
+  private updateContactFlowContent(i: Input): unknown {
+    this.instance(str(i, 'InstanceId'));
+    const flow = this.flow(str(i, 'ContactFlowId'));
+    required(str(i, 'Content'), 'Content');
+    this.ctx.contents.update(flow, i.Content, this.ctx.clock.nowMillis());
+    return {};
   }
 
   private flow(ref: string | undefined): SimFlow {

@@ -102,6 +102,20 @@ export interface RunbookConfig {
   readonly carrierHookFunctionArn?: string;
   /** cutoverMode switchFlow: the legacy number and each service line's entry flow (lambda/core/switch-flow.ts). */
   readonly switchFlow?: SwitchFlowConfig;
+  /**
+   * switchFlow canary: percent of callers sent to the target at each step, ascending, ending at 100 (e.g. [10, 50,
+   * 100]); absent or empty = all callers at once. An execution's `canarySteps` may replace it (ValidateInput).
+   */
+  readonly canarySteps?: readonly number[];
+  /** How each canary step before the last is verified (the last, 100 %, gets the full `verification`). */
+  readonly canaryStepVerification?: CanaryStepVerification;
+}
+
+/** Verification of one canary step below 100 %: its own window, warm-up and minimum contacts (of the canary's calls). */
+export interface CanaryStepVerification {
+  readonly observationWindowSeconds: number;
+  readonly warmupSeconds: number;
+  readonly minContactsForVerdict: number;
 }
 
 /**
@@ -125,6 +139,8 @@ export interface RunParameters {
   readonly verification: VerificationSettings;
   /** The legacy platform's normal per service line (execution input `baseline`): relative thresholds. */
   readonly baseline?: Readonly<Record<string, LineBaseline>>;
+  /** switchFlow: the canary steps this run takes (the input's `canarySteps`, else the config's); absent = none. */
+  readonly canarySteps?: readonly number[];
 }
 
 /** A service line's normal on the legacy platform, stated by the change board. */
@@ -292,6 +308,8 @@ export interface VerifyState {
   readonly lines?: readonly ServiceLineState[];
   /** Lines whose verdict is ROLLBACK: the ones a service-line rollback moves back. */
   readonly failingLines?: readonly string[];
+  /** switchFlow: the canary step (0-based) this loop state judges; a new step starts a fresh loop. */
+  readonly canaryStep?: number;
 }
 
 /** One service line's Verify loop state. */

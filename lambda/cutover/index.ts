@@ -45,17 +45,23 @@ export async function handler(event: unknown): Promise<CutoverRecord> {
   }
   if (config.cutoverMode === 'switchFlow') {
     // One content update per service line moves every number of the wave at once (lambda/cutover/switch-flow.ts).
-    const percent = canaryPercent(run);
+    // With canary steps, Cutover sets the first step and SetCanaryStep (this handler again) each next one.
+    const steps = run.canarySteps ?? [100];
+    const step = previous?.canaryStep === undefined ? 0 : previous.canaryStep + 1;
+    if (step >= steps.length) throw new CutoverError(`canary step ${step + 1} asked for, but the run has ${steps.length}`);
+    const percent = steps[step];
     const change = await cutoverEntryFlows(config, executionArn, percent);
-    await publish(
-      'DONE',
-      `switchFlow: ${change.lines} entry flow(s) now send ${percent}% of callers to the target flow (${change.moved + change.already} number(s))`,
-    );
+    const canary = steps.length > 1 ? ` (canary step ${step + 1} of ${steps.length})` : '';
+    await publish('DONE', `switchFlow: ${change.lines} entry flow(s) now send ${percent}% of callers to the target flow${canary}`);
     return {
-      ...record(change.moved, change.already),
+      // The numbers count once, at the first step; later steps only change the share.
+      ...(step === 0 ? record(change.moved, change.already) : record(0, 0)),
       cursor: { ...cursor, nextBatch: batches, done: true },
+      // Each step's verification window starts when its content is written.
       completedAt: now().toISOString(),
-      ...(percent < 100 ? { canaryPercent: percent } : {}),
+      canaryStep: step,
+      canaryPercent: percent,
+      canaryDone: step === steps.length - 1,
     };
   }
   const numbers = await getSnapshotBatch(config.controlTableName, executionArn, batch);
@@ -94,9 +100,4 @@ export async function handler(event: unknown): Promise<CutoverRecord> {
       : `${progress}: ${numbers.length} number(s) on their target flows (${done.moved + done.alreadyOnTarget} of ${total})`,
   );
   return done;
-}
-
-/** switchFlow without canary steps: the whole share at once. */
-function canaryPercent(_run: unknown): number {
-  return 100;
 }

@@ -109,8 +109,12 @@ export interface CutoverRecord {
   readonly moved: number;
   /** Numbers found already on their target (a retried batch, or a number that was there before). */
   readonly alreadyOnTarget: number;
-  /** switchFlow canary: the percent of callers the entry flows send to the target (absent = 100). */
+  /** switchFlow: the step (0-based) of the run's canary steps now set (one step, 100 %, without canary steps). */
+  readonly canaryStep?: number;
+  /** switchFlow: the percent of callers the entry flows now send to the target. */
   readonly canaryPercent?: number;
+  /** switchFlow: whether this is the last step (100 %): a LIVE verdict then ends the run LIVE. */
+  readonly canaryDone?: boolean;
 }
 
 /** Where the batched rollback stands (the `rollback` key). */

@@ -4,7 +4,7 @@
  * An operator abort turns the verdict into ROLLBACK.
  */
 import { combineLines, evaluatePoll, previousLineState, settingsForLine, type ServiceLine } from '../core/verdict';
-import { ServiceLineState, VerifyState } from '../core/types';
+import { CanaryStepVerification, ServiceLineState, VerificationSettings, VerifyState } from '../core/types';
 import { now } from '../shared/clock';
 import { instanceIdOf } from '../shared/connect';
 import { abortRequested } from '../shared/control';
@@ -19,9 +19,12 @@ export async function handler(event: unknown): Promise<VerifyState> {
     run,
     readiness,
     cutover,
-    verify: previous,
+    verify: lastPoll,
     executionArn,
   } = parseState(event, 'config', 'run', 'readiness', 'cutover', 'executionArn');
+  // switchFlow canary: each step is verified afresh, over its own window from the moment its content was written.
+  const previous = lastPoll && (lastPoll as { canaryStep?: number }).canaryStep === cutover!.canaryStep ? lastPoll : undefined;
+  const verification = canaryVerification(run.verification, config.canaryStepVerification, cutover!.canaryDone);
   logger.appendKeys({ changeId: run.changeId, executionArn });
   const publish = (state: VerifyState) =>
     publishStatus(config.statusTopicArn, {
@@ -56,18 +59,19 @@ export async function handler(event: unknown): Promise<VerifyState> {
       flowNames: flowNamesOf(line, targetFlowNames),
       cutoverAt: new Date(cutover!.completedAt ?? cutover!.startedAt),
       now: at,
-      metricWindowSeconds: run.verification.metricWindowSeconds,
-      warmupSeconds: run.verification.warmupSeconds,
-      rateSettleSeconds: run.verification.rateSettleSeconds,
-      maxCloudWatchLagSeconds: run.verification.maxCloudWatchLagSeconds,
-      maxHistoricalLagSeconds: run.verification.maxHistoricalLagSeconds,
+      metricWindowSeconds: verification.metricWindowSeconds,
+      warmupSeconds: verification.warmupSeconds,
+      rateSettleSeconds: verification.rateSettleSeconds,
+      maxCloudWatchLagSeconds: verification.maxCloudWatchLagSeconds,
+      maxHistoricalLagSeconds: verification.maxHistoricalLagSeconds,
     });
     const prev = previousLineState(previous ?? null, line.serviceLine, lines.length);
-    const settings = settingsForLine(run.verification, run.baseline?.[line.serviceLine]);
+    const settings = settingsForLine(verification, run.baseline?.[line.serviceLine]);
     const { lines: _l, failingLines: _f, ...lineState } = evaluatePoll(prev, sample, settings);
     states.push({ serviceLine: line.serviceLine, ...lineState });
   }
-  const next = combineLines(states, (previous?.polls ?? 0) + 1);
+  const combined = combineLines(states, (previous?.polls ?? 0) + 1);
+  const next = cutover!.canaryStep === undefined ? combined : { ...combined, canaryStep: cutover!.canaryStep };
   logger.info('verdict', { decision: next.decision, reason: next.reason, failingLines: next.failingLines });
   // Every poll's verdict is in the execution history; the bridge hears the first poll and every change.
   if (!previous || previous.decision !== next.decision || next.decision === 'ROLLBACK') await publish(next);
@@ -92,4 +96,24 @@ function queueIdsOf(line: ServiceLine, watched: readonly string[], queueIds: rea
 function flowNamesOf(line: ServiceLine, targetFlowNames: readonly string[]): string[] {
   const names = line.targetFlows.filter((f) => targetFlowNames.includes(f));
   return names.length === line.targetFlows.length ? names : [...targetFlowNames];
+}
+
+/**
+ * The settings of this poll: a canary step below 100 % is judged over the step's own window, warm-up and minimum
+ * contacts (the canary's calls are few); the last step, and a run without canary steps, over the full settings.
+ */
+function canaryVerification(
+  full: VerificationSettings,
+  step: CanaryStepVerification | undefined,
+  lastStep: boolean | undefined,
+): VerificationSettings {
+  if (lastStep !== false || !step) return full;
+  return {
+    ...full,
+    observationWindowSeconds: step.observationWindowSeconds,
+    warmupSeconds: step.warmupSeconds,
+    minContactsForVerdict: step.minContactsForVerdict,
+    // The settle span never outlasts the step's window.
+    rateSettleSeconds: Math.min(full.rateSettleSeconds, Math.max(0, step.observationWindowSeconds - step.warmupSeconds - 60)),
+  };
 }

@@ -208,6 +208,8 @@ const faultSchema = z.strictObject({
 export const CUTOVER_MODES = ['repoint', 'switchFlow', 'carrierHook', 'manualConfirmation'] as const;
 const runbookSchema = z.strictObject({
   cutoverMode: z.enum(CUTOVER_MODES).default('repoint'),
+  /** switchFlow only: the construct's canary steps, e.g. [10, 50, 100] (GoLiveRunbook validates them). */
+  canarySteps: z.array(z.number().int().min(1).max(100)).min(1).optional(),
 });
 
 const scenarioSchema = z.strictObject({

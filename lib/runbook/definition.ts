@@ -221,6 +221,26 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
     interval: Duration.seconds(2),
   });
   catchTo(verify, rollbackChain);
+  // What a LIVE verdict leads to. switchFlow: CanaryProgress sends a passing canary step on to SetCanaryStep (the
+  // Cutover handler again: every entry flow to the next share, read back) and Verify judges that step afresh; the
+  // last step's LIVE goes on to MarkLive. A joint, not an inlined chain: other steps may go in before MarkLive.
+  let onLive: sfn.IChainable = markLive;
+  if (config.cutoverMode === 'switchFlow') {
+    const setCanaryStep = invoke(
+      'SetCanaryStep',
+      fn.cutover,
+      '$.cutover',
+      "Canary: set every entry flow to the next step's share and read it back",
+    );
+    catchTo(setCanaryStep, rollbackChain);
+    setCanaryStep.next(verify);
+    onLive = new sfn.Choice(scope, 'CanaryProgress', { stateName: 'CanaryProgress' })
+      .when(
+        sfn.Condition.and(sfn.Condition.isPresent('$.cutover.canaryDone'), sfn.Condition.booleanEquals('$.cutover.canaryDone', false)),
+        setCanaryStep,
+      )
+      .otherwise(markLive);
+  }
   const waitForNextPoll = new sfn.Wait(scope, 'WaitForNextPoll', {
     stateName: 'WaitForNextPoll',
     time: sfn.WaitTime.secondsPath('$.run.verification.pollIntervalSeconds'),
@@ -235,12 +255,12 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   catchTo(humanDecision, rollbackChain);
   humanDecision.next(
     new sfn.Choice(scope, 'HumanVerdict', { stateName: 'HumanVerdict' })
-      .when(sfn.Condition.stringEquals('$.human.decision', 'live'), markLive)
+      .when(sfn.Condition.stringEquals('$.human.decision', 'live'), onLive)
       .otherwise(rollbackChain),
   );
   const verifyDecision = new sfn.Choice(scope, 'VerifyDecision', { stateName: 'VerifyDecision' })
     .when(sfn.Condition.stringEquals('$.verify.decision', 'ROLLBACK'), rollbackChain)
-    .when(sfn.Condition.stringEquals('$.verify.decision', 'LIVE'), markLive)
+    .when(sfn.Condition.stringEquals('$.verify.decision', 'LIVE'), onLive)
     .when(sfn.Condition.stringEquals('$.verify.decision', 'INCONCLUSIVE'), humanDecision)
     .otherwise(waitForNextPoll);
   waitForNextPoll.next(verify);

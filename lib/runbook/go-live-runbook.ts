@@ -17,8 +17,22 @@ import {
   validateVerificationSettings,
 } from '../../lambda/core/defaults';
 import { MAX_WAVE_SIZE } from '../../lambda/core/batches';
-import { CutoverMode, PlanEntry, RunbookConfig, VerificationBounds, VerificationSettings } from '../../lambda/core/types';
-import { defaultEntryFlowName, SwitchFlowConfig, switchFlowLinesOf } from '../../lambda/core/switch-flow';
+import {
+  CanaryStepVerification,
+  CutoverMode,
+  PlanEntry,
+  RunbookConfig,
+  VerificationBounds,
+  VerificationSettings,
+} from '../../lambda/core/types';
+import { canaryStepProblems, defaultEntryFlowName, SwitchFlowConfig, switchFlowLinesOf } from '../../lambda/core/switch-flow';
+
+/** Canary step verification defaults: fifteen minutes per step (a contact must start after the content propagates, end an AHT later and reach the metrics two minutes after that), a minute of warm-up, ten of the canary's contacts. */
+export const DEFAULT_CANARY_STEP_VERIFICATION: CanaryStepVerification = {
+  observationWindowSeconds: 900,
+  warmupSeconds: 60,
+  minContactsForVerdict: 10,
+};
 import * as connect from 'aws-cdk-lib/aws-connect';
 import { switchEntryFlowContent } from '../private/flow-content';
 import { IConnectInstance } from '../connect-instance';
@@ -62,6 +76,21 @@ export interface GoLiveRunbookProps {
    * @default - one created entry flow per service line
    */
   readonly entryFlows?: Readonly<Record<string, string>>;
+  /**
+   * cutoverMode `switchFlow`: a canary of callers. Percent of each line's callers the entry flows send to the
+   * target flow at each step, ascending whole percents ending at 100 (e.g. `[10, 50, 100]`). Each step is verified
+   * over `canaryStepVerification` and the next step is set only on a LIVE verdict; a breach at any step rolls
+   * back (every entry flow to its snapshot content). An execution's `canarySteps` may replace the list, never
+   * starting above its first step. Rejected outside `switchFlow`.
+   * @default - none: every caller moves at once
+   */
+  readonly canarySteps?: readonly number[];
+  /**
+   * How each canary step below 100 % is verified: its own observation window, warm-up and minimum contacts (the
+   * canary's calls only). The last step (100 %) is verified with `verification`.
+   * @default - { observationWindowSeconds: 900, warmupSeconds: 60, minContactsForVerdict: 10 }
+   */
+  readonly canaryStepVerification?: Partial<CanaryStepVerification>;
   /**
    * The Lambda function that repoints numbers at the carrier, called with
    * `{ action: 'cutover' | 'rollback', changeId, phoneNumbers }`. Required for `carrierHook`, rejected otherwise.
@@ -220,7 +249,10 @@ export class GoLiveRunbook extends Construct {
       controlTableName: this.controlTable.tableName,
       statusTopicArn: this.statusTopic.topicArn,
       carrierHookFunctionArn: props.carrierHook?.functionArn,
-      ...(switchFlow ? { switchFlow } : {}),
+      ...(switchFlow
+        ? { switchFlow, canaryStepVerification: { ...DEFAULT_CANARY_STEP_VERIFICATION, ...props.canaryStepVerification } }
+        : {}),
+      ...(props.canarySteps ? { canarySteps: [...props.canarySteps] } : {}),
     };
 
     // DeployCheck, Cutover and Rollback run one batch of 100 numbers per invocation (about 50 s at Connect's 2 calls/s): 5 minutes
@@ -532,7 +564,20 @@ function validateProps(props: GoLiveRunbookProps, r: ResolvedProps): void {
     }
     // One entry flow transfers to one target: every number of a line must share its target flow.
     switchFlowLinesOf(props.plan, defaultEntryFlowName);
+    if (props.canarySteps !== undefined) {
+      const problem = canaryStepProblems(props.canarySteps)[0];
+      if (problem) throw new Error(`canarySteps ${problem}`);
+    }
+    const step = { ...DEFAULT_CANARY_STEP_VERIFICATION, ...props.canaryStepVerification };
+    integer('canaryStepVerification.observationWindowSeconds', step.observationWindowSeconds, 60, 7200);
+    integer('canaryStepVerification.warmupSeconds', step.warmupSeconds, 0, step.observationWindowSeconds - 1);
+    integer('canaryStepVerification.minContactsForVerdict', step.minContactsForVerdict, 0, 10_000);
   } else {
+    if (props.canarySteps !== undefined)
+      throw new Error(`canarySteps is only used with cutoverMode switchFlow, got it with: ${r.cutoverMode}`);
+    if (props.canaryStepVerification !== undefined) {
+      throw new Error(`canaryStepVerification is only used with cutoverMode switchFlow, got it with: ${r.cutoverMode}`);
+    }
     if (props.legacyNumber !== undefined)
       throw new Error(`legacyNumber is only used with cutoverMode switchFlow, got it with: ${r.cutoverMode}`);
     if (props.entryFlows !== undefined)

@@ -112,6 +112,25 @@ describe('shipped switchFlow scenarios', () => {
     expect(run.finalRouting).toEqual({ '+18005550100': 'Main', '+18005550101': 'Main', '+18005550102': 'Main' });
   }, 300_000);
 
+  test('rollbackScope "serviceLine": only the failing line entry flow goes back; the other keeps routing to Main', async () => {
+    const s = loadScenario('scenarios/switch-flow-breach.json');
+    const run = await rehearseScenario({ ...s, input: { ...(s.input as object), rollbackScope: 'serviceLine' }, expect: undefined });
+    expect(run.outcome).toBe('PARTIALLY_ROLLED_BACK');
+    expect(run.writeCalls.slice(2).map((w) => w.flow)).toEqual(['golive-entry-Sales']);
+    expect(run.finalRouting).toEqual({ '+18005550100': 'Main', '+18005550101': 'Main', '+18005550102': 'legacy' });
+  }, 300_000);
+
+  test('DeployCheck aborts when a number does not point at its line entry flow yet (the prepare step was skipped)', async () => {
+    const s = loadScenario('scenarios/switch-flow-healthy.json');
+    const numbers = s.contactCenter.phoneNumbers.map((p, i) => (i === 2 ? { ...p, flow: 'Main' } : p));
+    const run = await rehearseScenario({ ...s, contactCenter: { ...s.contactCenter, phoneNumbers: numbers }, expect: undefined });
+    expect(run.outcome).toBe('ABORTED');
+    expect(run.reason).toMatch(
+      /numbers-on-entry-flow Sales: 1 number\(s\) not on the entry flow of Sales \(run the prepare step first\): \+18005550102/,
+    );
+    expect(run.writeCalls).toEqual([]);
+  }, 300_000);
+
   test("repoint mode: finalRouting is each number's flow", async () => {
     const run = await rehearseScenario(loadScenario('scenarios/healthy-go-live.json'));
     expect(run.finalRouting).toEqual(run.finalAssociations);

@@ -437,6 +437,8 @@ export class GoLiveRunbook extends Construct {
       });
       f.cutover.addToRolePolicy(updateFlows);
       f.rollback.addToRolePolicy(updateFlows);
+      // DeployCheck's later batches read the entry flows its first batch recorded (ENTRYFLOWS#<executionArn>).
+      this.controlTable.grant(f['deploy-check'], 'dynamodb:GetItem');
     }
     for (const fn of [f.verify, f.rollback]) {
       fn.addToRolePolicy(

@@ -67,6 +67,16 @@ describe('GoLiveRunbook cutoverMode switchFlow', () => {
     ]);
   });
 
+  test('DeployCheck may read the control table (its later batches read the entry flows the first recorded); in repoint mode it may not', () => {
+    const deployCheckPolicy = (template: Template) =>
+      JSON.stringify(Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith('RunbookDeployCheckRole')));
+    expect(deployCheckPolicy(build().template)).toContain('dynamodb:GetItem');
+    const stack = testStack();
+    const instance = ConnectInstance.fromInstanceAttributes(stack, 'Instance', { instanceArn: INSTANCE_ARN });
+    new GoLiveRunbook(stack, 'Runbook', { instance, plan: PLAN, queues: ['Support'] });
+    expect(deployCheckPolicy(Template.fromStack(stack))).not.toContain('dynamodb:GetItem');
+  });
+
   test('no role may update flow content in repoint mode', () => {
     const stack = testStack();
     const instance = ConnectInstance.fromInstanceAttributes(stack, 'Instance', { instanceArn: INSTANCE_ARN });

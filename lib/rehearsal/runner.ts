@@ -13,6 +13,7 @@ import { createDefaultStack } from '../default-app';
 import { packageRoot } from '../private/package-root';
 import type { EvidenceMetric, EvidenceRecord } from '../report/evidence';
 import { serviceLinesOf } from '../report/from-history';
+import { canaryDetail, CANARY_STATES } from '../report/canary';
 import { renderEvidenceReport } from '../report/render';
 import { HANDLERS } from './handlers';
 import { iamModelFromTemplate } from './iam-model';
@@ -539,7 +540,9 @@ function evidenceOf(
           ? { detail: s.error }
           : s.name === 'Verify' && s.output
             ? { detail: `${(s.output as any).verify.decision}: ${(s.output as any).verify.reason}` }
-            : {}),
+            : CANARY_STATES.has(s.name) && canaryDetail((s.output as any)?.cutover)
+              ? { detail: canaryDetail((s.output as any).cutover) }
+              : {}),
       })),
     ...(approvalStep
       ? {

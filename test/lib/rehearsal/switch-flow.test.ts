@@ -109,6 +109,12 @@ describe('shipped switchFlow scenarios', () => {
     expect(run.steps.filter((s) => s.name === 'SetCanaryStep')).toHaveLength(2);
     expect(run.steps.filter((s) => s.name === 'CanaryProgress')).toHaveLength(3);
     expect(run.writeCalls).toHaveLength(6); // 3 steps × 2 lines
+    // The evidence report shows each step's share.
+    expect(run.evidence.steps.filter((st) => st.name === 'Cutover' || st.name === 'SetCanaryStep').map((st) => st.detail)).toEqual([
+      'canary step 1: 10 % of callers to the target flow',
+      'canary step 2: 50 % of callers to the target flow',
+      'canary step 3: 100 % of callers to the target flow (last step)',
+    ]);
     expect(run.finalRouting).toEqual({ '+18005550100': 'Main', '+18005550101': 'Main', '+18005550102': 'Main' });
   }, 300_000);
 

@@ -31,6 +31,9 @@ export interface ModeRow {
   readonly breachToRollbackSeconds: number | null;
   /** Connect write calls in the breach run (associations or content updates). */
   readonly writes: number;
+  /** The largest state input/output and the history events over both runs (Step Functions: 256 KiB, 25,000). */
+  readonly largestStatePayloadBytes: number;
+  readonly historyEvents: number;
 }
 
 /** N numbers on the line's entry flow (golive-entry-all), target Main; abandonment jumps at `breachMinute`. */
@@ -73,6 +76,8 @@ async function measure(mode: Mode, n: number, template: Template): Promise<ModeR
     breachToRollbackSeconds:
       cutoverAt && lastRollback ? secondsBetween(new Date(cutoverAt.getTime() + breachMinute * 60_000).toISOString(), lastRollback) : null,
     writes: breach.sim.writeCalls().length,
+    largestStatePayloadBytes: Math.max(healthy.result.largestStatePayloadBytes, breach.result.largestStatePayloadBytes),
+    historyEvents: Math.max(healthy.result.historyEvents, breach.result.historyEvents),
   };
 }
 
@@ -84,7 +89,8 @@ export async function benchSwitchFlow(print: Print, sizes: readonly number[] = W
       const row = await measure(mode, n, template);
       print(
         `  ${mode} ${n} number(s): cutover ${cell(row.cutoverSeconds)} (${row.healthyOutcome}), rollback ${cell(row.rollbackSeconds)}, ` +
-          `breach → rollback complete ${cell(row.breachToRollbackSeconds)} (${row.breachOutcome}), ${row.writes} write calls`,
+          `breach → rollback complete ${cell(row.breachToRollbackSeconds)} (${row.breachOutcome}), ${row.writes} write calls, ` +
+          `largest state ${row.largestStatePayloadBytes} B, ${row.historyEvents} history events`,
       );
       rows.push(row);
     }
@@ -102,6 +108,12 @@ export function figuresOf(rows: readonly ModeRow[]): Figure[] {
       value: `${cell(target.rollbackSeconds)}, ${target.breachOutcome} (repoint: ${cell(repoint?.rollbackSeconds ?? null)})`,
       target: `≤ ${TARGET_ROLLBACK_SECONDS} s`,
       met: target.rollbackSeconds !== null && target.rollbackSeconds <= TARGET_ROLLBACK_SECONDS && target.breachOutcome === 'ROLLED_BACK',
+    },
+    {
+      name: `switchFlow, ${TARGET_WAVE.toLocaleString('en-US')} numbers: largest state payload and history events (healthy and breach runs)`,
+      value: `${target.largestStatePayloadBytes} B, ${target.historyEvents} events`,
+      target: '< 64 KiB, < 25,000 events',
+      met: target.largestStatePayloadBytes < 64 * 1024 && target.historyEvents < 25_000,
     },
     {
       name: `Breach → rollback complete, ${TARGET_WAVE.toLocaleString('en-US')} numbers, switchFlow vs repoint`,
@@ -138,6 +150,8 @@ export function render(rows: readonly ModeRow[]): string {
         cell(s?.rollbackSeconds ?? null),
         `${cell(r?.breachToRollbackSeconds ?? null)} (${r?.breachOutcome})`,
         `${cell(s?.breachToRollbackSeconds ?? null)} (${s?.breachOutcome})`,
+        `${r?.writes} / ${s?.writes}`,
+        `${r?.largestStatePayloadBytes} B / ${s?.largestStatePayloadBytes} B`,
       ];
     }),
   );

@@ -34,7 +34,7 @@ import {
 import { DEFAULT_RATE_LIMITS, type RateLimit, RateLimiter } from './rate-limit';
 import { type SnsMessage, SnsProtocol } from './sns';
 import { StepFunctionsProtocol } from './stepfunctions';
-import { ContactCenterState } from './state';
+import { ContactCenterState, type SimPhoneNumber } from './state';
 import { FlowContents } from './flow-content';
 
 export interface SimulatorOptions {
@@ -289,15 +289,24 @@ class SimulatorServer implements Simulator {
    * the queue (all numbers when none names queues), the percent their flow sends on to a Connect flow.
    */
   private shareOfQueue(scenario: Scenario, queue: string, atMs: number): number {
-    const numbers = scenario.contactCenter.phoneNumbers.filter((p) => !p.queues || p.queues.includes(queue));
-    if (numbers.length === 0) return 1;
-    let percent = 0;
-    for (const p of numbers) {
-      const flow = this.state.numbers.find((n) => n.number === p.number)?.flow ?? null;
-      percent += flow === null ? 0 : this.contents.percentToConnect(flow, atMs);
+    let numbers = this.queueNumbers.get(queue);
+    if (!numbers) {
+      const planned = new Set(
+        scenario.contactCenter.phoneNumbers.filter((p) => !p.queues || p.queues.includes(queue)).map((p) => p.number),
+      );
+      numbers = this.state.numbers.filter((n) => planned.has(n.number));
+      this.queueNumbers.set(queue, numbers);
     }
+    if (numbers.length === 0) return 1;
+    // Numbers share a few flows: one routing read per flow, weighted by its numbers.
+    const perFlow = new Map<string | null, number>();
+    for (const n of numbers) perFlow.set(n.flow, (perFlow.get(n.flow) ?? 0) + 1);
+    let percent = 0;
+    for (const [flow, count] of perFlow) percent += count * (flow === null ? 0 : this.contents.percentToConnect(flow, atMs));
     return percent / numbers.length / 100;
   }
+  /** The plan's numbers whose calls land in each queue (computed once; their associations are read live). */
+  private readonly queueNumbers = new Map<string, SimPhoneNumber[]>();
 
   writeCalls(): WriteCall[] {
     return [...this.writes];

@@ -138,6 +138,8 @@ export function render(rows: readonly ModeRow[]): string {
       'rollback: switchFlow',
       'breach → rollback complete: repoint',
       'breach → rollback complete: switchFlow',
+      'write calls (breach run): repoint / switchFlow',
+      'largest state: repoint / switchFlow',
     ],
     sizes.map((n) => {
       const r = get('repoint', n);
@@ -176,7 +178,12 @@ export function render(rows: readonly ModeRow[]): string {
 if (require.main === module) {
   const sizes = process.argv.includes('--quick') ? [1, 100] : WAVE_SIZES;
   benchSwitchFlow((line) => console.error(line), sizes)
-    .then((r) => console.log(`## ${r.title}\n\n${r.markdown}\n`))
+    .then((r) => {
+      const figures = r.figures.map(
+        (f) => `| ${f.name} | ${f.value} | ${f.target ?? ''} | ${f.met === undefined ? '' : f.met ? 'met' : '**not met**'} |`,
+      );
+      console.log(`## ${r.title}\n\n${r.markdown}\n\n| figure | value | target | |\n| --- | --- | --- | --- |\n${figures.join('\n')}\n`);
+    })
     .catch((e) => {
       console.error(e);
       process.exit(1);

@@ -41,7 +41,7 @@ import { HANDLER_NAMES, HandlerName } from '../private/handler-names';
 import { handlerAssetDir } from '../private/package-root';
 import { buildRunbookDefinition, RunbookFunctions } from './definition';
 
-export type { CutoverMode, PlanEntry, VerificationSettings, VerificationBounds };
+export type { CanaryStepVerification, CutoverMode, PlanEntry, VerificationSettings, VerificationBounds };
 
 /** Properties of a {@link GoLiveRunbook}. */
 export interface GoLiveRunbookProps {

@@ -100,6 +100,21 @@ export interface RunbookConfig {
   readonly statusTopicArn: string;
   /** The user's carrier hook Lambda, for cutoverMode carrierHook. */
   readonly carrierHookFunctionArn?: string;
+  /**
+   * Ready agents (logged in, routable status, a free voice slot) DeployCheck requires per service line
+   * (GetCurrentUserData). Absent in configs written before it: 1.
+   */
+  readonly minAgentsAvailable?: number;
+  /**
+   * The instance's concurrent active calls quota as the construct was told it; absent = DeployCheck reads it from
+   * Service Quotas (GetServiceQuota).
+   */
+  readonly concurrentCallsQuota?: number;
+  /**
+   * Numbers (E.164, phone number ARN or id) a watched queue's outbound caller ID may be besides the plan's own
+   * numbers.
+   */
+  readonly expectedCallerIdNumbers?: readonly string[];
   /** cutoverMode switchFlow: the legacy number and each service line's entry flow (lambda/core/switch-flow.ts). */
   readonly switchFlow?: SwitchFlowConfig;
   /**
@@ -141,6 +156,10 @@ export interface RunParameters {
   readonly baseline?: Readonly<Record<string, LineBaseline>>;
   /** switchFlow: the canary steps this run takes (the input's `canarySteps`, else the config's); absent = none. */
   readonly canarySteps?: readonly number[];
+  /** Service line → its expected peak of concurrent calls after the cutover (execution input): the capacity check. */
+  readonly expectedPeakConcurrentCalls?: Readonly<Record<string, number>>;
+  /** Watched queues (as named in the config) whose closure by hours of operation is intended (execution input). */
+  readonly closedQueuesAllowed?: readonly string[];
 }
 
 /** A service line's normal on the legacy platform, stated by the change board. */

@@ -26,3 +26,13 @@ export const SNAPSHOT_RETENTION_DAYS_BEYOND_EXECUTION = 30;
 export function entryFlowsKey(executionArn: string): string {
   return `ENTRYFLOWS#${executionArn}`;
 }
+/**
+ * The point of no return of a go-live execution, written once by the Decommission state machine after it released
+ * the UAT number: who approved it, with which attestations, and when.
+ */
+export function decommissionKey(goLiveExecutionArn: string): string {
+  return `DECOMMISSION#${goLiveExecutionArn}`;
+}
+
+/** The tag on the runbook state machine naming its Decommission state machine (`connect-golive decommission` reads it). */
+export const DECOMMISSION_TAG = 'connect-golive:decommission-state-machine';

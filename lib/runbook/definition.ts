@@ -214,6 +214,33 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
       .otherwise(markRolledBack),
   );
 
+  // Hypercare (config.hypercareSeconds > 0): after the LIVE verdict the same Verify handler keeps polling on the same
+  // thresholds until hypercare ends; a sustained breach rolls back like any breach. The one joint every path to the
+  // final LIVE goes through is `liveChain`.
+  const liveChain: sfn.IChainable = (config.hypercareSeconds ?? 0) > 0 ? hypercareLoop() : markLive;
+  function hypercareLoop(): sfn.IChainable {
+    const hypercare = invoke(
+      'Hypercare',
+      fn.verify,
+      '$.verify',
+      'Hypercare poll: the same checks and thresholds as Verify, until hypercare ends',
+      { maxAttempts: 2, interval: Duration.seconds(2) },
+      sfn.TaskInput.fromObject({ 'state.$': '$', phase: 'hypercare' }),
+    );
+    catchTo(hypercare, rollbackChain);
+    const waitForHypercarePoll = new sfn.Wait(scope, 'WaitForHypercarePoll', {
+      stateName: 'WaitForHypercarePoll',
+      time: sfn.WaitTime.duration(Duration.seconds(config.hypercarePollIntervalSeconds ?? 60)),
+    }).next(hypercare);
+    hypercare.next(
+      new sfn.Choice(scope, 'HypercareDecision', { stateName: 'HypercareDecision' })
+        .when(sfn.Condition.stringEquals('$.verify.decision', 'ROLLBACK'), rollbackChain)
+        .when(sfn.Condition.stringEquals('$.verify.decision', 'LIVE'), markLive)
+        .otherwise(waitForHypercarePoll),
+    );
+    return waitForHypercarePoll;
+  }
+
   // Verify loop.
   // A crashed poll is an error, not a failing metric: poll again before giving up and rolling back.
   const verify = invoke('Verify', fn.verify, '$.verify', 'One poll: read metrics, judge each check, decide', {
@@ -224,7 +251,7 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   // What a LIVE verdict leads to. switchFlow: CanaryProgress sends a passing canary step on to SetCanaryStep (the
   // Cutover handler again: every entry flow to the next share, read back) and Verify judges that step afresh; the
   // last step's LIVE goes on to MarkLive. A joint, not an inlined chain: other steps may go in before MarkLive.
-  let onLive: sfn.IChainable = markLive;
+  let onLive: sfn.IChainable = liveChain;
   if (config.cutoverMode === 'switchFlow') {
     const setCanaryStep = invoke(
       'SetCanaryStep',
@@ -239,7 +266,7 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
         sfn.Condition.and(sfn.Condition.isPresent('$.cutover.canaryDone'), sfn.Condition.booleanEquals('$.cutover.canaryDone', false)),
         setCanaryStep,
       )
-      .otherwise(markLive);
+      .otherwise(liveChain);
   }
   const waitForNextPoll = new sfn.Wait(scope, 'WaitForNextPoll', {
     stateName: 'WaitForNextPoll',

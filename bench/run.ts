@@ -16,6 +16,7 @@ import { benchGoLiveCost } from './go-live-cost';
 import { describeMachine, loadAverage, loadLine, machineLine, withContention } from './machine';
 import { benchRollbackLatency } from './rollback-latency';
 import { benchSignalLatency } from './signal-latency';
+import { benchSwitchFlow } from './switch-flow';
 import { benchBundles, benchSynth, benchTests, BUSY_CORES, toolchainSection } from './toolchain';
 
 const ROOT = path.join(__dirname, '..');
@@ -54,6 +55,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const rollback = await section('1. Breach → rollback complete', () => benchRollbackLatency(print));
   await section('1b. Breach → rollback per signal kind (default lags)', () => benchSignalLatency(print));
   await section('2. Cutting over N numbers', () => benchCutoverScale(print, rollback.defaults));
+  await section('2b. repoint vs switchFlow', () => benchSwitchFlow(print));
   await section('3. Cost of one go-live', () => benchGoLiveCost(print));
   let busy = false;
   await section('4. Toolchain', async () => {

@@ -95,6 +95,7 @@ export class ContactCenterStack extends Stack {
       throw new Error(`queueName must be 1-127 characters without control characters, got: ${queueName}`);
     }
 
+    const legacyNumber = props.legacyNumber ?? '+18005550199';
     this.instance = new ConnectInstance(this, 'Instance', {
       instanceAlias: props.instanceAlias ?? 'golive-contact-center',
     });
@@ -131,7 +132,7 @@ export class ContactCenterStack extends Stack {
       name: DEFAULT_FLOW_NAMES.legacyBridge,
       type: 'CONTACT_FLOW',
       description: 'Parallel running: transfers the caller to the legacy platform',
-      content: legacyBridgeFlowContent({ legacyNumber: props.legacyNumber ?? '+18005550199' }),
+      content: legacyBridgeFlowContent({ legacyNumber }),
     });
 
     this.uatNumber = new UatPhoneNumber(this, 'UatNumber', {
@@ -155,6 +156,8 @@ export class ContactCenterStack extends Stack {
         : {}),
       ...(this.testCases ? { testCases: this.testCases.runbookTestCases } : {}),
       ...props.runbook,
+      // switchFlow: the entry flows bridge to the same legacy number as the LegacyBridge flow.
+      ...(props.runbook?.cutoverMode === 'switchFlow' ? { legacyNumber: props.runbook.legacyNumber ?? legacyNumber } : {}),
       instance: this.instance,
       plan,
       queues: props.watchQueues ?? [queueName],

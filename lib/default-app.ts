@@ -47,6 +47,7 @@ function listContext(app: App, key: string): unknown[] | undefined {
  */
 const RUNBOOK_CONTEXT_KEYS = [
   'cutoverMode',
+  'canarySteps',
   'minAgentsAvailable',
   'concurrentCallsQuota',
   'expectedCallerIdNumbers',

@@ -22,6 +22,10 @@ export function snapshotKey(executionArn: string, batch: number): string {
 /** Snapshot items outlive the longest execution by 30 days, so a late report or a hand rollback can still read them. */
 export const SNAPSHOT_RETENTION_DAYS_BEYOND_EXECUTION = 30;
 
+/** cutoverMode switchFlow: each line's entry flow and the content it had before cutover, written by DeployCheck. */
+export function entryFlowsKey(executionArn: string): string {
+  return `ENTRYFLOWS#${executionArn}`;
+}
 /**
  * The point of no return of a go-live execution, written once by the Decommission state machine after it released
  * the UAT number: who approved it, with which attestations, and when.

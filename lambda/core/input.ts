@@ -9,6 +9,7 @@ import { MAX_WAVE_SIZE, selectPlan } from './batches';
 import { VERIFICATION_KEYS, validateVerificationSettings } from './defaults';
 import { FieldProblem, InputValidationError } from './errors';
 import { describeValue } from './text';
+import { canaryStepProblems } from './switch-flow';
 import { LineBaseline, PlanEntry, RunbookConfig, RunParameters, VerificationKey, VerificationSettings } from './types';
 import { DEFAULT_SERVICE_LINE } from './verdict';
 
@@ -24,6 +25,7 @@ export const EXECUTION_INPUT_FIELDS = [
   'verification',
   'baseline',
   'rollbackScope',
+  'canarySteps',
   'expectedPeakConcurrentCalls',
   'closedQueuesAllowed',
   'hypercareSeconds',
@@ -59,6 +61,7 @@ export interface ExecutionInput {
   readonly verification?: Partial<VerificationSettings>;
   readonly baseline?: Readonly<Record<string, LineBaseline>>;
   readonly rollbackScope?: (typeof ROLLBACK_SCOPES)[number];
+  readonly canarySteps?: readonly number[];
   readonly expectedPeakConcurrentCalls?: Readonly<Record<string, number>>;
   readonly closedQueuesAllowed?: readonly string[];
   readonly hypercareSeconds?: number;
@@ -89,10 +92,16 @@ export function parseExecutionInput(raw: unknown, config: RunbookConfig, now: Da
     verification: { ...config.verification, ...input.verification },
     ...(input.baseline !== undefined ? { baseline: input.baseline } : {}),
     rollbackScope: input.rollbackScope ?? 'wave',
+    ...canaryStepsOf(input.canarySteps ?? config.canarySteps),
     ...(input.expectedPeakConcurrentCalls !== undefined ? { expectedPeakConcurrentCalls: input.expectedPeakConcurrentCalls } : {}),
     ...(input.closedQueuesAllowed !== undefined ? { closedQueuesAllowed: [...new Set(input.closedQueuesAllowed)] } : {}),
     ...(input.hypercareSeconds !== undefined ? { hypercareSeconds: input.hypercareSeconds } : {}),
   };
+}
+
+/** The run's canary steps; none when the list is empty or is just [100] (all callers at once). */
+function canaryStepsOf(steps: readonly number[] | undefined): { canarySteps?: readonly number[] } {
+  return steps && steps.length > 0 && !(steps.length === 1 && steps[0] === 100) ? { canarySteps: [...steps] } : {};
 }
 
 /**
@@ -178,6 +187,25 @@ export function executionInputSchema(config: RunbookConfig, now: Date) {
           error: (issue) => `must be "wave" or "serviceLine", got ${describeValue(issue.input)}`,
         })
         .optional() as unknown as z.ZodOptional<z.ZodType<(typeof ROLLBACK_SCOPES)[number]>>,
+      // switchFlow only: a canary never sends a larger first share than the construct approved.
+      canarySteps: z
+        .unknown()
+        .superRefine((steps, ctx) => {
+          if (config.cutoverMode !== 'switchFlow') {
+            ctx.addIssue({ code: 'custom', message: `is only used with cutoverMode switchFlow, this runbook uses ${config.cutoverMode}` });
+            return;
+          }
+          const problems = canaryStepProblems(steps);
+          for (const message of problems) ctx.addIssue({ code: 'custom', message });
+          const first = config.canarySteps?.[0];
+          if (problems.length === 0 && first !== undefined && (steps as number[])[0] > first) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `must not start above the construct's first step (${first}%), got ${(steps as number[])[0]}%`,
+            });
+          }
+        })
+        .optional() as unknown as z.ZodOptional<z.ZodType<readonly number[]>>,
       // Per service line, the peak of concurrent calls expected after the cutover: DeployCheck's capacity check.
       expectedPeakConcurrentCalls: z
         .record(

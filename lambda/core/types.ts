@@ -1,3 +1,5 @@
+import type { SwitchFlowConfig } from './switch-flow';
+
 /**
  * The runbook's shared shapes. Pure types: no SDK, no I/O. See docs/internals.md for where each travels.
  */
@@ -5,7 +7,7 @@
 import type { TestCaseTarget } from './test-cases';
 
 /** How a plan moves its numbers. */
-export type CutoverMode = 'repoint' | 'carrierHook' | 'manualConfirmation';
+export type CutoverMode = 'repoint' | 'switchFlow' | 'carrierHook' | 'manualConfirmation';
 
 /** One service line to move. References are resolved against the instance at DeployCheck. */
 export interface PlanEntry {
@@ -123,6 +125,15 @@ export interface RunbookConfig {
    * numbers.
    */
   readonly expectedCallerIdNumbers?: readonly string[];
+  /** cutoverMode switchFlow: the legacy number and each service line's entry flow (lambda/core/switch-flow.ts). */
+  readonly switchFlow?: SwitchFlowConfig;
+  /**
+   * switchFlow canary: percent of callers sent to the target at each step, ascending, ending at 100 (e.g. [10, 50,
+   * 100]); absent or empty = all callers at once. An execution's `canarySteps` may replace it (ValidateInput).
+   */
+  readonly canarySteps?: readonly number[];
+  /** How each canary step before the last is verified (the last, 100 %, gets the full `verification`). */
+  readonly canaryStepVerification?: CanaryStepVerification;
   /**
    * Seconds of hypercare after the LIVE verdict: the same Verify checks keep polling and a sustained breach still
    * rolls back. 0 or absent = none (the run ends LIVE at the verdict).
@@ -163,6 +174,13 @@ export interface HypercareState {
   readonly polls: number;
 }
 
+/** Verification of one canary step below 100 %: its own window, warm-up and minimum contacts (of the canary's calls). */
+export interface CanaryStepVerification {
+  readonly observationWindowSeconds: number;
+  readonly warmupSeconds: number;
+  readonly minContactsForVerdict: number;
+}
+
 /**
  * The validated execution input, merged with the config (the `run` key). The plan itself never travels in the
  * state (a 1,000-number wave would not fit Step Functions' 256 KiB): only its size and the selection.
@@ -184,6 +202,8 @@ export interface RunParameters {
   readonly verification: VerificationSettings;
   /** The legacy platform's normal per service line (execution input `baseline`): relative thresholds. */
   readonly baseline?: Readonly<Record<string, LineBaseline>>;
+  /** switchFlow: the canary steps this run takes (the input's `canarySteps`, else the config's); absent = none. */
+  readonly canarySteps?: readonly number[];
   /** Service line → its expected peak of concurrent calls after the cutover (execution input): the capacity check. */
   readonly expectedPeakConcurrentCalls?: Readonly<Record<string, number>>;
   /** Watched queues (as named in the config) whose closure by hours of operation is intended (execution input). */
@@ -357,6 +377,8 @@ export interface VerifyState {
   readonly lines?: readonly ServiceLineState[];
   /** Lines whose verdict is ROLLBACK: the ones a service-line rollback moves back. */
   readonly failingLines?: readonly string[];
+  /** switchFlow: the canary step (0-based) this loop state judges; a new step starts a fresh loop. */
+  readonly canaryStep?: number;
   /** Present once hypercare began (the Hypercare state calls Verify after the LIVE verdict). */
   readonly hypercare?: HypercareState;
 }

@@ -14,6 +14,7 @@ import { abortRequested, getSnapshotBatch } from '../shared/control';
 import { logger } from '../shared/logger';
 import { CutoverRecord, parseState } from '../shared/state';
 import { publishStatus } from '../shared/status';
+import { cutoverEntryFlows } from './switch-flow';
 
 export async function handler(event: unknown): Promise<CutoverRecord> {
   const { config, run, readiness, executionArn, cutover: previous } = parseState(event, 'config', 'run', 'readiness', 'executionArn');
@@ -41,6 +42,27 @@ export async function handler(event: unknown): Promise<CutoverRecord> {
     // The operator confirmed the carrier ticket for the whole wave: nothing to move here.
     await publish('DONE', `manualConfirmation: ${total} number(s) moved at the carrier (confirmed by the operator)`);
     return { ...record(total, 0), cursor: { ...cursor, nextBatch: batches, done: true }, completedAt: now().toISOString() };
+  }
+  if (config.cutoverMode === 'switchFlow') {
+    // One content update per service line moves every number of the wave at once (lambda/cutover/switch-flow.ts).
+    // With canary steps, Cutover sets the first step and SetCanaryStep (this handler again) each next one.
+    const steps = run.canarySteps ?? [100];
+    const step = previous?.canaryStep === undefined ? 0 : previous.canaryStep + 1;
+    if (step >= steps.length) throw new CutoverError(`canary step ${step + 1} asked for, but the run has ${steps.length}`);
+    const percent = steps[step];
+    const change = await cutoverEntryFlows(config, executionArn, percent);
+    const canary = steps.length > 1 ? ` (canary step ${step + 1} of ${steps.length})` : '';
+    await publish('DONE', `switchFlow: ${change.lines} entry flow(s) now send ${percent}% of callers to the target flow${canary}`);
+    return {
+      // The numbers count once, at the first step; later steps only change the share.
+      ...(step === 0 ? record(change.moved, change.already) : record(0, 0)),
+      cursor: { ...cursor, nextBatch: batches, done: true },
+      // Each step's verification window starts when its content is written.
+      completedAt: now().toISOString(),
+      canaryStep: step,
+      canaryPercent: percent,
+      canaryDone: step === steps.length - 1,
+    };
   }
   const numbers = await getSnapshotBatch(config.controlTableName, executionArn, batch);
   const progress = `batch ${batch + 1} of ${batches}`;

@@ -41,6 +41,7 @@ import { readCurrent } from '../shared/metrics';
 import { parsePlanEvent, parseState } from '../shared/state';
 import { readConcurrentCallsQuota } from '../shared/quotas';
 import { publishStatus } from '../shared/status';
+import { entryFlowIdsOf, numbersOnEntryFlowItems, snapshotEntryFlows } from './switch-flow';
 
 /** Failing per-number items the state keeps (the rest are counted; each batch's are on the status topic). */
 export const MAX_NUMBER_ITEMS_IN_STATE = 20;
@@ -85,6 +86,27 @@ export async function handler(event: unknown): Promise<ReadinessState> {
   }
 
   const [flows, numbers] = await Promise.all([listFlows(instanceId), listNumbers(config.instanceArn)]);
+  // switchFlow: the lines' entry flows (snapshotted on the first batch) and whether the numbers point at them.
+  const switchItems: ReadinessItem[] = [];
+  let entryFlowIds: Record<string, string> | undefined;
+  if (config.cutoverMode === 'switchFlow' && config.switchFlow) {
+    if (batch === 0) {
+      const retention = (config.maxScheduleDays + 2 + SNAPSHOT_RETENTION_DAYS_BEYOND_EXECUTION) * 86_400_000;
+      const entry = await snapshotEntryFlows({
+        instanceId,
+        switchFlow: config.switchFlow,
+        flows,
+        wave,
+        controlTableName: config.controlTableName,
+        executionArn,
+        expiresAt: new Date(now().getTime() + retention),
+      });
+      switchItems.push(...entry.items);
+      entryFlowIds = entry.entryFlowIds;
+    } else {
+      entryFlowIds = await entryFlowIdsOf(config.controlTableName, executionArn);
+    }
+  }
   const entries = wave.slice(start, end);
   const found = entries.map((entry) => ({
     entry,
@@ -120,6 +142,12 @@ export async function handler(event: unknown): Promise<ReadinessState> {
     };
   });
   const assessed = assessNumbers(numberFacts);
+  if (entryFlowIds) {
+    const onLines = numberFacts.flatMap((f) =>
+      f.number ? [{ phoneNumber: f.number.phoneNumber, serviceLine: f.entry.serviceLine, currentFlowId: f.number.currentFlowId }] : [],
+    );
+    switchItems.push(...numbersOnEntryFlowItems(onLines, entryFlowIds));
+  }
   const at = now();
   const retentionDays = config.maxScheduleDays + 2 + SNAPSHOT_RETENTION_DAYS_BEYOND_EXECUTION;
   await putSnapshotBatch(
@@ -141,7 +169,7 @@ export async function handler(event: unknown): Promise<ReadinessState> {
     failing: (previous?.numberCounts.failing ?? 0) + failingInBatch.size,
   };
   const state = finish({
-    items: mergeItems(base.items, assessed.items),
+    items: mergeItems(base.items, [...assessed.items, ...switchItems]),
     queueIds: base.queueIds,
     serviceLines: base.serviceLines,
     targetFlowNames: [...new Set([...(previous?.targetFlowNames ?? []), ...found.flatMap((f) => (f.flow ? [f.flow.name] : []))])],

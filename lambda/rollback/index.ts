@@ -16,6 +16,7 @@ import { logger } from '../shared/logger';
 import { readSample } from '../shared/metrics';
 import { parseState, RollbackProgress } from '../shared/state';
 import { publishStatus } from '../shared/status';
+import { restoreEntryFlows } from './switch-flow';
 
 export async function handler(event: unknown): Promise<RollbackProgress> {
   const {
@@ -52,7 +53,12 @@ export async function handler(event: unknown): Promise<RollbackProgress> {
   let restored = 0;
   // Found on their snapshot already: never moved, or moved back by an earlier try of this batch.
   let alreadyOnSnapshot = 0;
-  if (config.cutoverMode !== 'manualConfirmation' && batches > 0) {
+  if (config.cutoverMode === 'switchFlow') {
+    // The numbers never moved: each in-scope line's entry flow gets its snapshot content back, read back.
+    const change = await restoreEntryFlows(config, executionArn, (line) => !lines || lines.includes(line));
+    restored = change.moved;
+    alreadyOnSnapshot = change.already;
+  } else if (config.cutoverMode !== 'manualConfirmation' && batches > 0) {
     const numbers = (await getSnapshotBatch(config.controlTableName, executionArn, batch)).filter(inScope);
     if (config.cutoverMode === 'carrierHook') {
       await callCarrierHook(config.carrierHookFunctionArn!, {
@@ -86,7 +92,7 @@ export async function handler(event: unknown): Promise<RollbackProgress> {
     }
   }
   // manualConfirmation: the operator confirmed the carrier moved the whole wave back (ConfirmCarrierRollback).
-  const finished = config.cutoverMode === 'manualConfirmation' || cursor.done;
+  const finished = config.cutoverMode === 'manualConfirmation' || config.cutoverMode === 'switchFlow' || cursor.done;
   const next: RollbackProgress = {
     startedAt,
     cursor: finished ? { ...cursor, nextBatch: batches, done: true } : cursor,
@@ -112,7 +118,9 @@ export async function handler(event: unknown): Promise<RollbackProgress> {
     'DONE',
     lines
       ? `service line(s) ${lines.join(', ')} back on their snapshot flows (${next.restored + (next.alreadyOnSnapshot ?? 0)} number(s)); the other lines stay live`
-      : `${total} number(s) back on their snapshot flows`,
+      : config.cutoverMode === 'switchFlow'
+        ? `${total} number(s): every entry flow back on its snapshot content`
+        : `${total} number(s) back on their snapshot flows`,
   );
   return { ...next, completedAt: now().toISOString(), afterRollback };
 }

@@ -23,6 +23,8 @@ export const CONNECT_RATES: Readonly<Record<string, Rate>> = {
   BatchGetFlowAssociation: PHONE_AND_FLOW,
   ListFlowAssociations: PHONE_AND_FLOW,
   DescribeContactFlow: PHONE_AND_FLOW,
+  // switchFlow: no own quota is listed for it, so Connect's default applies (amazon-connect-service-limits.html).
+  UpdateContactFlowContent: PHONE_AND_FLOW,
   ListContactFlows: PHONE_AND_FLOW,
   DescribeInstance: PHONE_AND_FLOW,
   ListQueues: PHONE_AND_FLOW,

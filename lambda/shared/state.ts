@@ -20,7 +20,7 @@ const config = z
   .object({
     instanceArn: z.string().startsWith('arn:'),
     queues: z.array(z.string()).min(1),
-    cutoverMode: z.enum(['repoint', 'carrierHook', 'manualConfirmation']),
+    cutoverMode: z.enum(['repoint', 'switchFlow', 'carrierHook', 'manualConfirmation']),
     statusTopicArn: z.string(),
     controlTableName: z.string(),
     cutoverConcurrency: z.number().int().min(1),
@@ -114,6 +114,12 @@ export interface CutoverRecord {
   readonly moved: number;
   /** Numbers found already on their target (a retried batch, or a number that was there before). */
   readonly alreadyOnTarget: number;
+  /** switchFlow: the step (0-based) of the run's canary steps now set (one step, 100 %, without canary steps). */
+  readonly canaryStep?: number;
+  /** switchFlow: the percent of callers the entry flows now send to the target. */
+  readonly canaryPercent?: number;
+  /** switchFlow: whether this is the last step (100 %): a LIVE verdict then ends the run LIVE. */
+  readonly canaryDone?: boolean;
 }
 
 /** Where the batched rollback stands (the `rollback` key). */

@@ -8,7 +8,7 @@
  */
 import { beginHypercarePoll, hypercareSettings, hypercareVerdict, isHypercareEvent } from '../core/hypercare';
 import { combineLines, evaluatePoll, previousLineState, settingsForLine, type ServiceLine } from '../core/verdict';
-import { ServiceLineState, VerifyState } from '../core/types';
+import { CanaryStepVerification, ServiceLineState, VerificationSettings, VerifyState } from '../core/types';
 import { now } from '../shared/clock';
 import { instanceIdOf } from '../shared/connect';
 import { abortRequested } from '../shared/control';
@@ -57,7 +57,10 @@ export async function handler(event: unknown): Promise<VerifyState> {
     hypercarePhase && verifyBefore
       ? beginHypercarePoll(verifyBefore, run.hypercareSeconds ?? config.hypercareSeconds ?? 0, (at.getTime() - cutoverAt.getTime()) / 1000)
       : undefined;
-  const previous = hc ? hc.previous : verifyBefore;
+  // switchFlow canary: each step is verified afresh, over its own window from the moment its content was written.
+  const sameStep = verifyBefore !== undefined && (verifyBefore as { canaryStep?: number }).canaryStep === cutover!.canaryStep;
+  const previous = hc ? hc.previous : sameStep ? verifyBefore : undefined;
+  const verification = canaryVerification(run.verification, config.canaryStepVerification, cutover!.canaryDone);
   const states: ServiceLineState[] = [];
   for (const line of lines) {
     const sample = await readSample({
@@ -67,20 +70,21 @@ export async function handler(event: unknown): Promise<VerifyState> {
       flowNames: flowNamesOf(line, targetFlowNames),
       cutoverAt,
       now: at,
-      metricWindowSeconds: run.verification.metricWindowSeconds,
-      warmupSeconds: run.verification.warmupSeconds,
-      rateSettleSeconds: run.verification.rateSettleSeconds,
-      maxCloudWatchLagSeconds: run.verification.maxCloudWatchLagSeconds,
-      maxHistoricalLagSeconds: run.verification.maxHistoricalLagSeconds,
+      metricWindowSeconds: verification.metricWindowSeconds,
+      warmupSeconds: verification.warmupSeconds,
+      rateSettleSeconds: verification.rateSettleSeconds,
+      maxCloudWatchLagSeconds: verification.maxCloudWatchLagSeconds,
+      maxHistoricalLagSeconds: verification.maxHistoricalLagSeconds,
     });
     const prev = previousLineState(previous ?? null, line.serviceLine, lines.length);
-    const lineSettings = settingsForLine(run.verification, run.baseline?.[line.serviceLine]);
+    const lineSettings = settingsForLine(verification, run.baseline?.[line.serviceLine]);
     const settings = hc ? hypercareSettings(lineSettings, hc.hypercare) : lineSettings;
     const { lines: _l, failingLines: _f, ...lineState } = evaluatePoll(prev, sample, settings);
     states.push({ serviceLine: line.serviceLine, ...lineState });
   }
   const combined = combineLines(states, (previous?.polls ?? 0) + 1);
-  const next = hc ? hypercareVerdict(combined, hc.hypercare, (at.getTime() - cutoverAt.getTime()) / 1000) : combined;
+  const judged = hc ? hypercareVerdict(combined, hc.hypercare, (at.getTime() - cutoverAt.getTime()) / 1000) : combined;
+  const next = cutover!.canaryStep === undefined ? judged : { ...judged, canaryStep: cutover!.canaryStep };
   logger.info('verdict', { decision: next.decision, reason: next.reason, failingLines: next.failingLines });
   // Every poll's verdict is in the execution history; the bridge hears the first poll, the start of hypercare and every change.
   const hypercareBegins = hc !== undefined && verifyBefore?.hypercare === undefined;
@@ -106,4 +110,24 @@ function queueIdsOf(line: ServiceLine, watched: readonly string[], queueIds: rea
 function flowNamesOf(line: ServiceLine, targetFlowNames: readonly string[]): string[] {
   const names = line.targetFlows.filter((f) => targetFlowNames.includes(f));
   return names.length === line.targetFlows.length ? names : [...targetFlowNames];
+}
+
+/**
+ * The settings of this poll: a canary step below 100 % is judged over the step's own window, warm-up and minimum
+ * contacts (the canary's calls are few); the last step, and a run without canary steps, over the full settings.
+ */
+function canaryVerification(
+  full: VerificationSettings,
+  step: CanaryStepVerification | undefined,
+  lastStep: boolean | undefined,
+): VerificationSettings {
+  if (lastStep !== false || !step) return full;
+  return {
+    ...full,
+    observationWindowSeconds: step.observationWindowSeconds,
+    warmupSeconds: step.warmupSeconds,
+    minContactsForVerdict: step.minContactsForVerdict,
+    // The settle span never outlasts the step's window.
+    rateSettleSeconds: Math.min(full.rateSettleSeconds, Math.max(0, step.observationWindowSeconds - step.warmupSeconds - 60)),
+  };
 }

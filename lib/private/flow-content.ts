@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { entryFlowContent as coreEntryFlowContent, EntryRouting } from '../../lambda/core/switch-flow';
 
 /**
  * Amazon Connect flow-language documents, generated from code.
@@ -177,6 +178,19 @@ export function legacyBridgeFlowContent(props: LegacyBridgeFlowProps): string {
       ...apologizeAndDisconnect(),
     ],
   });
+}
+
+/**
+ * A switchFlow entry flow's content (lambda/core/switch-flow.ts generates it, so the handlers write the same
+ * document at cutover and rollback): `legacy`, `target` (TransferToFlow) or `split` (DistributeByPercentage).
+ * Checked with {@link validateFlowContent}.
+ */
+export function switchEntryFlowContent(routing: EntryRouting, legacyNumber: string): string {
+  validateLegacyNumber(legacyNumber);
+  const content = coreEntryFlowContent(routing, legacyNumber);
+  const problems = validateFlowContent(JSON.parse(content) as object);
+  if (problems.length > 0) throw new Error(`entry flow content is invalid:\n- ${problems.join('\n- ')}`);
+  return content;
 }
 
 /** Serializes a flow document for `AWS::Connect::ContactFlow.Content`, throwing if it is not well formed. */

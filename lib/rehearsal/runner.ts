@@ -14,6 +14,7 @@ import { createDefaultStack } from '../default-app';
 import { packageRoot } from '../private/package-root';
 import type { EvidenceMetric, EvidenceRecord } from '../report/evidence';
 import { serviceLinesOf } from '../report/from-history';
+import { canaryDetail, CANARY_STATES } from '../report/canary';
 import { renderEvidenceReport } from '../report/render';
 import { HANDLERS } from './handlers';
 import { iamModelFromTemplate } from './iam-model';
@@ -32,6 +33,7 @@ import {
   WriteCall,
 } from './simulator';
 import type { CarrierCall } from './simulator';
+import type { RoutingSummary } from './simulator/flow-content';
 import { warmUpIamEvaluator } from './simulator/iam';
 import { FoldOptions, foldTemplateValue, runbookFromTemplate, Template } from './template';
 
@@ -65,6 +67,12 @@ export interface RehearsalRun {
   readonly reason: string;
   /** E.164 → flow name after the run (from the simulator's state). */
   readonly finalAssociations: Record<string, string | null>;
+  /**
+   * E.164 → where a caller to it is routed after the run, following its flow's written content: the flow's name,
+   * `legacy` (the entry flow bridges to the legacy platform), the target flow's name, or `{ <flow>: %, legacy: % }`
+   * for a canary split. Equals `finalAssociations` for a number whose flow transfers nowhere (repoint mode).
+   */
+  readonly finalRouting: Record<string, RoutingSummary | null>;
   /** E.164 → flow name before the run (the rollback snapshot). */
   readonly snapshot: Record<string, string | null>;
   readonly steps: RehearsalStep[];
@@ -250,11 +258,13 @@ export async function openRehearsal(
   const trace = typeof options.trace === 'string' ? traceFile(options.trace) : undefined;
   const onTrace = trace?.sink ?? (typeof options.trace === 'function' ? options.trace : undefined);
   const dynamoTables = dynamoTablesOf(template);
+  const flowContents = entryFlowContentsOf(template, config);
   const sim = await startSimulator(scenario, {
     startAt: REHEARSAL_START,
     timeoutDelayMs: 2 * requestTimeoutMs,
     ...(onTrace ? { onTrace } : {}),
     ...(dynamoTables ? { dynamoTables } : {}),
+    ...(flowContents ? { flowContents } : {}),
     ...(iamEnforced ? { iam: { model: iam, unknownCaller: options.unknownCaller } } : {}),
     ...(scenario.runbook.cutoverMode === 'carrierHook'
       ? {
@@ -423,6 +433,7 @@ export async function rehearseScenario(scenario: Scenario, options: RehearseOpti
     expected: scenario.expect?.outcome ?? null,
     reason: finalOutput?.reason ?? result.cause ?? '',
     finalAssociations: pick(sim.associations(), Object.keys(snapshot)),
+    finalRouting: Object.fromEntries(Object.keys(snapshot).map((n) => [n, sim.contents.routingOf(sim.associations()[n] ?? null)])),
     snapshot,
     steps,
     breachToRollbackSeconds: breachToRollback(scenario, result, sim.clock.cutoverAt, rollbackDone),
@@ -491,6 +502,23 @@ export function dynamoTablesOf(template: Template): Record<string, string[]> | u
     tables[name] = [...keySchema].sort((a, b) => (a.KeyType === 'HASH' ? -1 : b.KeyType === 'HASH' ? 1 : 0)).map((k) => k.AttributeName);
   }
   return Object.keys(tables).length > 0 ? tables : undefined;
+}
+
+/**
+ * switchFlow: the content the synthesized entry flows are deployed with, by flow name (the simulator starts them
+ * so). Undefined in other modes: there no flow's content routes callers elsewhere.
+ */
+export function entryFlowContentsOf(template: Template, config: RunbookConfig): Record<string, string> | undefined {
+  const names = new Set((config.switchFlow?.lines ?? []).map((l) => l.entryFlow));
+  if (names.size === 0) return undefined;
+  const contents: Record<string, string> = {};
+  for (const resource of Object.values(template.Resources)) {
+    const p = resource.Properties ?? {};
+    if (resource.Type === 'AWS::Connect::ContactFlow' && typeof p.Name === 'string' && names.has(p.Name) && typeof p.Content === 'string') {
+      contents[p.Name] = p.Content;
+    }
+  }
+  return contents;
 }
 
 let iamWarningPrinted = false;
@@ -743,7 +771,9 @@ function evidenceOf(
             ? { detail: `${(s.output as any).verify.decision}: ${(s.output as any).verify.reason}` }
             : TEST_STEPS[s.name] && (s.output as any)?.[TEST_STEPS[s.name]]
               ? { detail: `${(s.output as any)[TEST_STEPS[s.name]].status}: ${(s.output as any)[TEST_STEPS[s.name]].reason}` }
-              : {}),
+              : CANARY_STATES.has(s.name) && canaryDetail((s.output as any)?.cutover)
+                ? { detail: canaryDetail((s.output as any).cutover) }
+                : {}),
       })),
     ...(approvalStep
       ? {

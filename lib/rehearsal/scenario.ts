@@ -18,6 +18,7 @@ export const SIMULATED_APIS = [
   'DescribeInstance',
   'ListContactFlows',
   'DescribeContactFlow',
+  'UpdateContactFlowContent',
   'ListPhoneNumbersV2',
   'DescribePhoneNumber',
   'ListQueues',
@@ -262,9 +263,11 @@ const faultSchema = z.strictObject({
  * Construct options a scenario rehearses (DESIGN.md "runbook"): they reach the default app through the
  * `connect-golive:runbook` context, so the rehearsal runs the state machine those options synthesize.
  */
-export const CUTOVER_MODES = ['repoint', 'carrierHook', 'manualConfirmation'] as const;
+export const CUTOVER_MODES = ['repoint', 'switchFlow', 'carrierHook', 'manualConfirmation'] as const;
 const runbookSchema = z.strictObject({
   cutoverMode: z.enum(CUTOVER_MODES).default('repoint'),
+  /** switchFlow only: the construct's canary steps, e.g. [10, 50, 100] (GoLiveRunbook validates them). */
+  canarySteps: z.array(z.number().int().min(1).max(100)).min(1).optional(),
   /** GoLiveRunbook `hypercare`, in minutes (0 = none). */
   hypercareMinutes: z
     .number()

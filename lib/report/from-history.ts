@@ -3,6 +3,7 @@
  * the approver's answer, the rollback snapshot DeployCheck recorded, every Verify poll's sample and verdict,
  * and the moments of cutover and rollback. The state document's keys are those of docs/internals.md.
  */
+import { canaryDetail, CANARY_STATES } from './canary';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { MetricSample, ReadinessReport, ResolvedNumber, VerificationSettings, VerifyState } from '../../lambda/core/types';
 import type {
@@ -200,6 +201,7 @@ function stepOf(
   }
   const verify = visit.name === VERIFY_STATE ? (asRecord(document?.verify) as Partial<VerifyState> | undefined) : undefined;
   if (!detail && verify?.decision) detail = truncate(`${verify.decision}: ${verify.reason ?? ''}`);
+  if (!detail && CANARY_STATES.has(visit.name)) detail = canaryDetail(document?.cutover);
   return { name: visit.name, status, at: iso(visit.enteredAt), ...(detail ? { detail } : {}) };
 }
 

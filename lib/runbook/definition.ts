@@ -333,6 +333,26 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
     interval: Duration.seconds(2),
   });
   catchTo(verify, rollbackChain);
+  // What a LIVE verdict leads to. switchFlow: CanaryProgress sends a passing canary step on to SetCanaryStep (the
+  // Cutover handler again: every entry flow to the next share, read back) and Verify judges that step afresh; the
+  // last step's LIVE goes on to MarkLive. A joint, not an inlined chain: other steps may go in before MarkLive.
+  let onLive: sfn.IChainable = liveChain;
+  if (config.cutoverMode === 'switchFlow') {
+    const setCanaryStep = invoke(
+      'SetCanaryStep',
+      fn.cutover,
+      '$.cutover',
+      "Canary: set every entry flow to the next step's share and read it back",
+    );
+    catchTo(setCanaryStep, rollbackChain);
+    setCanaryStep.next(verify);
+    onLive = new sfn.Choice(scope, 'CanaryProgress', { stateName: 'CanaryProgress' })
+      .when(
+        sfn.Condition.and(sfn.Condition.isPresent('$.cutover.canaryDone'), sfn.Condition.booleanEquals('$.cutover.canaryDone', false)),
+        setCanaryStep,
+      )
+      .otherwise(liveChain);
+  }
   const waitForNextPoll = new sfn.Wait(scope, 'WaitForNextPoll', {
     stateName: 'WaitForNextPoll',
     time: sfn.WaitTime.secondsPath('$.run.verification.pollIntervalSeconds'),
@@ -347,7 +367,7 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   catchTo(humanDecision, rollbackChain);
   humanDecision.next(
     new sfn.Choice(scope, 'HumanVerdict', { stateName: 'HumanVerdict' })
-      .when(sfn.Condition.stringEquals('$.human.decision', 'live'), liveChain)
+      .when(sfn.Condition.stringEquals('$.human.decision', 'live'), onLive)
       .otherwise(rollbackChain),
   );
   const proof = routingProof();
@@ -359,7 +379,7 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   // Rules here rather than a Choice state of their own: no extra state transition per poll once the proof is done.
   if (proof) verifyDecision.when(proof.unfinished, proof.check);
   verifyDecision
-    .when(sfn.Condition.stringEquals('$.verify.decision', 'LIVE'), liveChain)
+    .when(sfn.Condition.stringEquals('$.verify.decision', 'LIVE'), onLive)
     .when(sfn.Condition.stringEquals('$.verify.decision', 'INCONCLUSIVE'), humanDecision)
     .otherwise(waitForNextPoll);
   waitForNextPoll.next(verify);
@@ -471,6 +491,8 @@ function cutoverComment(mode: CutoverMode): string {
   switch (mode) {
     case 'repoint':
       return 'Associate each number with its target flow (idempotent), then read every association back';
+    case 'switchFlow':
+      return "Set each service line's entry flow to transfer to its target flow (one content update per line), then read each back";
     case 'carrierHook':
       return 'Call the carrier hook to repoint the numbers at the carrier, then record the cutover';
     case 'manualConfirmation':

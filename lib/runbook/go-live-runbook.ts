@@ -21,7 +21,24 @@ import { MAX_WAVE_SIZE } from '../../lambda/core/batches';
 import { DECOMMISSION_TAG } from '../../lambda/core/control';
 import { DEFAULT_SERVICE_LINE } from '../../lambda/core/verdict';
 import { CONCURRENT_CALLS_QUOTA } from '../../lambda/core/capacity';
-import { CutoverMode, PlanEntry, RunbookConfig, VerificationBounds, VerificationSettings } from '../../lambda/core/types';
+import {
+  CanaryStepVerification,
+  CutoverMode,
+  PlanEntry,
+  RunbookConfig,
+  VerificationBounds,
+  VerificationSettings,
+} from '../../lambda/core/types';
+import { canaryStepProblems, defaultEntryFlowName, SwitchFlowConfig, switchFlowLinesOf } from '../../lambda/core/switch-flow';
+
+/** Canary step verification defaults: fifteen minutes per step (a contact must start after the content propagates, end an AHT later and reach the metrics two minutes after that), a minute of warm-up, ten of the canary's contacts. */
+export const DEFAULT_CANARY_STEP_VERIFICATION: CanaryStepVerification = {
+  observationWindowSeconds: 900,
+  warmupSeconds: 60,
+  minContactsForVerdict: 10,
+};
+import * as connect from 'aws-cdk-lib/aws-connect';
+import { switchEntryFlowContent } from '../private/flow-content';
 import { IConnectInstance } from '../connect-instance';
 import { acknowledgeWildcards } from '../private/acknowledge';
 import { HANDLER_NAMES, HandlerName } from '../private/handler-names';
@@ -29,7 +46,7 @@ import { handlerAssetDir } from '../private/package-root';
 import { Decommission } from './decommission';
 import { buildRunbookDefinition, RunbookFunctions } from './definition';
 
-export type { CutoverMode, PlanEntry, VerificationSettings, VerificationBounds };
+export type { CanaryStepVerification, CutoverMode, PlanEntry, VerificationSettings, VerificationBounds };
 
 /** One test case of the runbook (see {@link GoLiveRunbookProps.testCases}). */
 export interface RunbookTestCase {
@@ -69,11 +86,41 @@ export interface GoLiveRunbookProps {
   readonly queues: readonly string[];
   /**
    * How the numbers move: `repoint` associates each claimed number with its target flow (Connect-native);
+   * `switchFlow` keeps every number on its service line's entry flow and changes that flow's content to transfer
+   * to the target flow (one API call per line, see `legacyNumber` and `entryFlows`);
    * `carrierHook` calls `carrierHook` to repoint numbers at the carrier; `manualConfirmation` waits for an
    * operator to confirm the carrier ticket is done.
    * @default 'repoint'
    */
   readonly cutoverMode?: CutoverMode;
+  /**
+   * cutoverMode `switchFlow`: the legacy platform's E.164 number the entry flows bridge callers to before the
+   * cutover (and after a rollback). Required for `switchFlow`, rejected otherwise.
+   * @default - none
+   */
+  readonly legacyNumber?: string;
+  /**
+   * cutoverMode `switchFlow`: existing entry flows to adopt, service line → flow ARN, id or name (a plan entry
+   * without `serviceLine` is on the line `all`). A line not listed gets a flow the construct creates, named
+   * `golive-entry-<line>`, whose content bridges callers to `legacyNumber`. Rejected outside `switchFlow`.
+   * @default - one created entry flow per service line
+   */
+  readonly entryFlows?: Readonly<Record<string, string>>;
+  /**
+   * cutoverMode `switchFlow`: a canary of callers. Percent of each line's callers the entry flows send to the
+   * target flow at each step, ascending whole percents ending at 100 (e.g. `[10, 50, 100]`). Each step is verified
+   * over `canaryStepVerification` and the next step is set only on a LIVE verdict; a breach at any step rolls
+   * back (every entry flow to its snapshot content). An execution's `canarySteps` may replace the list, never
+   * starting above its first step. Rejected outside `switchFlow`.
+   * @default - none: every caller moves at once
+   */
+  readonly canarySteps?: readonly number[];
+  /**
+   * How each canary step below 100 % is verified: its own observation window, warm-up and minimum contacts (the
+   * canary's calls only). The last step (100 %) is verified with `verification`.
+   * @default - { observationWindowSeconds: 900, warmupSeconds: 60, minContactsForVerdict: 10 }
+   */
+  readonly canaryStepVerification?: Partial<CanaryStepVerification>;
   /**
    * The Lambda function that repoints numbers at the carrier, called with
    * `{ action: 'cutover' | 'rollback', changeId, phoneNumbers }`. Required for `carrierHook`, rejected otherwise.
@@ -229,6 +276,8 @@ export class GoLiveRunbook extends Construct {
   public readonly encryptionKey: kms.Key;
   /** The configuration embedded in the definition (after defaults). */
   public readonly config: RunbookConfig;
+  /** cutoverMode switchFlow: the entry flows this construct created, by service line (adopted ones are not here). */
+  public readonly entryFlows: Readonly<Record<string, connect.CfnContactFlow>> = {};
   /** The gated decommission after LIVE: releases the UAT number and records the point of no return. */
   public readonly decommission: Decommission;
   private readonly functions: Record<HandlerName, lambda.Function>;
@@ -292,6 +341,7 @@ export class GoLiveRunbook extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    const switchFlow = cutoverMode === 'switchFlow' ? this.createEntryFlows(props) : undefined;
     this.config = {
       instanceArn: props.instance.instanceArn,
       plan: props.plan.map((e) => ({
@@ -314,6 +364,10 @@ export class GoLiveRunbook extends Construct {
       controlTableName: this.controlTable.tableName,
       statusTopicArn: this.statusTopic.topicArn,
       carrierHookFunctionArn: props.carrierHook?.functionArn,
+      ...(switchFlow
+        ? { switchFlow, canaryStepVerification: { ...DEFAULT_CANARY_STEP_VERIFICATION, ...props.canaryStepVerification } }
+        : {}),
+      ...(props.canarySteps ? { canarySteps: [...props.canarySteps] } : {}),
       ...(hypercare.toSeconds() > 0
         ? { hypercareSeconds: hypercare.toSeconds(), hypercarePollIntervalSeconds: hypercarePollInterval.toSeconds() }
         : {}),
@@ -426,6 +480,30 @@ export class GoLiveRunbook extends Construct {
       'X-Ray tracing and CloudWatch Logs delivery accept only "*"; <function>:* lets the state machine invoke' +
         ' versions of its own task functions (aws-cdk-lib LambdaInvoke grant).',
     );
+  }
+
+  /**
+   * switchFlow: one entry flow per service line, adopted (`entryFlows`) or created here with the legacy-bridge
+   * content. Created flows are named, not referenced by token: DeployCheck resolves every entry flow by name or ARN.
+   */
+  private createEntryFlows(props: GoLiveRunbookProps): SwitchFlowConfig {
+    const lines = switchFlowLinesOf(props.plan, (line) => props.entryFlows?.[line] ?? defaultEntryFlowName(line));
+    const entryFlows: Record<string, connect.CfnContactFlow> = {};
+    for (const line of lines.filter((l) => props.entryFlows?.[l.serviceLine] === undefined)) {
+      entryFlows[line.serviceLine] = new connect.CfnContactFlow(
+        this,
+        `EntryFlow${line.serviceLine.replace(/[^A-Za-z0-9]/g, '')}${lines.indexOf(line)}`,
+        {
+          instanceArn: props.instance.instanceArn,
+          name: line.entryFlow,
+          type: 'CONTACT_FLOW',
+          description: `connect-golive entry flow of service line ${line.serviceLine}: the switchFlow cutover changes its content`,
+          content: switchEntryFlowContent({ kind: 'legacy' }, props.legacyNumber!),
+        },
+      );
+    }
+    (this as { entryFlows: Record<string, connect.CfnContactFlow> }).entryFlows = entryFlows;
+    return { legacyNumber: props.legacyNumber!, lines };
   }
 
   /** Allow starting and describing executions of this runbook (the CLI's `start`, `status`, `report`). */
@@ -554,6 +632,17 @@ export class GoLiveRunbook extends Construct {
     for (const fn of [f['deploy-check'], f.cutover, f.rollback, f.finalize, f.verify]) instance.grantReadConfiguration(fn);
     for (const fn of [f['deploy-check'], f.verify, f.rollback]) instance.grantReadMetrics(fn);
     for (const fn of [f.cutover, f.rollback]) instance.grantRepointPhoneNumbers(fn);
+    if ((props.cutoverMode ?? 'repoint') === 'switchFlow') {
+      // The cutover and the rollback rewrite entry flows; adopted ones are known by name only at synth, hence contact-flow/*.
+      const updateFlows = new iam.PolicyStatement({
+        actions: ['connect:UpdateContactFlowContent'],
+        resources: [instance.contactFlowArnPattern],
+      });
+      f.cutover.addToRolePolicy(updateFlows);
+      f.rollback.addToRolePolicy(updateFlows);
+      // DeployCheck's later batches read the entry flows its first batch recorded (ENTRYFLOWS#<executionArn>).
+      this.controlTable.grant(f['deploy-check'], 'dynamodb:GetItem');
+    }
     for (const fn of [f.verify, f.rollback]) {
       fn.addToRolePolicy(
         new iam.PolicyStatement({
@@ -686,8 +775,44 @@ function validateProps(props: GoLiveRunbookProps, r: ResolvedProps): void {
     }
     if (props.queues.indexOf(q) !== i) throw new Error(`queues[${i}] is listed twice, got: ${JSON.stringify(q)}`);
   });
-  if (!['repoint', 'carrierHook', 'manualConfirmation'].includes(r.cutoverMode)) {
-    throw new Error(`cutoverMode must be one of repoint, carrierHook, manualConfirmation, got: ${r.cutoverMode}`);
+  if (!['repoint', 'switchFlow', 'carrierHook', 'manualConfirmation'].includes(r.cutoverMode)) {
+    throw new Error(`cutoverMode must be one of repoint, switchFlow, carrierHook, manualConfirmation, got: ${r.cutoverMode}`);
+  }
+  if (r.cutoverMode === 'switchFlow') {
+    if (props.legacyNumber === undefined) throw new Error('legacyNumber is required when cutoverMode is switchFlow, got: undefined');
+    if (!Token.isUnresolved(props.legacyNumber) && !E164.test(props.legacyNumber)) {
+      throw new Error(`legacyNumber must be an E.164 number like +18005550199, got: ${props.legacyNumber}`);
+    }
+    for (const [line, flow] of Object.entries(props.entryFlows ?? {})) {
+      if (!props.plan.some((e) => (e.serviceLine ?? 'all') === line)) {
+        throw new Error(
+          `entryFlows.${line} names a service line with no plan entry, got: ${JSON.stringify(Object.keys(props.entryFlows ?? {}))}`,
+        );
+      }
+      if (typeof flow !== 'string' || (!Token.isUnresolved(flow) && !/^[^\s\x00-\x1f][^\x00-\x1f]{0,511}$/.test(flow))) {
+        throw new Error(`entryFlows.${line} must be a flow ARN, id or name, got: ${JSON.stringify(flow)}`);
+      }
+    }
+    // One entry flow transfers to one target: every number of a line must share its target flow.
+    switchFlowLinesOf(props.plan, defaultEntryFlowName);
+    if (props.canarySteps !== undefined) {
+      const problem = canaryStepProblems(props.canarySteps)[0];
+      if (problem) throw new Error(`canarySteps ${problem}`);
+    }
+    const step = { ...DEFAULT_CANARY_STEP_VERIFICATION, ...props.canaryStepVerification };
+    integer('canaryStepVerification.observationWindowSeconds', step.observationWindowSeconds, 60, 7200);
+    integer('canaryStepVerification.warmupSeconds', step.warmupSeconds, 0, step.observationWindowSeconds - 1);
+    integer('canaryStepVerification.minContactsForVerdict', step.minContactsForVerdict, 0, 10_000);
+  } else {
+    if (props.canarySteps !== undefined)
+      throw new Error(`canarySteps is only used with cutoverMode switchFlow, got it with: ${r.cutoverMode}`);
+    if (props.canaryStepVerification !== undefined) {
+      throw new Error(`canaryStepVerification is only used with cutoverMode switchFlow, got it with: ${r.cutoverMode}`);
+    }
+    if (props.legacyNumber !== undefined)
+      throw new Error(`legacyNumber is only used with cutoverMode switchFlow, got it with: ${r.cutoverMode}`);
+    if (props.entryFlows !== undefined)
+      throw new Error(`entryFlows is only used with cutoverMode switchFlow, got it with: ${r.cutoverMode}`);
   }
   if (r.cutoverMode === 'carrierHook' && !props.carrierHook) {
     throw new Error('carrierHook is required when cutoverMode is carrierHook, got: undefined');

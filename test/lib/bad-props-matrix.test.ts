@@ -186,7 +186,7 @@ const CASES: Array<[string, string, () => void, string]> = [
     'GoLiveRunbook',
     'an unknown cutoverMode',
     () => runbook({ cutoverMode: 'port' }),
-    'cutoverMode must be one of repoint, carrierHook, manualConfirmation, got: port',
+    'cutoverMode must be one of repoint, switchFlow, carrierHook, manualConfirmation, got: port',
   ],
   [
     'GoLiveRunbook',
@@ -319,7 +319,7 @@ const CASES: Array<[string, string, () => void, string]> = [
     'ContactCenterStack',
     'an unknown runbook cutoverMode',
     () => contactCenterStack({ runbook: { cutoverMode: 'big-bang' } }),
-    'cutoverMode must be one of repoint, carrierHook, manualConfirmation, got: big-bang',
+    'cutoverMode must be one of repoint, switchFlow, carrierHook, manualConfirmation, got: big-bang',
   ],
   // The default app's context (cdk.json, or cdk synth -c connect-golive:key=value)
   [
@@ -356,13 +356,13 @@ const CASES: Array<[string, string, () => void, string]> = [
     'default app',
     'a connect-golive:runbook with an option JSON cannot carry',
     () => defaultApp({ 'connect-golive:runbook': { cutoverMode: 'repoint', carrierHook: 'my-function' } }),
-    'context connect-golive:runbook has unknown keys: carrierHook (known: cutoverMode, minAgentsAvailable, concurrentCallsQuota, expectedCallerIdNumbers, hypercareMinutes, hypercarePollIntervalSeconds, decommissionAttestations)',
+    'context connect-golive:runbook has unknown keys: carrierHook (known: cutoverMode, canarySteps, minAgentsAvailable, concurrentCallsQuota, expectedCallerIdNumbers, hypercareMinutes, hypercarePollIntervalSeconds, decommissionAttestations)',
   ],
   [
     'default app',
     'a connect-golive:runbook with a bad cutover mode',
     () => defaultApp({ 'connect-golive:runbook': '{"cutoverMode":"bigBang"}' }),
-    'cutoverMode must be one of repoint, carrierHook, manualConfirmation, got: bigBang',
+    'cutoverMode must be one of repoint, switchFlow, carrierHook, manualConfirmation, got: bigBang',
   ],
   [
     'default app',

@@ -23,6 +23,7 @@ import type { ContactCenterState, SimFlow, SimPhoneNumber, SimQueue } from './st
 import type { TestCaseRunner } from './test-cases';
 import { OFFLINE_STATUS, ROUTABLE_STATUS } from '../scenario';
 import { INSTANCE_ARN, REGION, phoneNumberIdFor, stableId } from './ids';
+import type { FlowContents } from './flow-content';
 
 export interface ConnectContext {
   readonly state: ContactCenterState;
@@ -32,6 +33,8 @@ export interface ConnectContext {
   readonly defaultPageSize: number;
   /** The test-case APIs (simulator/test-cases.ts). */
   readonly testCases: TestCaseRunner;
+  /** Each flow's content (switchFlow entry flows and the rest). */
+  readonly contents: FlowContents;
 }
 
 interface Route {
@@ -55,6 +58,7 @@ const ROUTES: readonly Route[] = [
     listQuery: { contactFlowTypes: 'ContactFlowTypes' },
   },
   { method: 'GET', segments: ['contact-flows', '{InstanceId}', '{ContactFlowId}'], operation: 'DescribeContactFlow' },
+  { method: 'POST', segments: ['contact-flows', '{InstanceId}', '{ContactFlowId}', 'content'], operation: 'UpdateContactFlowContent' },
   { method: 'POST', segments: ['phone-number', 'list'], operation: 'ListPhoneNumbersV2' },
   { method: 'GET', segments: ['phone-number', '{PhoneNumberId}'], operation: 'DescribePhoneNumber' },
   {
@@ -138,6 +142,7 @@ const CODE_STATUS: Readonly<Record<string, number>> = { ResourceInUseException: 
 export const CONNECT_WRITE_OPERATIONS: ReadonlySet<string> = new Set([
   'AssociatePhoneNumberContactFlow',
   'DisassociatePhoneNumberContactFlow',
+  'UpdateContactFlowContent',
 ]);
 
 type Input = Readonly<Record<string, unknown>>;
@@ -193,6 +198,8 @@ export class ConnectProtocol implements ProtocolModule {
         return this.listContactFlows(i);
       case 'DescribeContactFlow':
         return this.describeContactFlow(i);
+      case 'UpdateContactFlowContent':
+        return this.updateContactFlowContent(i);
       case 'ListPhoneNumbersV2':
         return this.listPhoneNumbersV2(i);
       case 'DescribePhoneNumber':
@@ -329,10 +336,19 @@ export class ConnectProtocol implements ProtocolModule {
         State: flow.state,
         Status: flow.status,
         Description: `Simulated flow ${flow.name}`,
-        Content: JSON.stringify({ Version: '2019-10-30', StartAction: 'disconnect', Actions: [] }),
+        Content: this.ctx.contents.current(flow),
         Tags: {},
       },
     };
+  }
+
+  /** switchFlow's one write: the entry flow's new content (lib/rehearsal/simulator/flow-content.ts). */
+  private updateContactFlowContent(i: Input): unknown {
+    this.instance(str(i, 'InstanceId'));
+    const flow = this.flow(str(i, 'ContactFlowId'));
+    required(str(i, 'Content'), 'Content');
+    this.ctx.contents.update(flow, i.Content, this.ctx.clock.nowMillis());
+    return {};
   }
 
   private flow(ref: string | undefined): SimFlow {

@@ -138,7 +138,9 @@ export function permissionsFor(service: ServiceName | 'unknown', call: ParsedCal
         return on(action, [instanceArn(i.InstanceId)]);
       case 'ListContactFlows':
         return on(action, [underInstance(i.InstanceId, 'contact-flow', '*')]);
+      // Both: resource type contact-flow* (Service Authorization Reference, Amazon Connect actions).
       case 'DescribeContactFlow':
+      case 'UpdateContactFlowContent':
         return on(action, [underInstance(i.InstanceId, 'contact-flow', i.ContactFlowId)]);
       case 'ListQueues':
         return on(action, [underInstance(i.InstanceId, 'queue', '*')]);

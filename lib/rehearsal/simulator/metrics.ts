@@ -87,11 +87,26 @@ export class MetricTimeline {
       .map(({ row }) => row);
   }
 
+  /** switchFlow: the share of a queue's callers that reach Connect (1 = all, the default). */
+  private share?: (queueName: string, atMs: number) => number;
+  private shareChanges: () => number[] = () => [];
+
+  /**
+   * Scales the timeline's caller volumes (contacts handled, contacts in queue, and the instance's flow errors and
+   * missed calls) by the share of callers that reach Connect: in switchFlow mode the rest is bridged to the legacy
+   * platform and never shows in Connect's metrics. `changes` lists the instants the share changes.
+   */
+  useShare(share: (queueName: string, atMs: number) => number, changes: () => number[]): void {
+    this.share = share;
+    this.shareChanges = changes;
+  }
+
   /** A queue field's value at `atMs` (default now). */
   instant(queueName: string, field: QueueField, atMs: number = this.clock.nowMillis()): number {
     const row = this.lastRow(atMs, field, (r) => r.queue === undefined || r.queue === queueName);
-    const value = row?.[field];
-    return value ?? this.baseline(queueName, field);
+    const value = row?.[field] ?? this.baseline(queueName, field);
+    if (this.share && (field === 'contactsHandled' || field === 'contactsInQueue')) return value * this.share(queueName, atMs);
+    return value;
   }
 
   /** Contacts of one queue between two instants (clamped to now). */
@@ -224,9 +239,15 @@ export class MetricTimeline {
 
   /** The instance-wide rate per minute at an instant: the all-queue track plus every queue's own track. */
   instanceRate(field: InstanceField, atMs: number): number {
-    let rate = this.lastRow(atMs, field, (r) => r.queue === undefined)?.[field] ?? 0;
+    const scale = (queue: string | undefined) =>
+      this.share && (field === 'contactFlowErrors' || field === 'missedCalls')
+        ? queue === undefined
+          ? Math.max(0, ...this.queues.map((q) => this.share!(q.name, atMs)))
+          : this.share(queue, atMs)
+        : 1;
+    let rate = (this.lastRow(atMs, field, (r) => r.queue === undefined)?.[field] ?? 0) * scale(undefined);
     for (const q of this.queues) {
-      rate += this.lastRow(atMs, field, (r) => r.queue === q.name)?.[field] ?? 0;
+      rate += (this.lastRow(atMs, field, (r) => r.queue === q.name)?.[field] ?? 0) * scale(q.name);
     }
     return rate;
   }
@@ -261,6 +282,9 @@ export class MetricTimeline {
       if (t !== null && t > fromMs && t < end) {
         cuts.add(t);
       }
+    }
+    for (const t of this.shareChanges()) {
+      if (t > fromMs && t < end) cuts.add(t);
     }
     const points = [...cuts].sort((a, b) => a - b);
     return points.slice(1).map((p, i) => [points[i], p]);

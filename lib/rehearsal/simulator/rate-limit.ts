@@ -24,6 +24,7 @@ export const DEFAULT_RATE_LIMITS: Readonly<Partial<Record<SimulatedApi, RateLimi
   BatchGetFlowAssociation: PHONE_NUMBER_AND_FLOW_APIS,
   ListFlowAssociations: PHONE_NUMBER_AND_FLOW_APIS,
   DescribeContactFlow: PHONE_NUMBER_AND_FLOW_APIS,
+  UpdateContactFlowContent: PHONE_NUMBER_AND_FLOW_APIS,
   ListContactFlows: PHONE_NUMBER_AND_FLOW_APIS,
   DescribeInstance: PHONE_NUMBER_AND_FLOW_APIS,
   ListQueues: PHONE_NUMBER_AND_FLOW_APIS,

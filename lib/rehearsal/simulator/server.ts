@@ -37,7 +37,8 @@ import { type SnsMessage, SnsProtocol } from './sns';
 import { ServiceQuotasProtocol } from './servicequotas';
 import { StepFunctionsProtocol } from './stepfunctions';
 import { type SimTestCase, TestCaseRunner } from './test-cases';
-import { ContactCenterState } from './state';
+import { ContactCenterState, type SimPhoneNumber } from './state';
+import { FlowContents } from './flow-content';
 
 export interface SimulatorOptions {
   /**
@@ -86,6 +87,12 @@ export interface SimulatorOptions {
    * @default - any table, keyed by `pk`
    */
   readonly dynamoTables?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Flow contents known at the start, by flow name (the rehearsal passes the synthesized entry flows' contents);
+   * other flows handle their callers themselves.
+   * @default - none
+   */
+  readonly flowContents?: Readonly<Record<string, string>>;
   /**
    * Authorize every request against these IAM policies before it runs (simulator/iam.ts); a denied request
    * answers AccessDeniedException and never reaches the operation, its fault counter or the rate limiter.
@@ -152,10 +159,10 @@ export interface CallRecord {
 /** A Connect call that changes a number's flow, in the order received. */
 export interface WriteCall {
   readonly at: string;
-  readonly operation: 'AssociatePhoneNumberContactFlow' | 'DisassociatePhoneNumberContactFlow';
-  /** E.164 of the number; null when the id named no number. */
+  readonly operation: 'AssociatePhoneNumberContactFlow' | 'DisassociatePhoneNumberContactFlow' | 'UpdateContactFlowContent';
+  /** E.164 of the number; null when the id named no number (and for UpdateContactFlowContent). */
   readonly phoneNumber: string | null;
-  /** The flow asked for (Associate); null for Disassociate or an unknown flow id. */
+  /** The flow asked for (Associate) or rewritten (UpdateContactFlowContent); null for Disassociate or an unknown flow id. */
   readonly flow: string | null;
   readonly ok: boolean;
   readonly error?: string;
@@ -168,6 +175,8 @@ export interface Simulator {
   readonly clock: SimulatedClock;
   readonly state: ContactCenterState;
   readonly metrics: MetricTimeline;
+  /** Each flow's content over time (switchFlow entry flows). */
+  readonly contents: FlowContents;
   /** E.164 → associated flow name (null = none). */
   associations(): Record<string, string | null>;
   /** Every request, in order (live). */
@@ -200,6 +209,8 @@ class SimulatorServer implements Simulator {
   readonly clock: SimulatedClock;
   readonly state: ContactCenterState;
   readonly metrics: MetricTimeline;
+  /** Each flow's content over time (switchFlow entry flows). */
+  readonly contents: FlowContents;
   readonly callLog: CallRecord[] = [];
   readonly snsMessages: SnsMessage[] = [];
   private readonly writes: WriteCall[] = [];
@@ -233,6 +244,15 @@ class SimulatorServer implements Simulator {
       scenario.timing,
       scenario.contactCenter.concurrentCallsQuota,
     );
+    this.contents = new FlowContents(this.state, options.flowContents);
+    if (scenario.runbook.cutoverMode === 'switchFlow') {
+      // Callers reach Connect's queues only in the share their entry flow sends to a Connect flow: the timeline's
+      // volumes are the line's callers, the metrics see the canary's share (lib/rehearsal/simulator/flow-content.ts).
+      this.metrics.useShare(
+        (queue, atMs) => this.shareOfQueue(scenario, queue, atMs),
+        () => this.contents.changeTimes(),
+      );
+    }
     this.latencySeconds = (options.latencyMs ?? 50) / 1000;
     this.timeoutDelayMs = options.timeoutDelayMs ?? 2000;
     this.onTrace = options.onTrace;
@@ -245,6 +265,7 @@ class SimulatorServer implements Simulator {
       clock: this.clock,
       defaultPageSize: options.defaultPageSize ?? 100,
       testCases: new TestCaseRunner({ state: this.state, clock: this.clock, scenario, testCases: options.testCases ?? [] }),
+      contents: this.contents,
     });
     this.cloudwatch = new CloudWatchProtocol({
       state: this.state,
@@ -283,6 +304,29 @@ class SimulatorServer implements Simulator {
     return this.state.associations();
   }
 
+  /**
+   * The share (0–1) of a queue's callers that reach Connect at `atMs`: over the plan numbers whose calls land in
+   * the queue (all numbers when none names queues), the percent their flow sends on to a Connect flow.
+   */
+  private shareOfQueue(scenario: Scenario, queue: string, atMs: number): number {
+    let numbers = this.queueNumbers.get(queue);
+    if (!numbers) {
+      const planned = new Set(
+        scenario.contactCenter.phoneNumbers.filter((p) => !p.queues || p.queues.includes(queue)).map((p) => p.number),
+      );
+      numbers = this.state.numbers.filter((n) => planned.has(n.number));
+      this.queueNumbers.set(queue, numbers);
+    }
+    if (numbers.length === 0) return 1;
+    // Numbers share a few flows: one routing read per flow, weighted by its numbers.
+    const perFlow = new Map<string | null, number>();
+    for (const n of numbers) perFlow.set(n.flow, (perFlow.get(n.flow) ?? 0) + 1);
+    let percent = 0;
+    for (const [flow, count] of perFlow) percent += count * (flow === null ? 0 : this.contents.percentToConnect(flow, atMs));
+    return percent / numbers.length / 100;
+  }
+  /** The plan's numbers whose calls land in each queue (computed once; their associations are read live). */
+  private readonly queueNumbers = new Map<string, SimPhoneNumber[]>();
   get carrier(): Simulator['carrier'] {
     return { routing: this.lambda.routing, calls: this.lambda.calls };
   }
@@ -491,7 +535,7 @@ class SimulatorServer implements Simulator {
     if (!CONNECT_WRITE_OPERATIONS.has(call.operation)) return;
     const number = this.state.numberByRef(call.input.PhoneNumberId as string | undefined);
     const flow =
-      call.operation === 'AssociatePhoneNumberContactFlow'
+      call.operation === 'AssociatePhoneNumberContactFlow' || call.operation === 'UpdateContactFlowContent'
         ? (this.state.flowByRef(call.input.ContactFlowId as string | undefined)?.name ?? null)
         : null;
     this.writes.push({

@@ -357,6 +357,37 @@ describe('execution input baseline', () => {
   });
 });
 
+describe('execution input canarySteps (switchFlow)', () => {
+  const SWITCH: RunbookConfig = { ...CONFIG, cutoverMode: 'switchFlow', canarySteps: [10, 50, 100] };
+
+  test('takes the construct steps when the input gives none', () => {
+    expect(parse(ok, SWITCH).canarySteps).toEqual([10, 50, 100]);
+  });
+
+  test('replaces them with the input steps', () => {
+    expect(parse({ ...ok, canarySteps: [5, 100] }, SWITCH).canarySteps).toEqual([5, 100]);
+  });
+
+  test('[100] means no canary (every caller at once): allowed when the construct has no steps', () => {
+    expect(parse({ ...ok, canarySteps: [100] }, { ...SWITCH, canarySteps: undefined }).canarySteps).toBeUndefined();
+    expect(rejection({ ...ok, canarySteps: [100] }, SWITCH).message).toMatch(/must not start above the construct's first step \(10%\)/);
+  });
+
+  test.each([
+    [[10, 50], 'canarySteps: must end at 100 (the full cutover), got: 50'],
+    [[50, 100], "canarySteps: must not start above the construct's first step (10%), got 50%"],
+    [[10, 10, 100], 'canarySteps: [1] must be larger than the step before, got: 10'],
+  ])('rejects %j', (steps, message) => {
+    expect(rejection({ ...ok, canarySteps: steps }, SWITCH).message).toBe(message);
+  });
+
+  test('rejects canarySteps on a runbook that is not in switchFlow mode', () => {
+    expect(rejection({ ...ok, canarySteps: [10, 100] }).message).toBe(
+      'canarySteps: is only used with cutoverMode switchFlow, this runbook uses repoint',
+    );
+  });
+});
+
 describe('parseExecutionInput: go-live readiness fields', () => {
   const lines: RunbookConfig = {
     ...CONFIG,

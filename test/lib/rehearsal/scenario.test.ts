@@ -80,7 +80,7 @@ describe('parseScenario', () => {
     [
       'an unknown runbook cutover mode',
       (s: any) => (s.runbook = { cutoverMode: 'bigBang' }),
-      'scenario.runbook.cutoverMode: must be one of repoint, carrierHook, manualConfirmation, got "bigBang"',
+      'scenario.runbook.cutoverMode: must be one of repoint, switchFlow, carrierHook, manualConfirmation, got "bigBang"',
     ],
     ['an unknown runbook option', (s: any) => (s.runbook = { cutovermode: 'repoint' }), 'scenario.runbook.cutovermode: unknown field'],
     [

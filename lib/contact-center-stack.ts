@@ -45,6 +45,15 @@ export interface ContactCenterStackProps extends StackProps {
    */
   readonly watchQueues?: readonly string[];
   /**
+   * Whether the entry flow turns call recording on (voice, agent and customer) before callers are queued, so the
+   * instance's encrypted recordings bucket receives every agent conversation. `false` leaves the action out: the
+   * instance keeps its recordings storage, but no call is recorded unless another flow or StartContactRecording
+   * turns it on (DeployCheck then warns, or refuses with the runbook's `requireRecording`).
+   * @default true
+   * @see https://docs.aws.amazon.com/connect/latest/adminguide/set-up-recordings.html
+   */
+  readonly callRecording?: boolean;
+  /**
    * Further runbook settings (verification thresholds, timeouts, cutover mode…).
    * @default - the GoLiveRunbook defaults
    */
@@ -105,6 +114,7 @@ export class ContactCenterStack extends Stack {
       content: entryFlowContent({
         greeting: 'Thank you for calling. Please hold while we connect you to the next available agent.',
         queueArn: this.queue.attrQueueArn,
+        callRecording: props.callRecording ?? true,
       }),
     });
 

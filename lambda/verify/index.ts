@@ -24,7 +24,7 @@ export async function handler(event: unknown): Promise<VerifyState> {
   } = parseState(event, 'config', 'run', 'readiness', 'cutover', 'executionArn');
   logger.appendKeys({ changeId: run.changeId, executionArn });
   const publish = (state: VerifyState) =>
-    publishStatus(config.statusTopicArn, {
+    publishStatus(config, {
       step: 'Verify',
       changeId: run.changeId,
       status: state.decision,

@@ -147,6 +147,12 @@ export class ContactCenterStack extends Stack {
       description: 'connect-golive start --state-machine <this ARN> --change-id CHG-123',
     });
     new CfnOutput(this, 'StatusTopicArn', { value: this.runbook.statusTopic.topicArn, description: 'Subscribe the bridge here' });
+    if (this.runbook.dashboard) {
+      new CfnOutput(this, 'GoLiveDashboardUrl', {
+        value: this.runbook.dashboard.dashboardUrl,
+        description: 'The go-live dashboard: runbook executions and the Connect metrics it verifies, per service line',
+      });
+    }
     new CfnOutput(this, 'UatPhoneNumber', {
       value: this.uatNumber.phoneNumber,
       description: 'Call this number to run the UAT scripts against the entry flow',

@@ -2,4 +2,5 @@ export * from './connect-instance';
 export * from './uat-phone-number';
 export * from './contact-center-stack';
 export * from './runbook/go-live-runbook';
+export * from './runbook/go-live-dashboard';
 export * from './default-app';

@@ -93,6 +93,12 @@ const flowSchema = z.strictObject({
   published: z.boolean().default(true),
   /** An ARCHIVED flow fails DeployCheck. */
   archived: z.boolean().default(false),
+  /**
+   * Whether the flow's content (DescribeContactFlow `Content`) turns call recording on for agent and customer
+   * before queueing: DeployCheck reports a target flow without it (a warning, or a blocker with
+   * `runbook.requireRecording`).
+   */
+  recording: z.boolean().default(true),
 });
 
 const queueSchema = z.strictObject({
@@ -207,6 +213,8 @@ const faultSchema = z.strictObject({
 export const CUTOVER_MODES = ['repoint', 'carrierHook', 'manualConfirmation'] as const;
 const runbookSchema = z.strictObject({
   cutoverMode: z.enum(CUTOVER_MODES).default('repoint'),
+  /** GoLiveRunbook `requireRecording`: a target flow that does not record fails DeployCheck (default false: a warning). */
+  requireRecording: z.boolean().optional(),
 });
 
 const scenarioSchema = z.strictObject({

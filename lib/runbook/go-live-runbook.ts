@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -23,6 +23,7 @@ import { acknowledgeWildcards } from '../private/acknowledge';
 import { HANDLER_NAMES, HandlerName } from '../private/handler-names';
 import { handlerAssetDir } from '../private/package-root';
 import { buildRunbookDefinition, RunbookFunctions } from './definition';
+import { GoLiveDashboard } from './go-live-dashboard';
 
 export type { CutoverMode, PlanEntry, VerificationSettings, VerificationBounds };
 
@@ -107,6 +108,25 @@ export interface GoLiveRunbookProps {
    */
   readonly cutoverConcurrency?: number;
   /**
+   * Whether DeployCheck refuses a target flow that does not turn call recording on (agent and customer) before
+   * callers reach an agent. Off, such a flow is a warning in the readiness report: recording is a policy decision
+   * (consent, retention), and a flow the runbook did not generate may record by other means.
+   * @default false
+   * @see https://docs.aws.amazon.com/connect/latest/adminguide/set-up-recordings.html
+   */
+  readonly requireRecording?: boolean;
+  /**
+   * Whether to create the go-live dashboard ({@link GoLiveDashboard}): executions and, per service line, the
+   * Connect metrics the runbook verifies. Every status message carries its URL.
+   * @default true
+   */
+  readonly dashboard?: boolean;
+  /**
+   * The go-live dashboard's name (unique in the account: dashboards are global).
+   * @default - a name unique to this construct's path in the app
+   */
+  readonly dashboardName?: string;
+  /**
    * Retention of the state machine's and the handlers' logs.
    * @default logs.RetentionDays.ONE_YEAR
    */
@@ -135,6 +155,8 @@ export class GoLiveRunbook extends Construct {
   public readonly encryptionKey: kms.Key;
   /** The configuration embedded in the definition (after defaults). */
   public readonly config: RunbookConfig;
+  /** The go-live dashboard; undefined when `dashboard` is false. */
+  public readonly dashboard?: GoLiveDashboard;
   private readonly functions: Record<HandlerName, lambda.Function>;
 
   constructor(scope: Construct, id: string, props: GoLiveRunbookProps) {
@@ -150,6 +172,15 @@ export class GoLiveRunbook extends Construct {
     const requiredAttestations = props.requiredAttestations ?? DEFAULT_REQUIRED_ATTESTATIONS;
     const cutoverConcurrency = props.cutoverConcurrency ?? 2;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    const requireRecording = props.requireRecording ?? false;
+    const withDashboard = props.dashboard ?? true;
+    if (!withDashboard && props.dashboardName !== undefined) {
+      throw new Error(`dashboardName is only used when dashboard is true, got: ${props.dashboardName} with dashboard false`);
+    }
+    // Named before the state machine exists: the definition carries the URL, the dashboard charts the state machine.
+    const dashboardName = withDashboard
+      ? (props.dashboardName ?? Names.uniqueResourceName(this, { maxLength: 240, separator: '-' }) + '-golive')
+      : undefined;
     validateProps(props, { cutoverMode, verification, verificationBounds, minAgentsOnline, cutoverConcurrency, requiredAttestations });
 
     this.encryptionKey = new kms.Key(this, 'Key', {
@@ -199,6 +230,8 @@ export class GoLiveRunbook extends Construct {
       controlTableName: this.controlTable.tableName,
       statusTopicArn: this.statusTopic.topicArn,
       carrierHookFunctionArn: props.carrierHook?.functionArn,
+      requireRecording,
+      ...(dashboardName !== undefined ? { dashboardUrl: GoLiveDashboard.urlOf(dashboardName) } : {}),
     };
 
     // DeployCheck, Cutover and Rollback run one batch of 100 numbers per invocation (about 50 s at Connect's 2 calls/s): 5 minutes
@@ -245,6 +278,15 @@ export class GoLiveRunbook extends Construct {
       // Longest path: approval wait + up to 14 days to the window + verification + decisions + rollback budget.
       timeout: Duration.days(MAX_SCHEDULE_DAYS + 2),
     });
+    if (dashboardName !== undefined) {
+      this.dashboard = new GoLiveDashboard(this, 'Dashboard', {
+        instance: props.instance,
+        stateMachine: this.stateMachine,
+        plan: props.plan,
+        queues: this.config.queues,
+        dashboardName,
+      });
+    }
     // AcquireLock asks whether the lock's holder still runs. A separate policy (not the role's default one, which
     // the function depends on) breaks the cycle function → policy → state machine → function.
     const executionsOfThisRunbook = Stack.of(this).formatArn({

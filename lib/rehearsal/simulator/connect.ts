@@ -21,6 +21,7 @@ import {
 } from './protocol';
 import type { ContactCenterState, SimFlow, SimPhoneNumber, SimQueue } from './state';
 import { HOURS_OF_OPERATION_ID, REGION } from './ids';
+import { entryFlowContent } from '../../private/flow-content';
 
 export interface ConnectContext {
   readonly state: ContactCenterState;
@@ -275,10 +276,23 @@ export class ConnectProtocol implements ProtocolModule {
         State: flow.state,
         Status: flow.status,
         Description: `Simulated flow ${flow.name}`,
-        Content: JSON.stringify({ Version: '2019-10-30', StartAction: 'disconnect', Actions: [] }),
+        Content: this.flowContent(flow),
         Tags: {},
       },
     };
+  }
+
+  /**
+   * A flow's content as DescribeContactFlow returns it (a flow-language JSON string): the library's entry flow
+   * into the first queue, with or without the recording action (scenario `flows[].recording`), so DeployCheck's
+   * recording check reads real flow language.
+   */
+  private flowContent(flow: SimFlow): string {
+    return entryFlowContent({
+      greeting: `Simulated flow ${flow.name}`.slice(0, 1000),
+      queueArn: this.ctx.state.queues[0].arn,
+      callRecording: flow.recording,
+    });
   }
 
   private flow(ref: string | undefined): SimFlow {

@@ -41,7 +41,13 @@ function listContext(app: App, key: string): unknown[] | undefined {
 }
 
 /** Runbook options that JSON can carry (the rehearsal's scenario `runbook` key): a JSON object, or its text. */
-const RUNBOOK_CONTEXT_KEYS = ['cutoverMode', 'requireRecording'] as const;
+const RUNBOOK_CONTEXT_KEYS = [
+  'cutoverMode',
+  'minAgentsAvailable',
+  'concurrentCallsQuota',
+  'expectedCallerIdNumbers',
+  'requireRecording',
+] as const;
 
 function runbookContext(app: App): ContactCenterStackProps['runbook'] {
   const raw: unknown = app.node.tryGetContext('connect-golive:runbook');

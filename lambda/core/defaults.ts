@@ -106,6 +106,12 @@ export const DEFAULT_REQUIRED_ATTESTATIONS: readonly string[] = ['uat', 'trainin
 /** How far ahead `cutoverAt` may be scheduled, in days (DESIGN.md: "≤ 14 days"). */
 export const MAX_SCHEDULE_DAYS = 14;
 
+/**
+ * Ready agents (logged in, routable, a free voice slot) DeployCheck requires per service line when the construct says
+ * nothing: one, so the first call after the cutover can be answered.
+ */
+export const DEFAULT_MIN_AGENTS_AVAILABLE = 1;
+
 /** Every verification key, in the order they are documented and reported. */
 export const VERIFICATION_KEYS: readonly VerificationKey[] = Object.keys(DEFAULT_VERIFICATION) as VerificationKey[];
 

@@ -24,7 +24,12 @@ export const EXECUTION_INPUT_FIELDS = [
   'verification',
   'baseline',
   'rollbackScope',
+  'expectedPeakConcurrentCalls',
+  'closedQueuesAllowed',
 ] as const;
+
+/** The largest expected peak of concurrent calls one service line may state (far above any Connect instance's quota). */
+export const MAX_EXPECTED_PEAK_CONCURRENT_CALLS = 100_000;
 
 /** What a breach rolls back (contract): every number of the wave, or only the failing service lines' numbers. */
 export const ROLLBACK_SCOPES = ['wave', 'serviceLine'] as const;
@@ -53,6 +58,8 @@ export interface ExecutionInput {
   readonly verification?: Partial<VerificationSettings>;
   readonly baseline?: Readonly<Record<string, LineBaseline>>;
   readonly rollbackScope?: (typeof ROLLBACK_SCOPES)[number];
+  readonly expectedPeakConcurrentCalls?: Readonly<Record<string, number>>;
+  readonly closedQueuesAllowed?: readonly string[];
 }
 
 /**
@@ -80,6 +87,8 @@ export function parseExecutionInput(raw: unknown, config: RunbookConfig, now: Da
     verification: { ...config.verification, ...input.verification },
     ...(input.baseline !== undefined ? { baseline: input.baseline } : {}),
     rollbackScope: input.rollbackScope ?? 'wave',
+    ...(input.expectedPeakConcurrentCalls !== undefined ? { expectedPeakConcurrentCalls: input.expectedPeakConcurrentCalls } : {}),
+    ...(input.closedQueuesAllowed !== undefined ? { closedQueuesAllowed: [...new Set(input.closedQueuesAllowed)] } : {}),
   };
 }
 
@@ -148,6 +157,37 @@ export function executionInputSchema(config: RunbookConfig, now: Date) {
           error: (issue) => `must be "wave" or "serviceLine", got ${describeValue(issue.input)}`,
         })
         .optional() as unknown as z.ZodOptional<z.ZodType<(typeof ROLLBACK_SCOPES)[number]>>,
+      // Per service line, the peak of concurrent calls expected after the cutover: DeployCheck's capacity check.
+      expectedPeakConcurrentCalls: z
+        .record(
+          z.string(),
+          z
+            .number({ error: typeError('a whole number of calls') })
+            .int({ error: 'must be a whole number of calls' })
+            .min(0, { error: `must be between 0 and ${MAX_EXPECTED_PEAK_CONCURRENT_CALLS}` })
+            .max(MAX_EXPECTED_PEAK_CONCURRENT_CALLS, { error: `must be between 0 and ${MAX_EXPECTED_PEAK_CONCURRENT_CALLS}` }),
+          { error: typeError('an object keyed by service line, e.g. { "Sales": 40 }') },
+        )
+        .superRefine((peaks, ctx) => {
+          const lines = new Set(config.plan.map((e) => e.serviceLine ?? DEFAULT_SERVICE_LINE));
+          for (const line of Object.keys(peaks)) {
+            if (!lines.has(line))
+              ctx.addIssue({ code: 'custom', message: `is not a service line of the plan (${[...lines].join(', ')})`, path: [line] });
+          }
+        })
+        .optional(),
+      // Watched queues whose closure by hours of operation during the cutover window is intended.
+      closedQueuesAllowed: z
+        .array(z.string({ error: typeError('a queue name') }), { error: typeError('an array of watched queue names') })
+        .superRefine((queues, ctx) => {
+          queues.forEach((q, i) => {
+            if (!config.queues.includes(q)) {
+              const known = config.queues.length > 5 ? `${config.queues.slice(0, 5).join(', ')}, …` : config.queues.join(', ');
+              ctx.addIssue({ code: 'custom', message: `${describeValue(q)} is not a watched queue (${known})`, path: [i] });
+            }
+          });
+        })
+        .optional(),
     },
     {
       error: (issue) => (issue.code === 'invalid_type' ? `must be a JSON object, got ${describeValue(issue.input)}` : undefined),

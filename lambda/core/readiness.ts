@@ -26,6 +26,14 @@ export const READINESS_CHECKS = {
   queueFound: 'queue-found',
   queueStaffed: 'queue-staffed',
   uatNumber: 'uat-number',
+  /** Per service line: enough agents logged in, routable and with a free voice slot (lambda/core/agents.ts). */
+  agentsReady: 'agents-ready',
+  /** The wave's expected peak concurrent calls fit the instance's quota (lambda/core/capacity.ts). */
+  capacity: 'capacity',
+  /** Per watched queue: its outbound caller ID is a plan number or an expected one (lambda/core/caller-id.ts). */
+  callerId: 'caller-id',
+  /** Per watched queue: open by its hours of operation through the cutover and the observation window (lambda/core/hours.ts). */
+  queueOpen: 'queue-open',
   /** The summary of a batched wave: how many numbers passed every number check. */
   numbersReady: 'numbers-ready',
 } as const;

@@ -102,6 +102,21 @@ export interface RunbookConfig {
   readonly requireRecording?: boolean;
   /** The go-live dashboard's console URL; every status message carries it. Absent when the runbook has none. */
   readonly dashboardUrl?: string;
+  /**
+   * Ready agents (logged in, routable status, a free voice slot) DeployCheck requires per service line
+   * (GetCurrentUserData). Absent in configs written before it: 1.
+   */
+  readonly minAgentsAvailable?: number;
+  /**
+   * The instance's concurrent active calls quota as the construct was told it; absent = DeployCheck reads it from
+   * Service Quotas (GetServiceQuota).
+   */
+  readonly concurrentCallsQuota?: number;
+  /**
+   * Numbers (E.164, phone number ARN or id) a watched queue's outbound caller ID may be besides the plan's own
+   * numbers.
+   */
+  readonly expectedCallerIdNumbers?: readonly string[];
 }
 
 /**
@@ -125,6 +140,10 @@ export interface RunParameters {
   readonly verification: VerificationSettings;
   /** The legacy platform's normal per service line (execution input `baseline`): relative thresholds. */
   readonly baseline?: Readonly<Record<string, LineBaseline>>;
+  /** Service line → its expected peak of concurrent calls after the cutover (execution input): the capacity check. */
+  readonly expectedPeakConcurrentCalls?: Readonly<Record<string, number>>;
+  /** Watched queues (as named in the config) whose closure by hours of operation is intended (execution input). */
+  readonly closedQueuesAllowed?: readonly string[];
 }
 
 /** A service line's normal on the legacy platform, stated by the change board. */

@@ -8,27 +8,39 @@ import { batchRange, cursorAfter, selectPlan } from '../core/batches';
 import { SNAPSHOT_RETENTION_DAYS_BEYOND_EXECUTION } from '../core/control';
 import { serviceLinesOf } from '../core/verdict';
 import { assessGlobal, assessNumbers, FLOW_NEVER_PUBLISHED, formatReadinessState, planItem, READINESS_CHECKS } from '../core/readiness';
+import { AgentStatusType, assessAgents, LineAgentFacts } from '../core/agents';
+import { assessCallerIds, QueueCallerIdFacts } from '../core/caller-id';
+import { assessCapacity } from '../core/capacity';
+import { DEFAULT_MIN_AGENTS_AVAILABLE } from '../core/defaults';
+import { assessHours, EffectiveHours, hoursRequestDates, QueueHoursFacts } from '../core/hours';
+import { PlanEntry, ReadinessItem, ReadinessState, ServiceLineRefs } from '../core/types';
 import { assessRecording } from '../core/recording';
-import { ReadinessItem, ReadinessState } from '../core/types';
 import { now } from '../shared/clock';
 import { mapLimit } from '../shared/concurrency';
 import {
   describeFlow,
   describeInstanceStatus,
   describeNumberStatus,
+  describeQueueSettings,
   findFlow,
   findNumber,
   findQueue,
   instanceIdOf,
+  listAgentStatusTypes,
   listFlows,
   listNumbers,
   listQueues,
+  NumberRef,
+  QueueRef,
+  readAgents,
   readAssociations,
+  readEffectiveHours,
 } from '../shared/connect';
 import { putSnapshotBatch } from '../shared/control';
 import { logger } from '../shared/logger';
 import { readCurrent } from '../shared/metrics';
 import { parsePlanEvent, parseState } from '../shared/state';
+import { readConcurrentCallsQuota } from '../shared/quotas';
 import { publishStatus } from '../shared/status';
 
 /** Failing per-number items the state keeps (the rest are counted; each batch's are on the status topic). */
@@ -46,7 +58,7 @@ export async function handler(event: unknown): Promise<ReadinessState> {
 
   let base: Pick<ReadinessState, 'items' | 'queueIds' | 'serviceLines'>;
   if (batch === 0) {
-    const first = await firstBatchFacts(instanceId, config, wave.length);
+    const first = await firstBatchFacts(instanceId, config, run, wave, plan);
     if (!first.instanceFound || !first.items.every((i) => i.ok)) {
       // Nothing about the numbers is worth reading when the instance, a queue or the UAT number is not ready.
       const state = finish({
@@ -154,12 +166,21 @@ export async function handler(event: unknown): Promise<ReadinessState> {
   return state;
 }
 
-/** Instance, queues with their staffing, and the UAT number: judged once, on the first batch. */
+type Config = ReturnType<typeof parseState<'config'>>['config'];
+type Run = ReturnType<typeof parseState<'run'>>['run'];
+
+/**
+ * Instance, queues with their staffing, the UAT number, and the go-live readiness of the queues (agents, capacity,
+ * caller ID, hours): judged once, on the first batch.
+ */
 async function firstBatchFacts(
   instanceId: string,
-  config: ReturnType<typeof parseState<'config'>>['config'],
-  waveSize: number,
+  config: Config,
+  run: Run,
+  wave: readonly PlanEntry[],
+  plan: readonly PlanEntry[],
 ): Promise<{ items: ReadinessItem[]; queueIds: string[]; instanceFound: boolean }> {
+  const waveSize = wave.length;
   const status = (await describeInstanceStatus(instanceId).catch(notFoundAsNull)) ?? null;
   const [queues, numbers] = status === null ? [[], []] : await Promise.all([listQueues(instanceId), listNumbers(config.instanceArn)]);
   const resolvedQueues = config.queues.map((ref) => ({ ref, queue: status === null ? undefined : findQueue(queues, ref) }));
@@ -188,7 +209,170 @@ async function firstBatchFacts(
   });
   // The order the approver reads: instance, plan, then the rest.
   const items = [global.items[0], planItem(waveSize), ...global.items.slice(1)];
+  if (status !== null) {
+    const found = resolvedQueues.flatMap(({ ref, queue }) => (queue ? [{ ref, queue }] : []));
+    items.push(...(await goLiveReadinessItems({ instanceId, config, run, wave, plan, queues, found, numbers })));
+  }
   return { items, queueIds: global.queueIds, instanceFound: status !== null };
+}
+
+/** The queues as the first batch resolved them, and the instance's numbers. */
+interface GoLiveFacts {
+  readonly instanceId: string;
+  readonly config: Config;
+  readonly run: Run;
+  readonly wave: readonly PlanEntry[];
+  /** The whole plan (the wave may be a selection of it). */
+  readonly plan: readonly PlanEntry[];
+  /** Every queue of the instance (to resolve a service line's queue references). */
+  readonly queues: readonly QueueRef[];
+  /** The watched queues that were found, with their config reference. */
+  readonly found: ReadonlyArray<{ readonly ref: string; readonly queue: QueueRef }>;
+  readonly numbers: readonly NumberRef[];
+}
+
+/**
+ * The go-live checklist's readiness items (issue 12): agents per service line, capacity, each watched queue's outbound
+ * caller ID and its hours through the cutover window. Each reads its own facts and fails alone ("no data is not
+ * success"); an API error becomes a failing item naming it, never a crash of the check.
+ */
+async function goLiveReadinessItems(facts: GoLiveFacts): Promise<ReadinessItem[]> {
+  const lines = serviceLinesOf(facts.wave, facts.config.queues);
+  const settings = await readQueueSettings(facts);
+  return [
+    ...(await agentReadinessItems(facts, lines)),
+    await capacityItem(facts, lines),
+    ...callerIdItems(facts, settings),
+    ...(await hoursItems(facts, settings)),
+  ];
+}
+
+/** Agents per service line, counted once across the line's queues (GetCurrentUserData + ListAgentStatuses). */
+async function agentReadinessItems(facts: GoLiveFacts, lines: readonly ServiceLineRefs[]): Promise<ReadinessItem[]> {
+  const minimum = facts.config.minAgentsAvailable ?? DEFAULT_MIN_AGENTS_AVAILABLE;
+  if (minimum <= 0)
+    return assessAgents(
+      lines.map((l) => ({ serviceLine: l.serviceLine, agents: [] })),
+      minimum,
+    );
+  let statusTypes: Map<string, AgentStatusType>;
+  try {
+    statusTypes = await listAgentStatusTypes(facts.instanceId);
+  } catch (error) {
+    logger.warn('agent statuses read failed', { error: error as Error });
+    return assessAgents(
+      lines.map((l) => ({ serviceLine: l.serviceLine, agents: null, error: `ListAgentStatuses: ${(error as Error).name}` })),
+      minimum,
+    );
+  }
+  const perLine: LineAgentFacts[] = [];
+  for (const line of lines) {
+    const queueIds = [...new Set(line.queues.flatMap((ref) => findQueue(facts.queues, ref)?.id ?? []))];
+    if (queueIds.length === 0) {
+      perLine.push({ serviceLine: line.serviceLine, agents: null, error: 'none of its queues was found' });
+      continue;
+    }
+    try {
+      perLine.push({ serviceLine: line.serviceLine, agents: await readAgents(facts.instanceId, queueIds, statusTypes) });
+    } catch (error) {
+      logger.warn('agent data read failed', { serviceLine: line.serviceLine, error: error as Error });
+      perLine.push({ serviceLine: line.serviceLine, agents: null, error: `GetCurrentUserData: ${(error as Error).name}` });
+    }
+  }
+  return assessAgents(perLine, minimum);
+}
+
+/** The wave's expected peak against the concurrent-calls quota (the construct's figure, else Service Quotas). */
+async function capacityItem(facts: GoLiveFacts, lines: readonly ServiceLineRefs[]): Promise<ReadinessItem> {
+  const expectedPeaks = facts.run.expectedPeakConcurrentCalls;
+  const lineNames = lines.map((l) => l.serviceLine);
+  if (facts.config.concurrentCallsQuota !== undefined) {
+    return assessCapacity({ quota: facts.config.concurrentCallsQuota, source: 'construct', expectedPeaks, lines: lineNames });
+  }
+  // Nothing to compare without expected peaks: the quota is not read.
+  if (expectedPeaks === undefined) return assessCapacity({ quota: null, source: 'service-quotas', lines: lineNames });
+  try {
+    const quota = await readConcurrentCallsQuota(facts.config.instanceArn);
+    return assessCapacity({ quota, source: 'service-quotas', expectedPeaks, lines: lineNames });
+  } catch (error) {
+    logger.warn('concurrent calls quota read failed', { error: error as Error });
+    return assessCapacity({
+      quota: null,
+      source: 'service-quotas',
+      quotaError: `GetServiceQuota: ${(error as Error).name}`,
+      expectedPeaks,
+      lines: lineNames,
+    });
+  }
+}
+
+type QueueSettings = Awaited<ReturnType<typeof describeQueueSettings>>;
+
+/** DescribeQueue of each found watched queue: its hours of operation id and its outbound caller ID number. */
+async function readQueueSettings(facts: GoLiveFacts): Promise<Map<string, QueueSettings | { error: string }>> {
+  const settings = new Map<string, QueueSettings | { error: string }>();
+  for (const { queue } of facts.found) {
+    if (settings.has(queue.id)) continue;
+    try {
+      settings.set(queue.id, await describeQueueSettings(facts.instanceId, queue.id));
+    } catch (error) {
+      logger.warn('queue read failed', { queueId: queue.id, error: error as Error });
+      settings.set(queue.id, { error: `DescribeQueue: ${(error as Error).name}` });
+    }
+  }
+  return settings;
+}
+
+/** Each watched queue's outbound caller ID: a plan number or an expected one. */
+function callerIdItems(facts: GoLiveFacts, settings: Map<string, QueueSettings | { error: string }>): ReadinessItem[] {
+  const queues: QueueCallerIdFacts[] = facts.found.map(({ queue }) => {
+    const s = settings.get(queue.id)!;
+    if ('error' in s) return { queue: queue.name, numberId: null, error: s.error };
+    const number = s.outboundCallerIdNumberId ? facts.numbers.find((n) => n.id === s.outboundCallerIdNumberId) : undefined;
+    return {
+      queue: queue.name,
+      numberId: s.outboundCallerIdNumberId,
+      ...(number ? { number: { phoneNumber: number.phoneNumber, arn: number.arn } } : {}),
+    };
+  });
+  // The whole plan, not only this wave: a number moved in an earlier wave is as known to customers.
+  return assessCallerIds(
+    queues,
+    facts.plan.map((e) => e.phoneNumber),
+    facts.config.expectedCallerIdNumbers,
+  );
+}
+
+/** Each watched queue open from the cutover (or now) through the observation window, or its closure intended. */
+async function hoursItems(facts: GoLiveFacts, settings: Map<string, QueueSettings | { error: string }>): Promise<ReadinessItem[]> {
+  const fromMs = facts.run.cutoverAt ? Date.parse(facts.run.cutoverAt) : now().getTime();
+  const window = { fromMs, toMs: fromMs + facts.run.verification.observationWindowSeconds * 1000 };
+  const { fromDate, toDate } = hoursRequestDates(window.fromMs, window.toMs);
+  const queues: QueueHoursFacts[] = [];
+  const byHours = new Map<string, EffectiveHours | { error: string }>();
+  for (const { ref, queue } of facts.found) {
+    const s = settings.get(queue.id)!;
+    if ('error' in s) {
+      queues.push({ queue: queue.name, ref, hours: null, error: s.error });
+      continue;
+    }
+    if (s.hoursOfOperationId === null) {
+      queues.push({ queue: queue.name, ref, hours: null, error: 'the queue names no hours of operation' });
+      continue;
+    }
+    // Queues often share one hours of operation: read each once.
+    if (!byHours.has(s.hoursOfOperationId)) {
+      try {
+        byHours.set(s.hoursOfOperationId, await readEffectiveHours(facts.instanceId, s.hoursOfOperationId, fromDate, toDate));
+      } catch (error) {
+        logger.warn('hours of operation read failed', { hoursOfOperationId: s.hoursOfOperationId, error: error as Error });
+        byHours.set(s.hoursOfOperationId, { error: `GetEffectiveHoursOfOperations: ${(error as Error).name}` });
+      }
+    }
+    const hours = byHours.get(s.hoursOfOperationId)!;
+    queues.push('error' in hours ? { queue: queue.name, ref, hours: null, error: hours.error } : { queue: queue.name, ref, hours });
+  }
+  return assessHours(queues, window, facts.run.closedQueuesAllowed);
 }
 
 const NUMBER_CHECKS: ReadonlySet<string> = new Set([

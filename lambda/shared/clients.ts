@@ -7,6 +7,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
@@ -80,6 +81,7 @@ export let sns = new SNSClient(defaults());
 export let dynamodb = new DynamoDBClient(defaults());
 export let lambda = new LambdaClient(defaults());
 export let sfn = new SFNClient(defaults());
+export let serviceQuotas = new ServiceQuotasClient(defaults());
 
 /**
  * For the rehearsal only: re-creates every client against a local endpoint with fake credentials. The SDK fixes
@@ -116,6 +118,7 @@ export function useEndpoint(
   dynamodb = new DynamoDBClient(config);
   lambda = new LambdaClient(config);
   sfn = new SFNClient(config);
+  serviceQuotas = new ServiceQuotasClient(config);
 }
 
 /** The SDK's standard backoff without jitter: 100 ms doubling per attempt, at most 20 s. */

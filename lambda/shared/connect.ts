@@ -9,11 +9,17 @@ import {
   DescribeContactFlowCommand,
   DescribeInstanceCommand,
   DescribePhoneNumberCommand,
+  DescribeQueueCommand,
   DisassociatePhoneNumberContactFlowCommand,
+  GetCurrentUserDataCommand,
+  GetEffectiveHoursOfOperationsCommand,
+  ListAgentStatusesCommand,
   ListContactFlowsCommand,
   ListPhoneNumbersV2Command,
   ListQueuesCommand,
 } from '@aws-sdk/client-connect';
+import { AgentFacts, AgentStatusType } from '../core/agents';
+import { EffectiveHours } from '../core/hours';
 import { FLOW_NEVER_PUBLISHED } from '../core/readiness';
 import { flowIdOf } from '../core/rollback';
 import { connect } from './clients';
@@ -211,3 +217,101 @@ const THROTTLING: ReadonlySet<string> = new Set(['ThrottlingException', 'TooMany
 const THROTTLE_ATTEMPTS = 6;
 const THROTTLE_BASE_BACKOFF_MS = 1000;
 const THROTTLE_MAX_BACKOFF_MS = 8000;
+
+/**
+ * The agents whose routing profiles serve any of `queueIds` (at most 100: GetCurrentUserData's Queues filter limit),
+ * 100 per page (its MaxResults maximum), with their status and free voice slots. The status's type is not in the
+ * answer: `statusTypes` (from {@link listAgentStatusTypes}) gives it by status ARN.
+ * @see https://docs.aws.amazon.com/connect/latest/APIReference/API_GetCurrentUserData.html
+ */
+export async function readAgents(
+  instanceId: string,
+  queueIds: readonly string[],
+  statusTypes: ReadonlyMap<string, AgentStatusType>,
+): Promise<AgentFacts[]> {
+  const agents: AgentFacts[] = [];
+  let NextToken: string | undefined;
+  do {
+    const out = await connect.send(
+      new GetCurrentUserDataCommand({ InstanceId: instanceId, Filters: { Queues: [...queueIds] }, MaxResults: 100, NextToken }),
+    );
+    for (const u of out.UserDataList ?? []) {
+      if (!u.User?.Id) continue;
+      const arn = u.Status?.StatusArn;
+      agents.push({
+        userId: u.User.Id,
+        ...(u.Status?.StatusName !== undefined ? { statusName: u.Status.StatusName } : {}),
+        statusType: (arn !== undefined ? statusTypes.get(arn) : undefined) ?? 'UNKNOWN',
+        freeVoiceSlots: u.AvailableSlotsByChannel?.VOICE ?? null,
+      });
+    }
+    NextToken = out.NextToken;
+  } while (NextToken);
+  return agents;
+}
+
+/**
+ * Agent status ARN → its type (`ROUTABLE`, `CUSTOM`, `OFFLINE`), for every status of the instance.
+ * @see https://docs.aws.amazon.com/connect/latest/APIReference/API_ListAgentStatuses.html
+ */
+export async function listAgentStatusTypes(instanceId: string): Promise<Map<string, AgentStatusType>> {
+  const types = new Map<string, AgentStatusType>();
+  let NextToken: string | undefined;
+  do {
+    const out = await connect.send(new ListAgentStatusesCommand({ InstanceId: instanceId, MaxResults: 100, NextToken }));
+    for (const s of out.AgentStatusSummaryList ?? []) {
+      if (s.Arn && (s.Type === 'ROUTABLE' || s.Type === 'CUSTOM' || s.Type === 'OFFLINE')) types.set(s.Arn, s.Type);
+    }
+    NextToken = out.NextToken;
+  } while (NextToken);
+  return types;
+}
+
+/** What DeployCheck reads of a queue: its hours of operation and its outbound caller ID number. */
+export async function describeQueueSettings(
+  instanceId: string,
+  queueId: string,
+): Promise<{ hoursOfOperationId: string | null; outboundCallerIdNumberId: string | null }> {
+  const out = await connect.send(new DescribeQueueCommand({ InstanceId: instanceId, QueueId: queueId }));
+  return {
+    hoursOfOperationId: out.Queue?.HoursOfOperationId ?? null,
+    outboundCallerIdNumberId: out.Queue?.OutboundCallerConfig?.OutboundCallerIdNumberId ?? null,
+  };
+}
+
+/**
+ * Effective hours (overrides applied) between two local dates (`YYYY-MM-DD`, inclusive).
+ * @see https://docs.aws.amazon.com/connect/latest/APIReference/API_GetEffectiveHoursOfOperations.html
+ */
+export async function readEffectiveHours(
+  instanceId: string,
+  hoursOfOperationId: string,
+  fromDate: string,
+  toDate: string,
+): Promise<EffectiveHours> {
+  const out = await connect.send(
+    new GetEffectiveHoursOfOperationsCommand({
+      InstanceId: instanceId,
+      HoursOfOperationId: hoursOfOperationId,
+      FromDate: fromDate,
+      ToDate: toDate,
+    }),
+  );
+  return {
+    // No time zone in the answer: no guess is safe, so the core's time zone lookup fails the check (empty name).
+    timeZone: out.TimeZone ?? '',
+    days: (out.EffectiveHoursOfOperationList ?? []).flatMap((d) =>
+      d.Date
+        ? [
+            {
+              date: d.Date,
+              spans: (d.OperationalHours ?? []).map((h) => ({
+                start: { hours: h.Start?.Hours ?? 0, minutes: h.Start?.Minutes ?? 0 },
+                end: { hours: h.End?.Hours ?? 0, minutes: h.End?.Minutes ?? 0 },
+              })),
+            },
+          ]
+        : [],
+    ),
+  };
+}

@@ -26,6 +26,10 @@ export const CONNECT_RATES: Readonly<Record<string, Rate>> = {
   DescribeInstance: PHONE_AND_FLOW,
   ListQueues: PHONE_AND_FLOW,
   DescribeQueue: PHONE_AND_FLOW,
+  // Not listed with their own rate in the quota table: the account's default Connect API rate (2/s, burst 5).
+  ListAgentStatuses: PHONE_AND_FLOW,
+  GetEffectiveHoursOfOperations: PHONE_AND_FLOW,
+  GetCurrentUserData: PHONE_AND_FLOW,
   GetCurrentMetricData: { perSecond: 5, burst: 5 },
   GetMetricDataV2: { perSecond: 10, burst: 10 },
 };

@@ -28,6 +28,11 @@ export const SIMULATED_APIS = [
   'ListFlowAssociations',
   'GetCurrentMetricData',
   'GetMetricDataV2',
+  'GetCurrentUserData',
+  'ListAgentStatuses',
+  'GetEffectiveHoursOfOperations',
+  // Service Quotas (awsJson1_1)
+  'GetServiceQuota',
   // CloudWatch (awsJson1_0)
   'GetMetricData',
   // SNS (awsQuery)
@@ -64,6 +69,18 @@ export const DEFAULT_ATTESTATIONS: readonly string[] = ['uat', 'training', 'bau'
 export const DEFAULT_APPROVER = 'rehearsal-approver';
 /** Staffing of a queue whose scenario entry gives none: enough for any sane DeployCheck minimum. */
 export const DEFAULT_AGENTS_ONLINE = 10;
+/** Connect's routable agent status and its offline one, by their default names. */
+export const ROUTABLE_STATUS = 'Available';
+export const OFFLINE_STATUS = 'Offline';
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return tz.length > 0;
+  } catch {
+    return false;
+  }
+}
 
 /** ITU-T E.164: a plus, a non-zero country digit, at most 15 digits in all. */
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -101,10 +118,44 @@ const flowSchema = z.strictObject({
   recording: z.boolean().default(true),
 });
 
+/**
+ * One line of a queue's agent roster (what GetCurrentUserData answers): `count` agents in agent status `status`.
+ * `Available` is Connect's routable status and `Offline` its offline one; any other name is a custom (non-routable)
+ * status such as `Break`. `freeVoiceSlots` 0 = on a call (a routing profile takes at most one voice contact).
+ */
+const agentSchema = z.strictObject({
+  status: resourceName.default(ROUTABLE_STATUS),
+  freeVoiceSlots: z.number().int().min(0).max(1).default(1),
+  count: z.number().int().min(1).max(10_000).default(1),
+});
+
+const DAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time HH:MM (00:00–23:59)' });
+
+/**
+ * A queue's hours of operation, as Connect configures them (HoursOfOperationConfig: day, start, end, local times in the
+ * hours' time zone); a day not listed is closed, an end not after its start runs past midnight. Absent: open 24/7.
+ */
+const hoursOfOperationSchema = z.strictObject({
+  timeZone: z
+    .string()
+    .refine((tz) => isTimeZone(tz), { error: 'must be an IANA time zone such as America/New_York' })
+    .default('UTC'),
+  config: z.array(z.strictObject({ day: z.enum(DAYS), start: timeOfDay, end: timeOfDay })),
+});
+
 const queueSchema = z.strictObject({
   name: resourceName,
   agentsOnline: count.optional(),
   agentsAvailable: count.optional(),
+  /** The agents GetCurrentUserData reports on this queue; absent = derived from agentsOnline / agentsAvailable. */
+  agents: z.array(agentSchema).optional(),
+  hoursOfOperation: hoursOfOperationSchema.optional(),
+  /**
+   * The queue's outbound caller ID number (a number of contactCenter.phoneNumbers or the UAT number), or null for none.
+   * Absent: the first plan number whose `queues` name this queue, else the first plan number.
+   */
+  outboundCallerId: e164.nullable().optional(),
 });
 
 const phoneNumberSchema = z.strictObject({
@@ -213,6 +264,12 @@ const faultSchema = z.strictObject({
 export const CUTOVER_MODES = ['repoint', 'carrierHook', 'manualConfirmation'] as const;
 const runbookSchema = z.strictObject({
   cutoverMode: z.enum(CUTOVER_MODES).default('repoint'),
+  /** GoLiveRunbook `minAgentsAvailable` (ready agents per service line). */
+  minAgentsAvailable: z.number().int().min(0).optional(),
+  /** GoLiveRunbook `concurrentCallsQuota` (the figure DeployCheck uses instead of Service Quotas). */
+  concurrentCallsQuota: z.number().int().min(1).optional(),
+  /** GoLiveRunbook `expectedCallerIdNumbers`. */
+  expectedCallerIdNumbers: z.array(z.string()).optional(),
   /** GoLiveRunbook `requireRecording`: a target flow that does not record fails DeployCheck (default false: a warning). */
   requireRecording: z.boolean().optional(),
 });
@@ -482,6 +539,8 @@ function crossCheck(s: Parsed): Problem | undefined {
       cc.phoneNumbers.length,
     ) ??
     checkStaffing(cc.queues) ??
+    checkAgents(s) ??
+    checkCallerIds(s) ??
     checkFlowRefs(s) ??
     checkTimeline(s) ??
     checkFaults(s.faults) ??
@@ -539,6 +598,60 @@ function checkStaffing(queues: readonly ParsedQueue[]): Problem | undefined {
       return {
         path: `scenario.contactCenter.queues[${i}].agentsAvailable`,
         message: `must be ≤ agentsOnline (${online}), got ${q.agentsAvailable}`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** The roster and the counts say the same; a timeline row must not move the counts of a queue with a roster. */
+function checkAgents(s: Parsed): Problem | undefined {
+  for (const [i, q] of s.contactCenter.queues.entries()) {
+    if (!q.agents) continue;
+    const roster = rosterCounts(q.agents);
+    for (const field of ['agentsOnline', 'agentsAvailable'] as const) {
+      if (q[field] !== undefined && q[field] !== roster[field]) {
+        return {
+          path: `scenario.contactCenter.queues[${i}].${field}`,
+          message: `must match the agents roster (${roster[field]}), got ${q[field]}; give one or the other`,
+        };
+      }
+    }
+    const row = s.timeline.findIndex(
+      (r) => (r.queue === undefined || r.queue === q.name) && (r.agentsOnline !== undefined || r.agentsAvailable !== undefined),
+    );
+    if (row !== -1) {
+      return {
+        path: `scenario.timeline[${row}]`,
+        message: `sets agent counts of queue ${describeValue(q.name)}, whose agents roster is fixed (contactCenter.queues[${i}].agents)`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Agents online (any status but Offline) and available (routable with a free voice slot) in a roster. */
+export function rosterCounts(agents: ReadonlyArray<{ status: string; freeVoiceSlots: number; count: number }>): {
+  agentsOnline: number;
+  agentsAvailable: number;
+} {
+  let agentsOnline = 0;
+  let agentsAvailable = 0;
+  for (const a of agents) {
+    if (a.status !== OFFLINE_STATUS) agentsOnline += a.count;
+    if (a.status === ROUTABLE_STATUS && a.freeVoiceSlots >= 1) agentsAvailable += a.count;
+  }
+  return { agentsOnline, agentsAvailable };
+}
+
+/** A queue's outbound caller ID must be a number claimed to the instance (Connect accepts no other). */
+function checkCallerIds(s: Parsed): Problem | undefined {
+  const claimed = new Set([...s.contactCenter.phoneNumbers.map((p) => p.number), s.contactCenter.uatPhoneNumber?.number]);
+  for (const [i, q] of s.contactCenter.queues.entries()) {
+    if (q.outboundCallerId && !claimed.has(q.outboundCallerId)) {
+      return {
+        path: `scenario.contactCenter.queues[${i}].outboundCallerId`,
+        message: `${q.outboundCallerId} is not a number of contactCenter.phoneNumbers or the UAT number`,
       };
     }
   }
@@ -610,6 +723,7 @@ function resolveDefaults(s: Parsed): Scenario {
     contactCenter: {
       ...s.contactCenter,
       queues: s.contactCenter.queues.map((q) => {
+        if (q.agents) return { ...q, ...rosterCounts(q.agents) };
         const agentsOnline = q.agentsOnline ?? DEFAULT_AGENTS_ONLINE;
         return { ...q, agentsOnline, agentsAvailable: q.agentsAvailable ?? agentsOnline };
       }),

@@ -11,12 +11,14 @@ import { Construct } from 'constructs';
 import {
   DEFAULT_REQUIRED_ATTESTATIONS,
   DEFAULT_VERIFICATION,
+  DEFAULT_MIN_AGENTS_AVAILABLE,
   DEFAULT_VERIFICATION_BOUNDS,
   MAX_SCHEDULE_DAYS,
   validateVerificationBounds,
   validateVerificationSettings,
 } from '../../lambda/core/defaults';
 import { MAX_WAVE_SIZE } from '../../lambda/core/batches';
+import { CONCURRENT_CALLS_QUOTA } from '../../lambda/core/capacity';
 import { CutoverMode, PlanEntry, RunbookConfig, VerificationBounds, VerificationSettings } from '../../lambda/core/types';
 import { IConnectInstance } from '../connect-instance';
 import { acknowledgeWildcards } from '../private/acknowledge';
@@ -67,6 +69,27 @@ export interface GoLiveRunbookProps {
    * @default 1
    */
   readonly minAgentsOnline?: number;
+  /**
+   * Ready agents DeployCheck requires per service line: logged in, in a routable agent status, with a free voice slot
+   * (GetCurrentUserData), each agent counted once across the line's queues. 0 turns the check off.
+   * @see https://docs.aws.amazon.com/connect/latest/APIReference/API_GetCurrentUserData.html
+   * @default 1
+   */
+  readonly minAgentsAvailable?: number;
+  /**
+   * The instance's "Concurrent active calls per instance" quota, for DeployCheck's capacity check (the execution
+   * input's `expectedPeakConcurrentCalls` must fit it). Give it when the runbook may not call Service Quotas (an SCP,
+   * a Region without it): DeployCheck then uses this figure and the runbook gets no `servicequotas:` permission.
+   * @see https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-service-limits.html
+   * @default - read from Service Quotas (GetServiceQuota connect/L-12AB7C57 for the instance)
+   */
+  readonly concurrentCallsQuota?: number;
+  /**
+   * Numbers a watched queue's outbound caller ID may be besides the plan's own numbers (E.164, phone number ARN or
+   * phone number id), e.g. the main number customers know when the plan moves only some of them.
+   * @default - only the plan's numbers
+   */
+  readonly expectedCallerIdNumbers?: readonly string[];
   /**
    * Attestations the approver must give.
    * @default ['uat', 'training', 'bau', 'support']
@@ -137,6 +160,8 @@ const E164 = /^\+[1-9]\d{1,14}$/;
 /** The largest plan, serialized, that the task parameters carry (half of Step Functions' 256 KiB). */
 const MAX_PLAN_BYTES = 131_072;
 const PHONE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:phone-number\/[A-Za-z0-9-]+$/;
+/** A phone number id (OutboundCallerIdNumberId): a UUID. */
+const PHONE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The go-live runbook: a Standard Step Functions workflow that checks readiness, waits for the change board's
@@ -169,6 +194,7 @@ export class GoLiveRunbook extends Construct {
     const carrierConfirmationTimeout = props.carrierConfirmationTimeout ?? Duration.hours(4);
     const allowedLateness = props.allowedLateness ?? Duration.minutes(15);
     const minAgentsOnline = props.minAgentsOnline ?? 1;
+    const minAgentsAvailable = props.minAgentsAvailable ?? DEFAULT_MIN_AGENTS_AVAILABLE;
     const requiredAttestations = props.requiredAttestations ?? DEFAULT_REQUIRED_ATTESTATIONS;
     const cutoverConcurrency = props.cutoverConcurrency ?? 2;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
@@ -181,7 +207,15 @@ export class GoLiveRunbook extends Construct {
     const dashboardName = withDashboard
       ? (props.dashboardName ?? Names.uniqueResourceName(this, { maxLength: 240, separator: '-' }) + '-golive')
       : undefined;
-    validateProps(props, { cutoverMode, verification, verificationBounds, minAgentsOnline, cutoverConcurrency, requiredAttestations });
+    validateProps(props, {
+      cutoverMode,
+      verification,
+      verificationBounds,
+      minAgentsOnline,
+      minAgentsAvailable,
+      cutoverConcurrency,
+      requiredAttestations,
+    });
 
     this.encryptionKey = new kms.Key(this, 'Key', {
       description: 'Encrypts the go-live runbook status topic, logs and control table',
@@ -232,6 +266,9 @@ export class GoLiveRunbook extends Construct {
       carrierHookFunctionArn: props.carrierHook?.functionArn,
       requireRecording,
       ...(dashboardName !== undefined ? { dashboardUrl: GoLiveDashboard.urlOf(dashboardName) } : {}),
+      minAgentsAvailable,
+      ...(props.concurrentCallsQuota !== undefined ? { concurrentCallsQuota: props.concurrentCallsQuota } : {}),
+      ...(props.expectedCallerIdNumbers !== undefined ? { expectedCallerIdNumbers: [...props.expectedCallerIdNumbers] } : {}),
     };
 
     // DeployCheck, Cutover and Rollback run one batch of 100 numbers per invocation (about 50 s at Connect's 2 calls/s): 5 minutes
@@ -352,6 +389,41 @@ export class GoLiveRunbook extends Construct {
     return this.stateMachine.metricTimedOut(props);
   }
 
+  /**
+   * DeployCheck's go-live readiness reads (issue 12): agents (GetCurrentUserData on the watched queues, whose filter
+   * names the resources it authorizes on; ListAgentStatuses on agent-state/*), hours (GetEffectiveHoursOfOperations on
+   * the instance and its operating-hours), and the concurrent-calls quota (servicequotas:GetServiceQuota on that one
+   * quota's ARN) unless the construct was given the figure. DescribeQueue comes with grantReadConfiguration. Returns the
+   * wildcard resources it granted, for the cdk-nag acknowledgement.
+   * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonconnect.html
+   * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_servicequotas.html
+   */
+  private grantGoLiveReadiness(props: GoLiveRunbookProps): string[] {
+    const fn = this.functions['deploy-check'];
+    const instanceArn = props.instance.instanceArn;
+    const agentStatuses = `${instanceArn}/agent-state/*`;
+    const hours = `${instanceArn}/operating-hours/*`;
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['connect:GetCurrentUserData'], resources: [props.instance.queueArnPattern] }));
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['connect:ListAgentStatuses'], resources: [agentStatuses] }));
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['connect:GetEffectiveHoursOfOperations'], resources: [instanceArn, hours] }));
+    if (props.concurrentCallsQuota === undefined) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['servicequotas:GetServiceQuota'],
+          resources: [
+            Stack.of(this).formatArn({
+              service: 'servicequotas',
+              resource: CONCURRENT_CALLS_QUOTA.serviceCode,
+              resourceName: CONCURRENT_CALLS_QUOTA.quotaCode,
+              arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+            }),
+          ],
+        }),
+      );
+    }
+    return [agentStatuses, hours];
+  }
+
   private handler(name: HandlerName, timeout: Duration, retention: logs.RetentionDays): lambda.Function {
     const id = name
       .split('-')
@@ -403,6 +475,7 @@ export class GoLiveRunbook extends Construct {
       );
     }
     for (const fn of [f.cutover, f.verify, f.rollback, f.finalize]) this.controlTable.grant(fn, 'dynamodb:GetItem');
+    const goLiveWildcards = this.grantGoLiveReadiness(props);
     // DeployCheck writes the rollback snapshot (one item per batch of numbers).
     this.controlTable.grant(f['deploy-check'], 'dynamodb:PutItem');
     this.controlTable.grant(f['acquire-lock'], 'dynamodb:PutItem');
@@ -422,11 +495,13 @@ export class GoLiveRunbook extends Construct {
             instance.contactFlowArnPattern,
             instance.queueArnPattern,
             ...(name === 'verify' || name === 'rollback' ? ['*'] : []),
+            ...(name === 'deploy-check' ? goLiveWildcards : []),
           ],
           actions: ['kms:GenerateDataKey*', 'kms:ReEncrypt*'],
         },
         'Connect sub-resources of this instance only: plan references (names) resolve at run time and the List*' +
-          ' APIs require contact-flow/* and queue/*; phone numbers are account-level ARNs (phone-number/*).' +
+          ' APIs require contact-flow/*, queue/* and agent-state/*; a queue names its hours of operation only at run' +
+          ' time (operating-hours/*); phone numbers are account-level ARNs (phone-number/*).' +
           ' cloudwatch:GetMetricData supports no resource type. The KMS actions are the status topic key grant.',
       );
     }
@@ -434,6 +509,7 @@ export class GoLiveRunbook extends Construct {
 }
 
 interface ResolvedProps {
+  readonly minAgentsAvailable: number;
   readonly cutoverMode: CutoverMode;
   readonly verification: VerificationSettings;
   readonly verificationBounds: VerificationBounds;
@@ -517,6 +593,16 @@ function validateProps(props: GoLiveRunbookProps, r: ResolvedProps): void {
   ];
   if (problems.length > 0) throw new Error(`${problems[0].field} ${problems[0].message}`);
   integer('minAgentsOnline', r.minAgentsOnline, 0, 10_000);
+  integer('minAgentsAvailable', r.minAgentsAvailable, 0, 10_000);
+  // Connect's default is 10 per instance; raised quotas run to the thousands. A figure beyond this is a typo.
+  if (props.concurrentCallsQuota !== undefined) integer('concurrentCallsQuota', props.concurrentCallsQuota, 1, 1_000_000);
+  (props.expectedCallerIdNumbers ?? []).forEach((n: unknown, i) => {
+    if (typeof n !== 'string' || (!Token.isUnresolved(n) && !E164.test(n) && !PHONE_ARN.test(n) && !PHONE_ID.test(n))) {
+      throw new Error(
+        `expectedCallerIdNumbers[${i}] must be an E.164 number, a phone number ARN or a phone number id, got: ${JSON.stringify(n)}`,
+      );
+    }
+  });
   integer('cutoverConcurrency', r.cutoverConcurrency, 1, 5);
   if (r.requiredAttestations.some((a) => !/^[a-z][a-z0-9-]{0,31}$/.test(a))) {
     throw new Error(`requiredAttestations must be short lower-case words, got: ${JSON.stringify(r.requiredAttestations)}`);

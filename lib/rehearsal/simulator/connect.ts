@@ -20,7 +20,8 @@ import {
   str,
 } from './protocol';
 import type { ContactCenterState, SimFlow, SimPhoneNumber, SimQueue } from './state';
-import { HOURS_OF_OPERATION_ID, REGION } from './ids';
+import { OFFLINE_STATUS, ROUTABLE_STATUS } from '../scenario';
+import { INSTANCE_ARN, REGION, phoneNumberIdFor, stableId } from './ids';
 import { entryFlowContent } from '../../private/flow-content';
 
 export interface ConnectContext {
@@ -82,6 +83,20 @@ const ROUTES: readonly Route[] = [
   },
   { method: 'POST', segments: ['metrics', 'current', '{InstanceId}'], operation: 'GetCurrentMetricData' },
   { method: 'POST', segments: ['metrics', 'data'], operation: 'GetMetricDataV2' },
+  { method: 'POST', segments: ['metrics', 'userdata', '{InstanceId}'], operation: 'GetCurrentUserData' },
+  {
+    method: 'GET',
+    segments: ['agent-status', '{InstanceId}'],
+    operation: 'ListAgentStatuses',
+    query: { nextToken: 'NextToken', maxResults: 'MaxResults' },
+    listQuery: { AgentStatusTypes: 'AgentStatusTypes' },
+  },
+  {
+    method: 'GET',
+    segments: ['effective-hours-of-operations', '{InstanceId}', '{HoursOfOperationId}'],
+    operation: 'GetEffectiveHoursOfOperations',
+    query: { fromDate: 'FromDate', toDate: 'ToDate' },
+  },
 ];
 
 const ERRORS: ErrorTable = {
@@ -174,6 +189,12 @@ export class ConnectProtocol implements ProtocolModule {
         return this.getCurrentMetricData(i);
       case 'GetMetricDataV2':
         return this.getMetricDataV2(i);
+      case 'GetCurrentUserData':
+        return this.getCurrentUserData(i);
+      case 'ListAgentStatuses':
+        return this.listAgentStatuses(i);
+      case 'GetEffectiveHoursOfOperations':
+        return this.getEffectiveHoursOfOperations(i);
       default:
         throw new ApiError('UnknownOperation', `Operation ${call.operation} is not simulated`);
     }
@@ -331,7 +352,10 @@ export class ConnectProtocol implements ProtocolModule {
         QueueArn: q.arn,
         QueueId: q.id,
         Description: `Simulated queue ${q.name}`,
-        HoursOfOperationId: HOURS_OF_OPERATION_ID,
+        HoursOfOperationId: q.hours.id,
+        ...(q.outboundCallerId !== null
+          ? { OutboundCallerConfig: { OutboundCallerIdNumberId: phoneNumberIdFor(q.outboundCallerId) } }
+          : {}),
         Status: 'ENABLED',
         Tags: {},
         LastModifiedTime: epochSeconds(Date.UTC(2025, 0, 1)),
@@ -617,6 +641,89 @@ export class ConnectProtocol implements ProtocolModule {
     return { MetricResults: results };
   }
 
+  // ---- agents and hours of operation -------------------------------------------------------------------------
+
+  /**
+   * The agents of the filtered queues, real time. Rules from the API reference: Filters is required and holds at most
+   * one of Queues, RoutingProfiles, Agents and UserHierarchyGroups (the simulator answers Queues only), at most 100
+   * queues; MaxResults 1–100. An agent's status comes as a reference (ARN and name) without its type. A queue's roster
+   * is its scenario `agents`; without one, its real-time counts: `agentsAvailable` agents Available with a free voice
+   * slot and the rest of `agentsOnline` Available on a call. Offline agents are listed too (the stricter reading:
+   * AWS does not say whether they are).
+   * @see https://docs.aws.amazon.com/connect/latest/APIReference/API_GetCurrentUserData.html
+   */
+  private getCurrentUserData(i: Input): unknown {
+    const instanceId = str(i, 'InstanceId');
+    this.instance(instanceId);
+    const filters = obj(i, 'Filters');
+    required(filters, 'Filters');
+    const given = ['Queues', 'RoutingProfiles', 'Agents', 'UserHierarchyGroups'].filter((k) => (list(filters!, k)?.length ?? 0) > 0);
+    if (given.length !== 1) {
+      throw new ApiError(
+        'InvalidParameter',
+        `Filters must hold exactly one of Queues, RoutingProfiles, Agents, UserHierarchyGroups, got ${given.length}`,
+      );
+    }
+    if (given[0] !== 'Queues') {
+      throw new ApiError('InvalidParameter', `The simulator supports the Queues filter only, got ${given[0]}`);
+    }
+    const refs = list(filters!, 'Queues')!;
+    if (refs.length > 100) throw new ApiError('InvalidParameter', `Filters.Queues accepts at most 100 queues, got ${refs.length}`);
+    const queues = refs.map((ref) => this.queue(typeof ref === 'string' ? ref : undefined, 'Filters.Queues'));
+    const now = this.ctx.metrics.snapshotAt();
+    const users = queues.flatMap((q) => rosterOf(q, this.ctx.metrics, now).map((a, k) => userData(q, a, k, now)));
+    const { items, NextToken } = this.page(users, i, 100);
+    return { UserDataList: items, ApproximateTotalCount: users.length, ...(NextToken ? { NextToken } : {}) };
+  }
+
+  /**
+   * The instance's agent statuses: Available (ROUTABLE), Offline (OFFLINE), Break and every other status a roster
+   * names (CUSTOM). MaxResults 1–1000.
+   * @see https://docs.aws.amazon.com/connect/latest/APIReference/API_ListAgentStatuses.html
+   */
+  private listAgentStatuses(i: Input): unknown {
+    this.instance(str(i, 'InstanceId'));
+    const types = list(i, 'AgentStatusTypes');
+    const names = new Set([ROUTABLE_STATUS, OFFLINE_STATUS, 'Break']);
+    for (const q of this.ctx.state.queues) for (const a of q.agents ?? []) names.add(a.status);
+    const statuses = [...names]
+      .map((name) => ({ ...agentStatus(name), Type: statusType(name) }))
+      .filter((st) => !types || types.includes(st.Type));
+    const { items, NextToken } = this.page(statuses, i, 1000);
+    return {
+      AgentStatusSummaryList: items.map((st) => ({
+        ...st,
+        LastModifiedTime: epochSeconds(Date.UTC(2025, 0, 1)),
+        LastModifiedRegion: REGION,
+      })),
+      ...(NextToken ? { NextToken } : {}),
+    };
+  }
+
+  /**
+   * Effective hours between two dates (`YYYY-MM-DD`, the API's pattern; InvalidParameterException otherwise), each date
+   * with the spans its weekday's config gives, in the hours' time zone. A 24/7 day is one span 00:00–00:00.
+   * @see https://docs.aws.amazon.com/connect/latest/APIReference/API_GetEffectiveHoursOfOperations.html
+   */
+  private getEffectiveHoursOfOperations(i: Input): unknown {
+    this.instance(str(i, 'InstanceId'));
+    const id = str(i, 'HoursOfOperationId');
+    required(id, 'HoursOfOperationId');
+    const hours = this.ctx.state.hoursById(id);
+    if (!hours) throw new ApiError('NotFound', `Hours of operation not found: ${id}`);
+    const from = dateParam(i, 'FromDate');
+    const to = dateParam(i, 'ToDate');
+    if (to < from) throw new ApiError('InvalidParameter', 'ToDate must not be before FromDate');
+    const list: unknown[] = [];
+    for (let t = from; t <= to; t += DAY_MS) {
+      const date = new Date(t).toISOString().slice(0, 10);
+      const weekday = WEEKDAYS[new Date(t).getUTCDay()];
+      const spans = hours.config === null ? [{ start: '00:00', end: '00:00' }] : hours.config.filter((c) => c.day === weekday);
+      list.push({ Date: date, OperationalHours: spans.map((c) => ({ Start: timeSlice(c.start), End: timeSlice(c.end) })) });
+    }
+    return { EffectiveHoursOfOperationList: list, EffectiveOverrideHoursList: [], TimeZone: hours.timeZone };
+  }
+
   /** What both metric APIs share: the filtered queues resolved, the metrics parsed, the groupings checked. */
   private metricRequest<M>(
     i: Input,
@@ -793,4 +900,62 @@ function tidyOrNull(value: number | null): number | null {
 
 function sum(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0);
+}
+
+type RosterAgent = { readonly status: string; readonly freeVoiceSlots: number };
+
+/** One entry per agent of a queue (see getCurrentUserData). */
+function rosterOf(q: SimQueue, metrics: MetricTimeline, now: number): RosterAgent[] {
+  if (q.agents)
+    return q.agents.flatMap((a) => Array.from({ length: a.count }, () => ({ status: a.status, freeVoiceSlots: a.freeVoiceSlots })));
+  const online = metrics.instant(q.name, 'agentsOnline', now);
+  const available = Math.min(online, metrics.instant(q.name, 'agentsAvailable', now));
+  return [
+    ...Array.from({ length: available }, () => ({ status: ROUTABLE_STATUS, freeVoiceSlots: 1 })),
+    ...Array.from({ length: Math.max(0, online - available) }, () => ({ status: ROUTABLE_STATUS, freeVoiceSlots: 0 })),
+  ];
+}
+
+function userData(q: SimQueue, a: RosterAgent, k: number, now: number): unknown {
+  const userId = stableId('user', `${q.name}#${k}`);
+  const profileId = stableId('routing-profile', q.name);
+  const free = a.status === OFFLINE_STATUS ? 0 : a.freeVoiceSlots;
+  const status = agentStatus(a.status);
+  return {
+    User: { Id: userId, Arn: `${INSTANCE_ARN}/agent/${userId}` },
+    RoutingProfile: { Id: profileId, Arn: `${INSTANCE_ARN}/routing-profile/${profileId}` },
+    HierarchyPath: {},
+    Status: { StatusStartTimestamp: epochSeconds(now - 600_000), StatusArn: status.Arn, StatusName: status.Name },
+    AvailableSlotsByChannel: { VOICE: free, CHAT: 0, TASK: 0 },
+    MaxSlotsByChannel: { VOICE: 1, CHAT: 0, TASK: 0 },
+    ActiveSlotsByChannel: { VOICE: a.status === OFFLINE_STATUS ? 0 : 1 - free, CHAT: 0, TASK: 0 },
+    Contacts: [],
+  };
+}
+
+function agentStatus(name: string): { Id: string; Arn: string; Name: string } {
+  const id = stableId('agent-state', name);
+  return { Id: id, Arn: `${INSTANCE_ARN}/agent-state/${id}`, Name: name };
+}
+
+function statusType(name: string): 'ROUTABLE' | 'OFFLINE' | 'CUSTOM' {
+  return name === ROUTABLE_STATUS ? 'ROUTABLE' : name === OFFLINE_STATUS ? 'OFFLINE' : 'CUSTOM';
+}
+
+const WEEKDAYS = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'] as const;
+
+function timeSlice(hhmm: string): { Hours: number; Minutes: number } {
+  const [h, m] = hhmm.split(':').map(Number);
+  return { Hours: h, Minutes: m };
+}
+
+/** A `YYYY-MM-DD` query parameter as epoch ms (UTC midnight); InvalidParameterException when absent or malformed. */
+function dateParam(i: Input, member: string): number {
+  const v = str(i, member);
+  required(v, member);
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(v!) ? Date.parse(`${v}T00:00:00Z`) : NaN;
+  if (!Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== v) {
+    throw new ApiError('InvalidParameter', `${member} must match ^\\d{4}-\\d{2}-\\d{2}$ and be a date, got ${v}`);
+  }
+  return ms;
 }

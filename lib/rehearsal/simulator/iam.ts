@@ -164,6 +164,25 @@ export function permissionsFor(service: ServiceName | 'unknown', call: ParsedCal
         if (resources.length === 0) throw new UnmappedOperationError(service, `${op} without a queue or routing-profile filter`);
         return on(action, resources);
       }
+      case 'GetCurrentUserData': {
+        // Resource types hierarchy-group, queue, routing-profile and user: the resources named in its one filter
+        // (the stricter reading: the filter's resources, as for GetCurrentMetricData).
+        const filters = (i.Filters ?? {}) as Record<string, unknown>;
+        const resources = [
+          ...strings(filters.Queues).map((q) => underInstance(i.InstanceId, 'queue', q)),
+          ...strings(filters.RoutingProfiles).map((r) => underInstance(i.InstanceId, 'routing-profile', r)),
+          ...strings(filters.Agents).map((a) => underInstance(i.InstanceId, 'agent', a)),
+          ...strings(filters.UserHierarchyGroups).map((g) => underInstance(i.InstanceId, 'agent-group', g)),
+        ];
+        if (resources.length === 0) throw new UnmappedOperationError(service, `${op} without a filter`);
+        return on(action, resources);
+      }
+      case 'ListAgentStatuses':
+        // Resource type wildcard-agent-status: instance/<id>/agent-state/*.
+        return on(action, [underInstance(i.InstanceId, 'agent-state', '*')]);
+      case 'GetEffectiveHoursOfOperations':
+        // Two required resource types: the hours of operation and the instance.
+        return on(action, [underInstance(i.InstanceId, 'operating-hours', i.HoursOfOperationId), instanceArn(i.InstanceId)]);
       case 'GetMetricDataV2': {
         // Authorizes on the resources in its filters (queue, routing-profile, user, hierarchy-group), not on the
         // instance in ResourceArn.
@@ -189,6 +208,13 @@ export function permissionsFor(service: ServiceName | 'unknown', call: ParsedCal
   if (service === 'dynamodb' && ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'].includes(op)) {
     const table = String(i.TableName ?? '');
     return on(`dynamodb:${op}`, [table.startsWith('arn:') ? table : `${arnPrefix('dynamodb')}table/${table}`]);
+  }
+  if (service === 'servicequotas' && op === 'GetServiceQuota') {
+    // Resource type quota: arn:aws:servicequotas:<region>:<account>:<ServiceCode>/<QuotaCode>
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_servicequotas.html).
+    return on('servicequotas:GetServiceQuota', [
+      `${arnPrefix('servicequotas')}${String(i.ServiceCode ?? '')}/${String(i.QuotaCode ?? '')}`,
+    ]);
   }
   if (service === 'stepfunctions' && op === 'DescribeExecution') {
     // states:DescribeExecution authorizes on the execution ARN
@@ -233,6 +259,7 @@ export async function warmUpIamEvaluator(): Promise<boolean> {
     evaluate(nobody, { action: 'cloudwatch:GetMetricData', resource: '*' }, undefined),
     evaluate(nobody, { action: 'sns:Publish', resource: `${arnPrefix('sns')}warm-up` }, undefined),
     evaluate(nobody, { action: 'dynamodb:GetItem', resource: `${arnPrefix('dynamodb')}table/warm-up` }, undefined),
+    evaluate(nobody, { action: 'servicequotas:GetServiceQuota', resource: `${arnPrefix('servicequotas')}connect/L-0` }, undefined),
     evaluate(nobody, { action: 'kms:Decrypt', resource: key }, { Version: '2012-10-17', Statement: [] }),
   ]);
   return true;
@@ -400,6 +427,15 @@ export function accessDeniedResponse(service: ServiceName | 'unknown', denial: D
         errorCode: code,
       };
     }
+    case 'servicequotas':
+      // Service Quotas (awsJson1_1): AccessDeniedException as `__type` (its modelled error for every operation).
+      return jsonResponse(
+        400,
+        'application/x-amz-json-1.1',
+        requestId,
+        { __type: 'AccessDeniedException', Message: message },
+        { errorCode: 'AccessDeniedException' },
+      );
     default:
       return jsonResponse(
         400,

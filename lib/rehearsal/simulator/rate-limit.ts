@@ -28,6 +28,11 @@ export const DEFAULT_RATE_LIMITS: Readonly<Partial<Record<SimulatedApi, RateLimi
   DescribeInstance: PHONE_NUMBER_AND_FLOW_APIS,
   ListQueues: PHONE_NUMBER_AND_FLOW_APIS,
   DescribeQueue: PHONE_NUMBER_AND_FLOW_APIS,
+  // The quota table gives these no rate of their own here: the account's default Connect rate (2/s, burst 5), the
+  // stricter reading.
+  ListAgentStatuses: PHONE_NUMBER_AND_FLOW_APIS,
+  GetEffectiveHoursOfOperations: PHONE_NUMBER_AND_FLOW_APIS,
+  GetCurrentUserData: PHONE_NUMBER_AND_FLOW_APIS,
   GetCurrentMetricData: { ratePerSecond: 5, burst: 5 },
   GetMetricDataV2: { ratePerSecond: 10, burst: 10 },
 };

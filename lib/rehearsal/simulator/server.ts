@@ -1,6 +1,6 @@
 /**
- * The simulated AWS endpoint: one HTTP server on 127.0.0.1 that answers Amazon Connect, CloudWatch, SNS and
- * DynamoDB in their real wire protocols, so the handlers' unmodified AWS SDK v3 clients work against it with only
+ * The simulated AWS endpoint: one HTTP server on 127.0.0.1 that answers Amazon Connect, CloudWatch, SNS,
+ * DynamoDB, Step Functions and Service Quotas in their real wire protocols, so the handlers' unmodified AWS SDK v3 clients work against it with only
  * their endpoint changed (`endpoint` in the client config, or `AWS_ENDPOINT_URL_CONNECT` / `_CLOUDWATCH` /
  * `_SNS` / `_DYNAMODB`). Requests are told apart the way the protocols differ: an `X-Amz-Target` header
  * (CloudWatch, DynamoDB), a form-encoded body (SNS), else a Connect REST path.
@@ -33,6 +33,7 @@ import {
 } from './protocol';
 import { DEFAULT_RATE_LIMITS, type RateLimit, RateLimiter } from './rate-limit';
 import { type SnsMessage, SnsProtocol } from './sns';
+import { ServiceQuotasProtocol } from './servicequotas';
 import { StepFunctionsProtocol } from './stepfunctions';
 import { ContactCenterState } from './state';
 
@@ -194,6 +195,7 @@ class SimulatorServer implements Simulator {
   private readonly sns: SnsProtocol;
   private readonly dynamo: DynamoBackend;
   private readonly stepfunctions = new StepFunctionsProtocol();
+  private readonly serviceQuotas: ServiceQuotasProtocol;
   readonly executions = this.stepfunctions.executions;
   private readonly faults: FaultInjector;
   private readonly limiter: RateLimiter;
@@ -236,6 +238,7 @@ class SimulatorServer implements Simulator {
     });
     this.sns = new SnsProtocol({ clock: this.clock, messages: this.snsMessages, topics: options.snsTopics });
     this.dynamo = new DynamoBackend({ tables: options.dynamoTables });
+    this.serviceQuotas = new ServiceQuotasProtocol({ concurrentCallsQuota: scenario.contactCenter.concurrentCallsQuota });
     this.faults = new FaultInjector(scenario.faults, this.clock);
     this.limiter = new RateLimiter(
       options.rateLimits === false ? {} : { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
@@ -344,6 +347,7 @@ class SimulatorServer implements Simulator {
     if (CloudWatchProtocol.accepts(req)) return this.cloudwatch;
     if (DynamoBackend.accepts(req)) return this.dynamo;
     if (StepFunctionsProtocol.accepts(req)) return this.stepfunctions;
+    if (ServiceQuotasProtocol.accepts(req)) return this.serviceQuotas;
     if (req.headers['x-amz-target'] !== undefined) return undefined;
     if (SnsProtocol.accepts(req)) return this.sns;
     return this.connect;

@@ -3,7 +3,18 @@
  * number's flow association (the only thing a go-live changes). Lookups accept what the real API accepts.
  */
 import type { Scenario } from '../scenario';
-import { INSTANCE_ARN, INSTANCE_ID, flowArn, flowIdFor, phoneNumberArn, phoneNumberIdFor, queueArn, queueIdFor } from './ids';
+import {
+  HOURS_OF_OPERATION_ID,
+  INSTANCE_ARN,
+  INSTANCE_ID,
+  flowArn,
+  flowIdFor,
+  phoneNumberArn,
+  phoneNumberIdFor,
+  queueArn,
+  queueIdFor,
+  stableId,
+} from './ids';
 
 export interface SimFlow {
   readonly name: string;
@@ -21,7 +32,23 @@ export interface SimQueue {
   readonly arn: string;
   readonly agentsOnline: number;
   readonly agentsAvailable: number;
+  /** The scenario's agent roster; absent = agents derived from the real-time counts. */
+  readonly agents?: ReadonlyArray<{ readonly status: string; readonly freeVoiceSlots: number; readonly count: number }>;
+  readonly hours: SimHours;
+  /** E.164 of the outbound caller ID number; null = none set. */
+  readonly outboundCallerId: string | null;
 }
+
+/** Hours of operation: local day/start/end in `timeZone`; `config` null = open 24/7. */
+export interface SimHours {
+  readonly id: string;
+  readonly name: string;
+  readonly timeZone: string;
+  readonly config: ReadonlyArray<{ readonly day: string; readonly start: string; readonly end: string }> | null;
+}
+
+/** The hours every queue without its own has: Connect's "Basic Hours", open 24/7 (in UTC here). */
+export const BASIC_HOURS: SimHours = { id: HOURS_OF_OPERATION_ID, name: 'Basic Hours', timeZone: 'UTC', config: null };
 
 export interface SimPhoneNumber {
   readonly number: string;
@@ -62,6 +89,16 @@ export class ContactCenterState {
       arn: queueArn(q.name),
       agentsOnline: q.agentsOnline,
       agentsAvailable: q.agentsAvailable,
+      ...(q.agents ? { agents: q.agents } : {}),
+      hours: q.hoursOfOperation
+        ? {
+            id: stableId('hours-of-operation', `${q.name} hours`),
+            name: `${q.name} hours`,
+            timeZone: q.hoursOfOperation.timeZone,
+            config: q.hoursOfOperation.config,
+          }
+        : BASIC_HOURS,
+      outboundCallerId: q.outboundCallerId === undefined ? defaultCallerId(q.name, cc.phoneNumbers) : q.outboundCallerId,
     }));
     const numbers = cc.phoneNumbers.map((p) => makeNumber(p.number, p.status, p.flow ?? null, false));
     if (cc.uatPhoneNumber) {
@@ -90,6 +127,11 @@ export class ContactCenterState {
     return this.queues.find((q) => q.id === ref || q.arn === ref);
   }
 
+  /** Hours of operation by id. */
+  hoursById(id: string | undefined): SimHours | undefined {
+    return this.queues.map((q) => q.hours).find((h) => h.id === id);
+  }
+
   /** A claimed number by id or ARN (AssociatePhoneNumberContactFlow documents both). */
   numberByRef(ref: string | undefined): SimPhoneNumber | undefined {
     return this.numbers.find((n) => n.id === ref || n.arn === ref);
@@ -99,6 +141,14 @@ export class ContactCenterState {
   associations(): Record<string, string | null> {
     return Object.fromEntries(this.numbers.map((n) => [n.number, n.flow]));
   }
+}
+
+/**
+ * The caller ID a queue has when the scenario names none: the first plan number whose calls land in it, else the first
+ * plan number — a number the plan moves, so the shipped scenarios' caller-ID check passes unless one says otherwise.
+ */
+function defaultCallerId(queue: string, numbers: Scenario['contactCenter']['phoneNumbers']): string {
+  return (numbers.find((p) => p.queues?.includes(queue)) ?? numbers[0]).number;
 }
 
 function makeNumber(e164: string, status: SimPhoneNumber['status'], flow: string | null, uat: boolean): SimPhoneNumber {

@@ -356,3 +356,44 @@ describe('execution input baseline', () => {
     expect(parse({ ...ok, baseline: { all: { abandonmentRate: 0.05, avgHandleTimeSeconds: 300 } } }).baseline).toBeDefined();
   });
 });
+
+describe('parseExecutionInput: go-live readiness fields', () => {
+  const lines: RunbookConfig = {
+    ...CONFIG,
+    plan: [
+      { phoneNumber: '+18005550100', targetFlow: 'Main', serviceLine: 'Support' },
+      { phoneNumber: '+18005550101', targetFlow: 'Sales', serviceLine: 'Sales' },
+    ],
+    queues: ['Support', 'Sales'],
+  };
+
+  it('carries expectedPeakConcurrentCalls per service line and closedQueuesAllowed (once each) into the run', () => {
+    const run = parseExecutionInput(
+      { ...ok, expectedPeakConcurrentCalls: { Support: 12, Sales: 0 }, closedQueuesAllowed: ['Sales', 'Sales'] },
+      lines,
+      NOW,
+    );
+    expect(run.expectedPeakConcurrentCalls).toEqual({ Support: 12, Sales: 0 });
+    expect(run.closedQueuesAllowed).toEqual(['Sales']);
+    expect(parseExecutionInput(ok, lines, NOW)).not.toHaveProperty('expectedPeakConcurrentCalls');
+  });
+
+  it.each<[string, unknown, string]>([
+    [
+      'an unknown line',
+      { expectedPeakConcurrentCalls: { Billing: 3 } },
+      'expectedPeakConcurrentCalls.Billing: is not a service line of the plan (Support, Sales)',
+    ],
+    ['a fraction', { expectedPeakConcurrentCalls: { Sales: 2.5 } }, 'expectedPeakConcurrentCalls.Sales: must be a whole number of calls'],
+    ['a negative peak', { expectedPeakConcurrentCalls: { Sales: -1 } }, 'expectedPeakConcurrentCalls.Sales: must be between 0 and 100000'],
+    ['not an object', { expectedPeakConcurrentCalls: 40 }, 'expectedPeakConcurrentCalls: must be an object keyed by service line'],
+    [
+      'a queue not watched',
+      { closedQueuesAllowed: ['Billing'] },
+      'closedQueuesAllowed[0]: "Billing" is not a watched queue (Support, Sales)',
+    ],
+    ['not an array', { closedQueuesAllowed: 'Sales' }, 'closedQueuesAllowed: must be an array of watched queue names'],
+  ])('rejects %s, naming the field', (_what, fields, message) => {
+    expect(() => parseExecutionInput({ ...ok, ...(fields as object) }, lines, NOW)).toThrow(message);
+  });
+});

@@ -4,13 +4,18 @@ import {
   DescribeContactFlowCommand,
   DescribeInstanceCommand,
   DescribePhoneNumberCommand,
+  DescribeQueueCommand,
   GetCurrentMetricDataCommand,
+  GetCurrentUserDataCommand,
+  GetEffectiveHoursOfOperationsCommand,
+  ListAgentStatusesCommand,
   ListContactFlowsCommand,
   ListPhoneNumbersV2Command,
   ListQueuesCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-connect';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetServiceQuotaCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -32,6 +37,7 @@ import {
   FLOWS,
   INSTANCE_ARN,
   INSTANCE_ID,
+  MAIN_CALLER_ID_NUMBER_ID,
   manyNumbers,
   NOW,
   NUMBERS,
@@ -75,6 +81,33 @@ function staffing(agentsOnline: number, agentsAvailable: number) {
   };
 }
 
+const AGENT_STATUSES = [
+  { Arn: 'arn:status/available', Name: 'Available', Type: 'ROUTABLE' as const },
+  { Arn: 'arn:status/break', Name: 'Break', Type: 'CUSTOM' as const },
+  { Arn: 'arn:status/offline', Name: 'Offline', Type: 'OFFLINE' as const },
+];
+
+/** One GetCurrentUserData entry. */
+function agent(id: string, status: 'Available' | 'Break' | 'Offline', freeVoice: number) {
+  return {
+    User: { Id: id, Arn: `arn:agent/${id}` },
+    Status: { StatusArn: `arn:status/${status.toLowerCase()}`, StatusName: status },
+    AvailableSlotsByChannel: { VOICE: freeVoice },
+  };
+}
+
+/** GetEffectiveHoursOfOperations for hours open 24/7 in UTC: every date asked, 00:00–00:00. */
+function hours24x7({ FromDate, ToDate }: { FromDate: string; ToDate: string }) {
+  const days = [];
+  for (let t = Date.parse(`${FromDate}T00:00:00Z`); t <= Date.parse(`${ToDate}T00:00:00Z`); t += 86_400_000) {
+    days.push({
+      Date: new Date(t).toISOString().slice(0, 10),
+      OperationalHours: [{ Start: { Hours: 0, Minutes: 0 }, End: { Hours: 0, Minutes: 0 } }],
+    });
+  }
+  return { EffectiveHoursOfOperationList: days, TimeZone: 'UTC' };
+}
+
 beforeEach(() => {
   connect.reset();
   sns.reset();
@@ -114,6 +147,13 @@ beforeEach(() => {
     .on(DescribePhoneNumberCommand)
     .resolves({ ClaimedPhoneNumberSummary: { PhoneNumberStatus: { Status: 'CLAIMED' }, TargetArn: INSTANCE_ARN } });
   connect.on(GetCurrentMetricDataCommand).resolves(staffing(5, 2));
+  // The go-live readiness reads (agents, caller ID, hours): ready unless a test says otherwise.
+  connect.on(ListAgentStatusesCommand).resolves({ AgentStatusSummaryList: AGENT_STATUSES });
+  connect.on(GetCurrentUserDataCommand).resolves({ UserDataList: [agent('a-1', 'Available', 1), agent('a-2', 'Available', 1)] });
+  connect.on(DescribeQueueCommand).resolves({
+    Queue: { HoursOfOperationId: 'hours-24x7', OutboundCallerConfig: { OutboundCallerIdNumberId: MAIN_CALLER_ID_NUMBER_ID } },
+  });
+  connect.on(GetEffectiveHoursOfOperationsCommand).callsFake((input: { FromDate: string; ToDate: string }) => hours24x7(input));
   restoreClock = pinClock();
 });
 afterEach(() => restoreClock());
@@ -660,6 +700,202 @@ describe('deploy-check handler (numbers-ready summary)', () => {
     expect(report.numberCounts.resolved).toBe(2);
     expect(report.items.filter((i) => i.check === 'numbers-ready')).toEqual([
       { check: 'numbers-ready', subject: 'wave', ok: false, detail: '2 of 3 number(s) ready' },
+    ]);
+  });
+});
+
+describe('deploy-check handler (go-live readiness: agents, capacity, caller ID, hours)', () => {
+  const quotas = mockClient(ServiceQuotasClient);
+  beforeEach(() => {
+    quotas.reset();
+    quotas.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 10 } });
+  });
+  const item = (report: ReadinessState, check: string) => report.items.filter((i) => i.check === check);
+
+  it("counts each agent once across the line's queues and reports who is not ready in counts only", async () => {
+    connect.on(GetCurrentUserDataCommand).resolves({
+      UserDataList: [
+        agent('agent-ready-1', 'Available', 1),
+        agent('agent-ready-1', 'Available', 1),
+        agent('agent-on-call', 'Available', 0),
+        agent('agent-break-1', 'Break', 1),
+        agent('agent-break-2', 'Break', 1),
+        agent('agent-offline', 'Offline', 0),
+      ],
+    });
+    const report = await handler(first({ config: config({ minAgentsAvailable: 2 }) }));
+
+    expect(connect).toHaveReceivedCommandWith(GetCurrentUserDataCommand, {
+      InstanceId: INSTANCE_ID,
+      Filters: { Queues: [QUEUES.support.id, QUEUES.billing.id] },
+      MaxResults: 100,
+    });
+    expect(item(report, 'agents-ready')).toEqual([
+      {
+        check: 'agents-ready',
+        subject: 'all',
+        ok: false,
+        detail: '1 of 5 agent(s) ready, needs at least 2; not ready: 1 offline, 2 in status "Break", 1 with no free voice slot',
+      },
+    ]);
+    expect(report.ready).toBe(false);
+    // No agent id leaves the handler: not in the state, not on the status topic.
+    expect(JSON.stringify(report)).not.toMatch(/agent-(ready|break|offline|on-call)/);
+    expect(JSON.stringify(published(sns))).not.toMatch(/agent-(ready|break|offline|on-call)/);
+  });
+
+  it('follows GetCurrentUserData pages and passes with enough ready agents', async () => {
+    connect
+      .on(GetCurrentUserDataCommand)
+      .callsFake((input: { NextToken?: string }) =>
+        input.NextToken === 'p2'
+          ? { UserDataList: [agent('a-3', 'Available', 1)] }
+          : { UserDataList: [agent('a-1', 'Available', 1), agent('a-2', 'Available', 1)], NextToken: 'p2' },
+      );
+    const report = await handler(first({ config: config({ minAgentsAvailable: 3 }) }));
+    expect(item(report, 'agents-ready')).toEqual([
+      { check: 'agents-ready', subject: 'all', ok: true, detail: '3 of 3 agent(s) ready, needs at least 3' },
+    ]);
+    expect(connect).toHaveReceivedCommandTimes(GetCurrentUserDataCommand, 2);
+  });
+
+  it('counts an agent in a status ListAgentStatuses did not list as not routable', async () => {
+    connect.on(ListAgentStatusesCommand).resolves({ AgentStatusSummaryList: [] });
+    const report = await handler(first());
+    expect(item(report, 'agents-ready')[0]).toMatchObject({ ok: false, detail: expect.stringContaining('2 in status "Available"') });
+  });
+
+  it('is not ready when the agents cannot be read: no data is not success', async () => {
+    connect.on(GetCurrentUserDataCommand).rejects(awsError('ThrottlingException'));
+    const report = await handler(first());
+    expect(item(report, 'agents-ready')).toEqual([
+      {
+        check: 'agents-ready',
+        subject: 'all',
+        ok: false,
+        detail: 'no agent data (GetCurrentUserData: ThrottlingException): no data is not success',
+      },
+    ]);
+  });
+
+  it('reads no agents when minAgentsAvailable is 0', async () => {
+    const report = await handler(first({ config: config({ minAgentsAvailable: 0 }) }));
+    expect(connect).not.toHaveReceivedCommand(GetCurrentUserDataCommand);
+    expect(item(report, 'agents-ready')[0]).toMatchObject({ ok: true, detail: 'no minimum of ready agents configured' });
+  });
+
+  it("refuses a wave whose expected peak exceeds the instance's quota from Service Quotas, naming both numbers", async () => {
+    const report = await handler(first({ run: run({ expectedPeakConcurrentCalls: { all: 14 } }) }));
+    expect(quotas).toHaveReceivedCommandWith(GetServiceQuotaCommand, {
+      ServiceCode: 'connect',
+      QuotaCode: 'L-12AB7C57',
+      ContextId: INSTANCE_ARN,
+    });
+    expect(item(report, 'capacity')).toEqual([
+      {
+        check: 'capacity',
+        subject: 'instance',
+        ok: false,
+        detail:
+          'expected peak 14 concurrent call(s) (all 14) exceeds the concurrent active calls quota of 10 (from Service Quotas connect/L-12AB7C57)',
+      },
+    ]);
+    expect(report.ready).toBe(false);
+  });
+
+  it('asks for the account-level value when the instance has none of its own', async () => {
+    quotas
+      .on(GetServiceQuotaCommand, { ServiceCode: 'connect', QuotaCode: 'L-12AB7C57', ContextId: INSTANCE_ARN })
+      .rejects(awsError('NoSuchResourceException'));
+    const report = await handler(first({ run: run({ expectedPeakConcurrentCalls: { all: 9 } }) }));
+    expect(quotas).toHaveReceivedCommandTimes(GetServiceQuotaCommand, 2);
+    expect(quotas).toHaveReceivedNthCommandWith(2, GetServiceQuotaCommand, { ServiceCode: 'connect', QuotaCode: 'L-12AB7C57' });
+    expect(item(report, 'capacity')[0]).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining('fits the concurrent active calls quota of 10'),
+    });
+  });
+
+  it("uses the construct's figure without calling Service Quotas, and says so", async () => {
+    const report = await handler(
+      first({ config: config({ concurrentCallsQuota: 50 }), run: run({ expectedPeakConcurrentCalls: { all: 40 } }) }),
+    );
+    expect(quotas).not.toHaveReceivedCommand(GetServiceQuotaCommand);
+    expect(item(report, 'capacity')[0]).toEqual({
+      check: 'capacity',
+      subject: 'instance',
+      ok: true,
+      detail:
+        'expected peak 40 concurrent call(s) (all 40) fits the concurrent active calls quota of 50 (from the construct prop concurrentCallsQuota)',
+    });
+  });
+
+  it('does not read the quota when the input gives no expected peak', async () => {
+    const report = await handler(first());
+    expect(quotas).not.toHaveReceivedCommand(GetServiceQuotaCommand);
+    expect(item(report, 'capacity')[0]).toMatchObject({ ok: true, detail: expect.stringContaining('not checked') });
+  });
+
+  it("is not ready when a queue's outbound caller ID is unset or not a known number; reports each queue's number", async () => {
+    connect
+      .on(DescribeQueueCommand, { QueueId: QUEUES.support.id })
+      .resolves({ Queue: { HoursOfOperationId: 'hours-24x7', OutboundCallerConfig: { OutboundCallerIdNumberId: 'pn-0' } } })
+      .on(DescribeQueueCommand, { QueueId: QUEUES.billing.id })
+      .resolves({ Queue: { HoursOfOperationId: 'hours-24x7' } });
+    const report = await handler(first());
+    expect(item(report, 'caller-id')).toEqual([
+      { check: 'caller-id', subject: 'Support', ok: true, detail: '+18005550100 (a number this plan moves)' },
+      {
+        check: 'caller-id',
+        subject: 'Billing',
+        ok: false,
+        detail: 'no outbound caller ID number set: customers would see no known number',
+      },
+    ]);
+
+    connect
+      .on(DescribeQueueCommand)
+      .resolves({ Queue: { HoursOfOperationId: 'hours-24x7', OutboundCallerConfig: { OutboundCallerIdNumberId: 'pn-uat' } } });
+    const other = await handler(first());
+    expect(item(other, 'caller-id')[0]).toMatchObject({
+      ok: false,
+      detail: '+18005550199 is neither a number this plan moves nor one of expectedCallerIdNumbers',
+    });
+  });
+
+  it('is not ready when a queue is closed at cutoverAt, naming the queue and its hours; asks for the dates around the window', async () => {
+    // Hours 08:00–18:00 New York; the cutover at 22:00 UTC is 18:00 New York: closed for the whole window.
+    connect.on(GetEffectiveHoursOfOperationsCommand).callsFake(({ FromDate, ToDate }: { FromDate: string; ToDate: string }) => {
+      const open = hours24x7({ FromDate, ToDate });
+      return {
+        TimeZone: 'America/New_York',
+        EffectiveHoursOfOperationList: open.EffectiveHoursOfOperationList.map((d) => ({
+          Date: d.Date,
+          OperationalHours: [{ Start: { Hours: 8, Minutes: 0 }, End: { Hours: 18, Minutes: 0 } }],
+        })),
+      };
+    });
+    const report = await handler(first());
+    expect(connect).toHaveReceivedCommandWith(GetEffectiveHoursOfOperationsCommand, {
+      InstanceId: INSTANCE_ID,
+      HoursOfOperationId: 'hours-24x7',
+      FromDate: '2025-05-31',
+      ToDate: '2025-06-02',
+    });
+    // Both queues share one hours of operation: read once.
+    expect(connect).toHaveReceivedCommandTimes(GetEffectiveHoursOfOperationsCommand, 1);
+    expect(item(report, 'queue-open')[0]).toEqual({
+      check: 'queue-open',
+      subject: 'Support',
+      ok: false,
+      detail:
+        'closed 2025-06-01 22:00Z–2025-06-01 22:30Z of 2025-06-01 22:00Z–2025-06-01 22:30Z; hours: America/New_York 2025-06-01 08:00–18:00',
+    });
+
+    const allowed = await handler(first({ run: run({ closedQueuesAllowed: ['Support', queueArn(QUEUES.billing.id)] }) }));
+    expect(item(allowed, 'queue-open').map((i) => [i.subject, i.ok, i.detail.includes('intended (closedQueuesAllowed)')])).toEqual([
+      ['Support', true, true],
+      ['Billing', true, true],
     ]);
   });
 });

@@ -96,9 +96,13 @@ export function config(overrides: Partial<StateConfig> = {}): StateConfig {
     cutoverConcurrency: 2,
     controlTableName: CONTROL_TABLE,
     statusTopicArn: TOPIC_ARN,
+    expectedCallerIdNumbers: [MAIN_CALLER_ID_NUMBER_ID],
     ...overrides,
   };
 }
+
+/** The id of the number the queues show as outbound caller ID (an expected one, not a plan number). */
+export const MAIN_CALLER_ID_NUMBER_ID = '5a1e5000-0000-4000-8000-00000000ca11';
 
 /** The construct's whole configuration (the state's config plus the plan), as the core's input parser takes it. */
 export function runbookConfig(overrides: Partial<RunbookConfig> = {}): RunbookConfig {

@@ -358,3 +358,55 @@ describe('GoLiveRunbook', () => {
     expect(nagFindings(build().stack)).toEqual([]);
   });
 });
+
+describe('GoLiveRunbook go-live readiness props (agents, capacity, caller ID, hours)', () => {
+  const deployCheckStatements = (template: Template) => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const mine = Object.values(policies).filter((p: any) => JSON.stringify(p.Properties.Roles).includes('RunbookDeployCheckRole'));
+    return mine.flatMap((p: any) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+  };
+  const statementFor = (template: Template, action: string) =>
+    deployCheckStatements(template).find((s) => [s.Action].flat().includes(action));
+
+  test('minAgentsAvailable defaults to 1; the figures and numbers given are embedded as given', () => {
+    expect(build().states.Configure.Parameters.config).toMatchObject({ minAgentsAvailable: 1 });
+    const config = build({ minAgentsAvailable: 3, concurrentCallsQuota: 200, expectedCallerIdNumbers: ['+18005550199'] }).states.Configure
+      .Parameters.config;
+    expect(config).toMatchObject({ minAgentsAvailable: 3, concurrentCallsQuota: 200, expectedCallerIdNumbers: ['+18005550199'] });
+    expect(build().states.Configure.Parameters.config.concurrentCallsQuota).toBeUndefined();
+  });
+
+  test('DeployCheck may read agents, agent statuses and hours of this instance, and this one quota', () => {
+    const { template } = build();
+    expect(statementFor(template, 'connect:GetCurrentUserData')!.Resource).toEqual(`${INSTANCE_ARN}/queue/*`);
+    expect(statementFor(template, 'connect:ListAgentStatuses')!.Resource).toEqual(`${INSTANCE_ARN}/agent-state/*`);
+    expect(statementFor(template, 'connect:GetEffectiveHoursOfOperations')!.Resource).toEqual([
+      INSTANCE_ARN,
+      `${INSTANCE_ARN}/operating-hours/*`,
+    ]);
+    expect(JSON.stringify(statementFor(template, 'servicequotas:GetServiceQuota')!.Resource)).toContain(':servicequotas:');
+    expect(JSON.stringify(statementFor(template, 'servicequotas:GetServiceQuota')!.Resource)).toContain(':connect/L-12AB7C57');
+    // No other handler gets them.
+    const others = Object.values(template.findResources('AWS::IAM::Policy')).filter(
+      (p: any) => !JSON.stringify(p.Properties.Roles).includes('RunbookDeployCheckRole'),
+    );
+    expect(JSON.stringify(others)).not.toMatch(/GetCurrentUserData|ListAgentStatuses|GetEffectiveHoursOfOperations|servicequotas:/);
+  });
+
+  test('with concurrentCallsQuota given, no servicequotas permission is granted', () => {
+    const { template } = build({ concurrentCallsQuota: 50 });
+    expect(statementFor(template, 'servicequotas:GetServiceQuota')).toBeUndefined();
+  });
+
+  test.each<[Partial<GoLiveRunbookProps>, string]>([
+    [{ minAgentsAvailable: -1 }, 'minAgentsAvailable must be a whole number between 0 and 10000, got: -1'],
+    [{ minAgentsAvailable: 1.5 }, 'minAgentsAvailable must be a whole number between 0 and 10000, got: 1.5'],
+    [{ concurrentCallsQuota: 0 }, 'concurrentCallsQuota must be a whole number between 1 and 1000000, got: 0'],
+    [
+      { expectedCallerIdNumbers: ['555-0100'] },
+      'expectedCallerIdNumbers[0] must be an E.164 number, a phone number ARN or a phone number id, got: "555-0100"',
+    ],
+  ])('throws when %j', (props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+});

@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, StackProps, Token } from 'aws-cdk-lib';
 import * as connect from 'aws-cdk-lib/aws-connect';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ConnectInstance } from './connect-instance';
 import { entryFlowContent, legacyBridgeFlowContent } from './private/flow-content';
@@ -53,6 +54,12 @@ export interface ContactCenterStackProps extends StackProps {
    * @see https://docs.aws.amazon.com/connect/latest/adminguide/set-up-recordings.html
    */
   readonly callRecording?: boolean;
+  /**
+   * ARN of the Lambda function that repoints numbers at the carrier (cutoverMode `carrierHook`); imported, so it may
+   * live in another stack. Ignored when `runbook.carrierHook` is given.
+   * @default - none
+   */
+  readonly carrierHookArn?: string;
   /**
    * Further runbook settings (verification thresholds, timeouts, cutover mode…).
    * @default - the GoLiveRunbook defaults
@@ -135,6 +142,11 @@ export class ContactCenterStack extends Stack {
 
     this.runbook = new GoLiveRunbook(this, 'Runbook', {
       uatPhoneNumber: this.uatNumber.phoneNumber,
+      // The decommission releases this number, and only this one.
+      uatPhoneNumberArn: this.uatNumber.phoneNumberArn,
+      ...(props.carrierHookArn !== undefined
+        ? { carrierHook: lambda.Function.fromFunctionArn(this, 'CarrierHook', props.carrierHookArn) }
+        : {}),
       ...props.runbook,
       instance: this.instance,
       plan: props.plan ?? [{ phoneNumber: '+18005550100', targetFlow: DEFAULT_FLOW_NAMES.entry }],
@@ -145,6 +157,10 @@ export class ContactCenterStack extends Stack {
     new CfnOutput(this, 'RunbookStateMachineArn', {
       value: this.runbook.stateMachine.stateMachineArn,
       description: 'connect-golive start --state-machine <this ARN> --change-id CHG-123',
+    });
+    new CfnOutput(this, 'DecommissionStateMachineArn', {
+      value: this.runbook.decommission.stateMachine.stateMachineArn,
+      description: 'connect-golive decommission <go-live execution ARN> --approver NAME --attest porting-complete --attest legacy-off',
     });
     new CfnOutput(this, 'StatusTopicArn', { value: this.runbook.statusTopic.topicArn, description: 'Subscribe the bridge here' });
     if (this.runbook.dashboard) {

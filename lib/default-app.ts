@@ -1,4 +1,4 @@
-import { App } from 'aws-cdk-lib';
+import { App, Duration } from 'aws-cdk-lib';
 import { ContactCenterStack, ContactCenterStackProps } from './contact-center-stack';
 import { PhoneNumberType } from './uat-phone-number';
 
@@ -20,6 +20,7 @@ export function createDefaultStack(app: App): ContactCenterStack {
     queueName: context('queueName'),
     plan: listContext(app, 'plan') as ContactCenterStackProps['plan'],
     watchQueues: listContext(app, 'watchQueues') as string[] | undefined,
+    carrierHookArn: context('carrierHookArn'),
     runbook: runbookContext(app),
   });
 }
@@ -40,13 +41,19 @@ function listContext(app: App, key: string): unknown[] | undefined {
   return value;
 }
 
-/** Runbook options that JSON can carry (the rehearsal's scenario `runbook` key): a JSON object, or its text. */
+/**
+ * Runbook options that JSON can carry (the rehearsal's scenario `runbook` key): a JSON object, or its text.
+ * Durations travel as numbers with their unit in the name (`hypercareMinutes` → `hypercare`).
+ */
 const RUNBOOK_CONTEXT_KEYS = [
   'cutoverMode',
   'minAgentsAvailable',
   'concurrentCallsQuota',
   'expectedCallerIdNumbers',
   'requireRecording',
+  'hypercareMinutes',
+  'hypercarePollIntervalSeconds',
+  'decommissionAttestations',
 ] as const;
 
 function runbookContext(app: App): ContactCenterStackProps['runbook'] {
@@ -68,5 +75,19 @@ function runbookContext(app: App): ContactCenterStackProps['runbook'] {
     throw new Error(`context connect-golive:runbook has unknown keys: ${unknown.join(', ')} (known: ${RUNBOOK_CONTEXT_KEYS.join(', ')})`);
   }
   // The construct validates each value (GoLiveRunbook validateProps).
-  return value as ContactCenterStackProps['runbook'];
+  const { hypercareMinutes, hypercarePollIntervalSeconds, ...rest } = value as Record<string, unknown>;
+  return {
+    ...rest,
+    ...(hypercareMinutes !== undefined ? { hypercare: Duration.minutes(numberContext('hypercareMinutes', hypercareMinutes)) } : {}),
+    ...(hypercarePollIntervalSeconds !== undefined
+      ? { hypercarePollInterval: Duration.seconds(numberContext('hypercarePollIntervalSeconds', hypercarePollIntervalSeconds)) }
+      : {}),
+  } as ContactCenterStackProps['runbook'];
+}
+
+function numberContext(key: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new Error(`context connect-golive:runbook.${key} must be a number ≥ 0, got: ${JSON.stringify(value)}`);
+  }
+  return value;
 }

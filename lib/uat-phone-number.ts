@@ -116,7 +116,9 @@ export class UatPhoneNumber extends Construct {
         action: 'AssociatePhoneNumberContactFlow',
         parameters: { ...association.parameters, ContactFlowId: contactFlowId },
       },
-      onDelete: { ...association, action: 'DisassociatePhoneNumberContactFlow' },
+      // After `connect-golive decommission` released the number, removing this construct must not fail the stack
+      // update: a released number answers ResourceNotFoundException, and there is nothing left to disassociate.
+      onDelete: { ...association, action: 'DisassociatePhoneNumberContactFlow', ignoreErrorCodesMatching: 'ResourceNotFoundException' },
       policy: cr.AwsCustomResourcePolicy.fromStatements([
         new iam.PolicyStatement({
           actions: ['connect:AssociatePhoneNumberContactFlow'],

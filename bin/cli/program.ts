@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAbort } from './abort';
 import { registerDecisions } from './decide';
+import { registerDecommission } from './decommission';
 import type { CliDeps } from './deps';
 import { CliError, ExitCode, toCliError } from './errors';
 import { registerRehearse } from './rehearse';
@@ -24,7 +25,9 @@ unexpected error to its one line.`;
 
 export function createProgram(deps: CliDeps): Command {
   const program = new Command('connect-golive')
-    .description('Operate an Amazon Connect go-live runbook (AWS Step Functions): start, follow, approve, abort, report, rehearse.')
+    .description(
+      'Operate an Amazon Connect go-live runbook (AWS Step Functions): start, follow, approve, abort, decommission, report, rehearse.',
+    )
     .option('--region <region>', 'AWS region (default: the region in the ARN)')
     // Read from argv before the program exists (bin/cli/runtime.ts wantsDebug); declared so commander accepts it.
     .option('--debug', 'print the stack trace of an unexpected error after its one line')
@@ -41,6 +44,7 @@ export function createProgram(deps: CliDeps): Command {
   registerStatus(program, deps);
   registerDecisions(program, deps);
   registerAbort(program, deps);
+  registerDecommission(program, deps);
   registerReport(program, deps);
   registerRehearse(program, deps);
   return program;

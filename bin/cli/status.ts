@@ -27,7 +27,9 @@ const STATE_COLUMN = 16;
  * The Verify loop's plumbing: entering and leaving these states every poll says nothing the poll's verdict does
  * not, so `status` shows only the Verify verdicts (and any failure) of the loop.
  */
-const LOOP_STATES: ReadonlySet<string> = new Set(['VerifyDecision', 'WaitForNextPoll']);
+const LOOP_STATES: ReadonlySet<string> = new Set(['VerifyDecision', 'WaitForNextPoll', 'HypercareDecision', 'WaitForHypercarePoll']);
+/** States whose output is a verification poll: Verify, and Hypercare after the LIVE verdict (same handler). */
+const POLL_STATES: ReadonlySet<string> = new Set([RUNBOOK_STATES.verify, 'Hypercare']);
 const CAUSE_MAX_CHARS = 400;
 const SUCCESS_OUTCOMES = new Set(['LIVE', 'DRY_RUN_OK']);
 export const DEFAULT_INTERVAL_SECONDS = '5';
@@ -131,11 +133,11 @@ export function progressLines(events: readonly HistoryEvent[], afterId: number):
       add(event, 'execution', type.slice('Execution'.length).replace('TimedOut', 'timed out').toLowerCase());
     } else if (type.endsWith('StateEntered')) {
       const name = event.stateEnteredEventDetails?.name ?? '?';
-      if (name !== RUNBOOK_STATES.verify && !LOOP_STATES.has(name)) add(event, name, 'entered');
+      if (!POLL_STATES.has(name) && !LOOP_STATES.has(name)) add(event, name, 'entered');
     } else if (type.endsWith('StateExited')) {
       const name = event.stateExitedEventDetails?.name ?? '?';
       if (LOOP_STATES.has(name)) continue;
-      const verify = name === RUNBOOK_STATES.verify ? verifyOf(event.stateExitedEventDetails?.output) : undefined;
+      const verify = POLL_STATES.has(name) ? verifyOf(event.stateExitedEventDetails?.output) : undefined;
       add(event, name, 'exited', verify ? verdictText(verify) : undefined, verify);
     } else if (type === 'TaskScheduled' && tokenTaskOf(event)) {
       add(event, stateOf(event), `waiting for ${tokenTaskOf(event)!.kind} decision`);

@@ -21,3 +21,14 @@ export function snapshotKey(executionArn: string, batch: number): string {
 
 /** Snapshot items outlive the longest execution by 30 days, so a late report or a hand rollback can still read them. */
 export const SNAPSHOT_RETENTION_DAYS_BEYOND_EXECUTION = 30;
+
+/**
+ * The point of no return of a go-live execution, written once by the Decommission state machine after it released
+ * the UAT number: who approved it, with which attestations, and when.
+ */
+export function decommissionKey(goLiveExecutionArn: string): string {
+  return `DECOMMISSION#${goLiveExecutionArn}`;
+}
+
+/** The tag on the runbook state machine naming its Decommission state machine (`connect-golive decommission` reads it). */
+export const DECOMMISSION_TAG = 'connect-golive:decommission-state-machine';

@@ -18,6 +18,7 @@ export const ERROR_NAMES = {
   abortRequested: 'AbortRequestedError',
   goLiveInProgress: 'GoLiveInProgressError',
   snapshotMissing: 'SnapshotMissingError',
+  decommissionRefused: 'DecommissionRefused',
   approvalRejected: 'ApprovalRejected',
   operatorAbort: 'OperatorAbort',
 } as const;
@@ -117,5 +118,17 @@ export class SnapshotMissingError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = ERROR_NAMES.snapshotMissing;
+  }
+}
+
+/**
+ * The decommission was refused before anything changed: the go-live execution did not end LIVE (or still runs:
+ * verification or hypercare is not over), a required attestation is missing, the input is malformed, or the
+ * point of no return was already recorded for it.
+ */
+export class DecommissionRefusedError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = ERROR_NAMES.decommissionRefused;
   }
 }

@@ -26,6 +26,7 @@ export const EXECUTION_INPUT_FIELDS = [
   'rollbackScope',
   'expectedPeakConcurrentCalls',
   'closedQueuesAllowed',
+  'hypercareSeconds',
 ] as const;
 
 /** The largest expected peak of concurrent calls one service line may state (far above any Connect instance's quota). */
@@ -60,6 +61,7 @@ export interface ExecutionInput {
   readonly rollbackScope?: (typeof ROLLBACK_SCOPES)[number];
   readonly expectedPeakConcurrentCalls?: Readonly<Record<string, number>>;
   readonly closedQueuesAllowed?: readonly string[];
+  readonly hypercareSeconds?: number;
 }
 
 /**
@@ -89,6 +91,7 @@ export function parseExecutionInput(raw: unknown, config: RunbookConfig, now: Da
     rollbackScope: input.rollbackScope ?? 'wave',
     ...(input.expectedPeakConcurrentCalls !== undefined ? { expectedPeakConcurrentCalls: input.expectedPeakConcurrentCalls } : {}),
     ...(input.closedQueuesAllowed !== undefined ? { closedQueuesAllowed: [...new Set(input.closedQueuesAllowed)] } : {}),
+    ...(input.hypercareSeconds !== undefined ? { hypercareSeconds: input.hypercareSeconds } : {}),
   };
 }
 
@@ -148,6 +151,24 @@ export function executionInputSchema(config: RunbookConfig, now: Date) {
           for (const line of Object.keys(baseline)) {
             if (!lines.has(line))
               ctx.addIssue({ code: 'custom', message: `is not a service line of the plan (${[...lines].join(', ')})`, path: [line] });
+          }
+        })
+        .optional(),
+      // Shorter hypercare for this execution, within the construct's: the Hypercare states exist only when the
+      // construct has hypercare, so an execution can shorten it (0: end after the first hypercare poll), not add it.
+      hypercareSeconds: z
+        .number({ error: typeError('a number') })
+        .int({ error: 'must be a whole number of seconds' })
+        .superRefine((value, ctx) => {
+          const max = config.hypercareSeconds ?? 0;
+          if (value < 0 || value > max) {
+            ctx.addIssue({
+              code: 'custom',
+              message:
+                max > 0
+                  ? `must be between 0 and ${max} (the runbook's hypercare), got ${value}`
+                  : `the runbook has no hypercare (GoLiveRunbook hypercare), got ${value}`,
+            });
           }
         })
         .optional(),

@@ -117,6 +117,44 @@ export interface RunbookConfig {
    * numbers.
    */
   readonly expectedCallerIdNumbers?: readonly string[];
+  /**
+   * Seconds of hypercare after the LIVE verdict: the same Verify checks keep polling and a sustained breach still
+   * rolls back. 0 or absent = none (the run ends LIVE at the verdict).
+   */
+  readonly hypercareSeconds?: number;
+  /** Seconds between hypercare polls (with `hypercareSeconds`). */
+  readonly hypercarePollIntervalSeconds?: number;
+}
+
+/**
+ * What the GoLiveRunbook embeds in the Decommission state machine's definition (its `config` key): a second, small
+ * workflow that releases the UAT number and records the point of no return after a LIVE go-live.
+ */
+export interface DecommissionConfig {
+  readonly instanceArn: string;
+  /** The UAT number's ARN (the only number decommission may release); absent = nothing to release. */
+  readonly uatPhoneNumberArn?: string;
+  /** Attestations the decommission approver must give, e.g. ['porting-complete', 'legacy-off']. */
+  readonly requiredAttestations: readonly string[];
+  readonly controlTableName: string;
+  readonly statusTopicArn: string;
+}
+
+/** The Decommission execution input (contract): what `connect-golive decommission` sends. */
+export interface DecommissionInput {
+  readonly goLiveExecutionArn: string;
+  readonly approver: string;
+  readonly attestations: readonly string[];
+}
+
+/** Hypercare's running state inside the `verify` key (written by Verify when called from the Hypercare state). */
+export interface HypercareState {
+  /** Seconds since cutover at which hypercare began (the LIVE verdict). */
+  readonly startedAtSeconds: number;
+  /** Seconds since cutover at which hypercare ends. */
+  readonly untilSeconds: number;
+  /** Hypercare polls so far. */
+  readonly polls: number;
 }
 
 /**
@@ -144,6 +182,8 @@ export interface RunParameters {
   readonly expectedPeakConcurrentCalls?: Readonly<Record<string, number>>;
   /** Watched queues (as named in the config) whose closure by hours of operation is intended (execution input). */
   readonly closedQueuesAllowed?: readonly string[];
+  /** The execution input's `hypercareSeconds` (at most the construct's); absent: `config.hypercareSeconds`. */
+  readonly hypercareSeconds?: number;
 }
 
 /** A service line's normal on the legacy platform, stated by the change board. */
@@ -313,9 +353,11 @@ export interface VerifyState {
   readonly lines?: readonly ServiceLineState[];
   /** Lines whose verdict is ROLLBACK: the ones a service-line rollback moves back. */
   readonly failingLines?: readonly string[];
+  /** Present once hypercare began (the Hypercare state calls Verify after the LIVE verdict). */
+  readonly hypercare?: HypercareState;
 }
 
 /** One service line's Verify loop state. */
-export interface ServiceLineState extends Omit<VerifyState, 'lines' | 'failingLines'> {
+export interface ServiceLineState extends Omit<VerifyState, 'lines' | 'failingLines' | 'hypercare'> {
   readonly serviceLine: string;
 }

@@ -17,6 +17,7 @@ const PHONE_AND_FLOW: Rate = { perSecond: 2, burst: 5 };
 export const CONNECT_RATES: Readonly<Record<string, Rate>> = {
   AssociatePhoneNumberContactFlow: PHONE_AND_FLOW,
   DisassociatePhoneNumberContactFlow: PHONE_AND_FLOW,
+  ReleasePhoneNumber: PHONE_AND_FLOW,
   DescribePhoneNumber: PHONE_AND_FLOW,
   ListPhoneNumbersV2: PHONE_AND_FLOW,
   BatchGetFlowAssociation: PHONE_AND_FLOW,

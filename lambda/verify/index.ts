@@ -2,7 +2,11 @@
  * Verify: one poll of the observation loop. Reads every metric source per service line (a failing source is
  * NO_DATA, not FAIL), lets the core judge each line, and returns the loop state with the inputs of each verdict.
  * An operator abort turns the verdict into ROLLBACK.
+ *
+ * The Hypercare state calls it too, with `{ phase: 'hypercare', state }` (lambda/core/hypercare.ts): the same
+ * checks and thresholds keep judging after the LIVE verdict until `config.hypercareSeconds` have passed.
  */
+import { beginHypercarePoll, hypercareSettings, hypercareVerdict, isHypercareEvent } from '../core/hypercare';
 import { combineLines, evaluatePoll, previousLineState, settingsForLine, type ServiceLine } from '../core/verdict';
 import { ServiceLineState, VerifyState } from '../core/types';
 import { now } from '../shared/clock';
@@ -14,18 +18,19 @@ import { parseState } from '../shared/state';
 import { publishStatus } from '../shared/status';
 
 export async function handler(event: unknown): Promise<VerifyState> {
+  const hypercarePhase = isHypercareEvent(event);
   const {
     config,
     run,
     readiness,
     cutover,
-    verify: previous,
+    verify: verifyBefore,
     executionArn,
-  } = parseState(event, 'config', 'run', 'readiness', 'cutover', 'executionArn');
+  } = parseState(hypercarePhase ? event.state : event, 'config', 'run', 'readiness', 'cutover', 'executionArn');
   logger.appendKeys({ changeId: run.changeId, executionArn });
   const publish = (state: VerifyState) =>
     publishStatus(config, {
-      step: 'Verify',
+      step: hypercarePhase ? 'Hypercare' : 'Verify',
       changeId: run.changeId,
       status: state.decision,
       summary: state.reason,
@@ -34,7 +39,7 @@ export async function handler(event: unknown): Promise<VerifyState> {
 
   if (await abortRequested(config.controlTableName, executionArn).catch(() => false)) {
     const aborted: VerifyState = {
-      ...(previous ?? { polls: 0, checks: [], sample: null, failureStreaks: {}, everPassed: {}, breachAtSeconds: null }),
+      ...(verifyBefore ?? { polls: 0, checks: [], sample: null, failureStreaks: {}, everPassed: {}, breachAtSeconds: null }),
       decision: 'ROLLBACK',
       reason: 'operator abort requested',
       // An abort rolls back the whole wave, whatever rollbackScope says (lambda/core/rollback.ts linesToRollBack).
@@ -47,6 +52,12 @@ export async function handler(event: unknown): Promise<VerifyState> {
   const lines = readiness.serviceLines;
   const targetFlowNames = readiness.targetFlowNames;
   const at = now();
+  const cutoverAt = new Date(cutover!.completedAt ?? cutover!.startedAt);
+  const hc =
+    hypercarePhase && verifyBefore
+      ? beginHypercarePoll(verifyBefore, run.hypercareSeconds ?? config.hypercareSeconds ?? 0, (at.getTime() - cutoverAt.getTime()) / 1000)
+      : undefined;
+  const previous = hc ? hc.previous : verifyBefore;
   const states: ServiceLineState[] = [];
   for (const line of lines) {
     const sample = await readSample({
@@ -54,7 +65,7 @@ export async function handler(event: unknown): Promise<VerifyState> {
       instanceArn: config.instanceArn,
       queueIds: queueIdsOf(line, config.queues, readiness.queueIds),
       flowNames: flowNamesOf(line, targetFlowNames),
-      cutoverAt: new Date(cutover!.completedAt ?? cutover!.startedAt),
+      cutoverAt,
       now: at,
       metricWindowSeconds: run.verification.metricWindowSeconds,
       warmupSeconds: run.verification.warmupSeconds,
@@ -63,14 +74,17 @@ export async function handler(event: unknown): Promise<VerifyState> {
       maxHistoricalLagSeconds: run.verification.maxHistoricalLagSeconds,
     });
     const prev = previousLineState(previous ?? null, line.serviceLine, lines.length);
-    const settings = settingsForLine(run.verification, run.baseline?.[line.serviceLine]);
+    const lineSettings = settingsForLine(run.verification, run.baseline?.[line.serviceLine]);
+    const settings = hc ? hypercareSettings(lineSettings, hc.hypercare) : lineSettings;
     const { lines: _l, failingLines: _f, ...lineState } = evaluatePoll(prev, sample, settings);
     states.push({ serviceLine: line.serviceLine, ...lineState });
   }
-  const next = combineLines(states, (previous?.polls ?? 0) + 1);
+  const combined = combineLines(states, (previous?.polls ?? 0) + 1);
+  const next = hc ? hypercareVerdict(combined, hc.hypercare, (at.getTime() - cutoverAt.getTime()) / 1000) : combined;
   logger.info('verdict', { decision: next.decision, reason: next.reason, failingLines: next.failingLines });
-  // Every poll's verdict is in the execution history; the bridge hears the first poll and every change.
-  if (!previous || previous.decision !== next.decision || next.decision === 'ROLLBACK') await publish(next);
+  // Every poll's verdict is in the execution history; the bridge hears the first poll, the start of hypercare and every change.
+  const hypercareBegins = hc !== undefined && verifyBefore?.hypercare === undefined;
+  if (!previous || hypercareBegins || previous.decision !== next.decision || next.decision === 'ROLLBACK') await publish(next);
   return next;
 }
 

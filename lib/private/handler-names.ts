@@ -12,6 +12,8 @@ export const HANDLER_NAMES = [
   'verify',
   'rollback',
   'finalize',
+  // The Decommission state machine's one handler (lib/runbook/decommission.ts).
+  'decommission',
 ] as const;
 
 export type HandlerName = (typeof HANDLER_NAMES)[number];

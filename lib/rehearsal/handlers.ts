@@ -2,6 +2,7 @@
 import { handler as acquireLock } from '../../lambda/acquire-lock';
 import { handler as checkWindow } from '../../lambda/check-window';
 import { handler as cutover } from '../../lambda/cutover';
+import { handler as decommission } from '../../lambda/decommission';
 import { handler as deployCheck } from '../../lambda/deploy-check';
 import { handler as finalize } from '../../lambda/finalize';
 import { handler as notify } from '../../lambda/notify';
@@ -20,4 +21,5 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   verify,
   rollback,
   finalize,
+  decommission,
 };

@@ -18,8 +18,9 @@ import { HANDLERS } from './handlers';
 import { iamModelFromTemplate } from './iam-model';
 import { Handler, LocalRunResult, runLocally, StepRecord, TaskFault, TokenRequest } from './local-executor';
 import { progressLine, summaryTable } from './progress';
-import { loadScenario, Scenario } from './scenario';
-import { INSTANCE_ARN, Simulator, startSimulator, TraceRecord, WriteCall } from './simulator';
+import { DEFAULT_CARRIER_HOOK_TIMEOUT_SECONDS, loadScenario, Scenario } from './scenario';
+import { INSTANCE_ARN, phoneNumberArn, Simulator, startSimulator, TraceRecord, WriteCall } from './simulator';
+import type { CarrierCall } from './simulator';
 import { warmUpIamEvaluator } from './simulator/iam';
 import { FoldOptions, runbookFromTemplate, Template } from './template';
 
@@ -27,6 +28,9 @@ import { FoldOptions, runbookFromTemplate, Template } from './template';
 export const REHEARSAL_START = new Date('2030-01-15T02:00:00Z');
 export const REHEARSAL_STATE_MACHINE_NAME = 'GoLiveRunbook';
 export const REHEARSAL_EXECUTION_PREFIX = `arn:aws:states:us-east-1:123456789012:execution:${REHEARSAL_STATE_MACHINE_NAME}:`;
+export const REHEARSAL_DECOMMISSION_EXECUTION_PREFIX = 'arn:aws:states:us-east-1:123456789012:execution:GoLiveDecommission:';
+/** The carrier hook the default app gets in a carrierHook rehearsal; the simulator answers it as the carrier. */
+export const REHEARSAL_CARRIER_HOOK_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:rehearsal-carrier-hook';
 // The package root, from source or compiled (dist/) and installed: cdk.json and scenarios/ ship with the package.
 const ROOT = packageRoot();
 export const SCENARIOS_DIR = path.join(ROOT, 'scenarios');
@@ -70,7 +74,33 @@ export interface RehearsalRun {
   /** The API calls the simulator answered, by operation. */
   readonly apiCalls: Record<string, number>;
   readonly evidence: EvidenceRecord;
+  /**
+   * cutoverMode carrierHook / manualConfirmation: what happened outside Connect (its associations do not move in
+   * these modes). `routing`: E.164 → where the carrier sends callers now (`connect` or `legacy`; carrierHook only);
+   * `calls`: each carrier hook call; `confirmations`: each operator answer (manualConfirmation).
+   */
+  readonly carrier?: {
+    readonly mode: 'carrierHook' | 'manualConfirmation';
+    readonly routing?: Record<string, 'connect' | 'legacy'>;
+    readonly calls?: readonly CarrierCall[];
+    readonly confirmations?: ReadonlyArray<{ readonly kind: string; readonly answer: string; readonly at: string }>;
+  };
+  /** The Decommission run after the go-live, when the scenario has `decommission`. */
+  readonly decommission?: DecommissionRun;
   reportPath?: string;
+}
+
+/** The Decommission state machine's run in a rehearsal (scenario key `decommission`). */
+export interface DecommissionRun {
+  /** `DECOMMISSIONED`, or the Fail state's error: `DECOMMISSION_REFUSED` / `DECOMMISSION_FAILED`. */
+  readonly outcome: string;
+  readonly expected: string | null;
+  readonly reason: string;
+  readonly steps: RehearsalStep[];
+  /** Numbers released from the simulated instance (ReleasePhoneNumber), with when. */
+  readonly released: ReadonlyArray<{ readonly number: string; readonly at: string }>;
+  /** The execution's output (Decommissioned) or null. */
+  readonly output: unknown;
 }
 
 export interface RehearseOptions {
@@ -121,6 +151,8 @@ export function synthesizeForScenario(scenario: Scenario): Template {
       })),
       'connect-golive:watchQueues': scenario.contactCenter.queues.map((q) => q.name),
       'connect-golive:runbook': scenario.runbook,
+      // carrierHook needs a hook function: the simulated carrier answers this one (simulator/lambda.ts).
+      ...(scenario.runbook.cutoverMode === 'carrierHook' ? { 'connect-golive:carrierHookArn': REHEARSAL_CARRIER_HOOK_ARN } : {}),
     },
   });
   const stack = createDefaultStack(app);
@@ -146,6 +178,10 @@ export interface OpenRehearsal {
   readonly startedAt: Date;
   /** The configuration embedded in the synthesized definition (intrinsics folded). */
   readonly config: RunbookConfig;
+  /** The operator's answers to carrier confirmations so far (manualConfirmation). */
+  readonly confirmations: ReadonlyArray<{ readonly kind: string; readonly answer: string; readonly at: string }>;
+  /** Runs the Decommission state machine for a go-live execution of this rehearsal. */
+  decommission(goLiveExecutionArn: string, request: { approver: string; attestations: readonly string[] }): Promise<LocalRunResult>;
   /** Runs one execution to its end; several may run at once (they share the contact center and the clock). */
   execute(options?: ExecuteOptions): Promise<{ result: LocalRunResult; executionArn: string; approver: string | null }>;
   close(): Promise<void>;
@@ -162,6 +198,7 @@ export async function openRehearsal(
     getAtt: (_id, attribute, type) => {
       if (type === 'AWS::Connect::Instance' && attribute === 'Arn') return INSTANCE_ARN;
       if (type === 'AWS::Connect::PhoneNumber' && attribute === 'Address') return uat ?? '';
+      if (type === 'AWS::Connect::PhoneNumber' && attribute === 'PhoneNumberArn') return phoneNumberArn(uat ?? '+10000000000');
       // The runbook's own executions are named under REHEARSAL_EXECUTION_PREFIX (its IAM policies name them).
       if (type === 'AWS::StepFunctions::StateMachine' && attribute === 'Name') return REHEARSAL_STATE_MACHINE_NAME;
       return undefined;
@@ -174,6 +211,17 @@ export async function openRehearsal(
   // A scenario without a UAT number rehearses without the UAT check.
   if (!uat) delete config.uatPhoneNumber;
   const approvalTimeout = runbook.definition.States.ApprovalGate.TimeoutSeconds as number;
+  // A template from before the Decommission state machine existed still rehearses; only `decommission` needs it.
+  const decommissionMachine = (() => {
+    try {
+      return runbookFromTemplate(template, fold, 'decommission');
+    } catch {
+      return undefined;
+    }
+  })();
+  if (decommissionMachine && !uat) delete decommissionMachine.definition.States.Configure.Parameters.config.uatPhoneNumberArn;
+  const confirmationTimeout = runbook.definition.States.ConfirmCarrierCutover?.TimeoutSeconds as number | undefined;
+  const confirmations: Array<{ kind: string; answer: string; at: string }> = [];
 
   // The handlers' structured logs go to CloudWatch in AWS; in a rehearsal the progress lines tell the story.
   logger.setLogLevel(process.env.CONNECT_GOLIVE_HANDLER_LOGS === '1' ? 'DEBUG' : 'SILENT');
@@ -190,6 +238,16 @@ export async function openRehearsal(
     ...(onTrace ? { onTrace } : {}),
     ...(dynamoTables ? { dynamoTables } : {}),
     ...(iamEnforced ? { iam: { model: iam, unknownCaller: options.unknownCaller } } : {}),
+    ...(scenario.runbook.cutoverMode === 'carrierHook'
+      ? {
+          carrier: {
+            functionArn: REHEARSAL_CARRIER_HOOK_ARN,
+            calls: scenario.carrier?.calls ?? [],
+            hookTimeoutSeconds: scenario.carrier?.hookTimeoutSeconds ?? DEFAULT_CARRIER_HOOK_TIMEOUT_SECONDS,
+            numbers: scenario.contactCenter.phoneNumbers.map((p) => p.number),
+          },
+        }
+      : {}),
   });
   const startedAt = sim.clock.now();
   useEndpoint(sim.endpoint, { requestTimeoutMs, onBackoff: (ms) => sim.clock.advance(ms / 1000) });
@@ -215,6 +273,20 @@ export async function openRehearsal(
     sim,
     startedAt,
     config,
+    confirmations,
+    async decommission(goLiveExecutionArn: string, request: { approver: string; attestations: readonly string[] }) {
+      if (!decommissionMachine) throw new Error('the template has no connect-golive Decommission state machine');
+      const executionArn = `${REHEARSAL_DECOMMISSION_EXECUTION_PREFIX}decommission-${slug(scenario.name)}`;
+      return runLocally({
+        definition: decommissionMachine.definition,
+        handlers,
+        input: { goLiveExecutionArn, approver: request.approver, attestations: request.attestations },
+        executionArn,
+        clock: sim.clock,
+        functionTimeouts: decommissionMachine.functionTimeouts,
+        answerToken: () => Promise.reject(new Error('the Decommission state machine has no task token')),
+      });
+    },
     async execute(opts: ExecuteOptions = {}) {
       const executionArn = `${REHEARSAL_EXECUTION_PREFIX}${opts.name ?? `rehearsal-${slug(scenario.name)}`}`;
       let approver: string | null = null;
@@ -232,15 +304,35 @@ export async function openRehearsal(
         answerToken:
           opts.answerToken ??
           ((request) =>
-            answer(request, scenario, sim.clock, approvalTimeout, (a) => {
-              approver = a;
-            })),
+            answer(
+              request,
+              scenario,
+              sim.clock,
+              { approval: approvalTimeout, carrierConfirmation: confirmationTimeout ?? 0 },
+              (a) => {
+                approver = a;
+              },
+              (c) => confirmations.push(c),
+            )),
         onStep: (step, event) => {
-          if (event === 'entered' && step.name === 'Cutover' && sim.clock.cutoverAt === null) sim.clock.markCutover();
+          // carrierHook: callers reach Connect only once the carrier moved them (the simulated carrier marks it).
+          if (
+            event === 'entered' &&
+            step.name === 'Cutover' &&
+            scenario.runbook.cutoverMode !== 'carrierHook' &&
+            sim.clock.cutoverAt === null
+          )
+            sim.clock.markCutover();
           opts.onStep?.(step, event, { startedAt, now: sim.clock.now() });
         },
       });
-      sim.executions.set(executionArn, { ...sim.executions.get(executionArn)!, status: result.status, stoppedAtMs: sim.clock.nowMillis() });
+      sim.executions.set(executionArn, {
+        ...sim.executions.get(executionArn)!,
+        status: result.status,
+        stoppedAtMs: sim.clock.nowMillis(),
+        // DescribeExecution's `output` (the Decommission reads the outcome from it).
+        ...(result.status === 'SUCCEEDED' ? { output: JSON.stringify(result.output ?? null) } : {}),
+      });
       return { result, executionArn, approver };
     },
     close: async () => {
@@ -257,10 +349,26 @@ export async function openRehearsal(
 export async function executeOnce(
   scenario: Scenario,
   options: Pick<RehearseOptions, 'template' | 'requestTimeoutMs' | 'trace' | 'unknownCaller'> & ExecuteOptions = {},
-): Promise<Awaited<ReturnType<OpenRehearsal['execute']>> & Pick<OpenRehearsal, 'sim' | 'startedAt'>> {
+): Promise<
+  Awaited<ReturnType<OpenRehearsal['execute']>> &
+    Pick<OpenRehearsal, 'sim' | 'startedAt' | 'confirmations'> & { decommission?: LocalRunResult; decommissionStartedAt?: Date }
+> {
   const rehearsal = await openRehearsal(scenario, options);
   try {
-    return { ...(await rehearsal.execute(options)), sim: rehearsal.sim, startedAt: rehearsal.startedAt };
+    const run = await rehearsal.execute(options);
+    let decommission: LocalRunResult | undefined;
+    let decommissionStartedAt: Date | undefined;
+    if (scenario.decommission) {
+      decommissionStartedAt = rehearsal.sim.clock.now();
+      decommission = await rehearsal.decommission(run.executionArn, scenario.decommission);
+    }
+    return {
+      ...run,
+      sim: rehearsal.sim,
+      startedAt: rehearsal.startedAt,
+      confirmations: rehearsal.confirmations,
+      ...(decommission ? { decommission, decommissionStartedAt } : {}),
+    };
   } finally {
     await rehearsal.close();
   }
@@ -268,7 +376,7 @@ export async function executeOnce(
 
 /** Rehearses one scenario: one execution on a fresh simulator. */
 export async function rehearseScenario(scenario: Scenario, options: RehearseOptions = {}): Promise<RehearsalRun> {
-  const { result, approver, sim, startedAt } = await executeOnce(scenario, options);
+  const { result, approver, sim, startedAt, confirmations, decommission, decommissionStartedAt } = await executeOnce(scenario, options);
 
   const at = (iso: string) => Math.round((new Date(iso).getTime() - startedAt.getTime()) / 1000);
   const steps = result.steps.map((s) => ({
@@ -280,7 +388,7 @@ export async function rehearseScenario(scenario: Scenario, options: RehearseOpti
   }));
   const outcome = outcomeOf(result);
   const finalOutput = lastOutput(result.steps, 'Finalize')?.outcome ?? result.output;
-  const verifies = result.steps.filter((s) => s.name === 'Verify' && s.output);
+  const verifies = result.steps.filter((s) => isPoll(s.name) && s.output);
   const verdicts = verifies.map((s) => {
     const v = (s.output as any).verify;
     return { at: s.exitedAt ?? s.enteredAt, decision: v.decision as string, reason: v.reason as string };
@@ -308,6 +416,14 @@ export async function rehearseScenario(scenario: Scenario, options: RehearseOpti
     simulatedSeconds: Math.round((sim.clock.now().getTime() - startedAt.getTime()) / 1000),
     apiCalls,
     evidence: undefined as unknown as EvidenceRecord,
+    ...(scenario.runbook.cutoverMode === 'carrierHook'
+      ? { carrier: { mode: 'carrierHook' as const, routing: Object.fromEntries(sim.carrier.routing), calls: [...sim.carrier.calls] } }
+      : scenario.runbook.cutoverMode === 'manualConfirmation'
+        ? { carrier: { mode: 'manualConfirmation' as const, confirmations: [...confirmations] } }
+        : {}),
+    ...(decommission && decommissionStartedAt
+      ? { decommission: decommissionRunOf(scenario, decommission, decommissionStartedAt, sim) }
+      : {}),
   };
   (run as { evidence: EvidenceRecord }).evidence = evidenceOf(scenario, run, result, startedAt, sim.clock.now(), sim.clock.cutoverAt);
   return run;
@@ -344,10 +460,12 @@ function warnIamUnchecked(): void {
 async function answer(
   request: TokenRequest,
   scenario: Scenario,
-  clock: { advance(s: number): void },
-  approvalTimeout: number,
+  clock: { advance(s: number): void; now(): Date },
+  timeouts: { approval: number; carrierConfirmation: number },
   setApprover: (a: string) => void,
+  confirmed: (c: { kind: string; answer: string; at: string }) => void,
 ): Promise<unknown> {
+  const approvalTimeout = timeouts.approval;
   const kind = request.payload?.kind as string;
   const at = () => new Date().toISOString();
   if (kind === 'approval') {
@@ -370,9 +488,48 @@ async function answer(
     clock.advance(60);
     return { decision, approver: scenario.approval.approver, at: at() };
   }
-  // carrier confirmations: the operator confirms the ticket
-  clock.advance(60);
+  // Carrier confirmations (manualConfirmation): the operator confirms the carrier ticket, or does not in time.
+  const which = kind === 'carrier-rollback' ? 'rollback' : 'cutover';
+  const reply = scenario.manualConfirmation?.[which] ?? 'confirm';
+  if (reply === 'timeout') {
+    clock.advance(timeouts.carrierConfirmation);
+    confirmed({ kind, answer: 'timeout', at: clock.now().toISOString() });
+    throw named('States.Timeout', `no carrier ${which} confirmation before the timeout`);
+  }
+  clock.advance(60); // the operator checks the carrier ticket
+  confirmed({ kind, answer: 'confirmed', at: clock.now().toISOString() });
   return { decision: 'confirmed', approver: scenario.approval.approver, at: at() };
+}
+
+/** Verify polls and hypercare polls: the same handler, the same verdict shape. */
+function isPoll(stateName: string): boolean {
+  return stateName === 'Verify' || stateName === 'Hypercare';
+}
+
+function decommissionRunOf(scenario: Scenario, result: LocalRunResult, startedAt: Date, sim: Simulator): DecommissionRun {
+  const outcome = result.status === 'SUCCEEDED' ? String(result.output?.outcome ?? 'UNKNOWN') : (result.error ?? 'UNKNOWN');
+  const at = (iso: string) => Math.round((new Date(iso).getTime() - startedAt.getTime()) / 1000);
+  const released = sim.state.released.map((r) => ({ number: r.number, at: r.at }));
+  const output = result.status === 'SUCCEEDED' ? (result.output ?? null) : null;
+  return {
+    outcome,
+    expected: scenario.decommission?.expect?.outcome ?? null,
+    reason:
+      result.status === 'SUCCEEDED'
+        ? released.length > 0
+          ? `point of no return recorded; UAT number ${released.map((r) => r.number).join(', ')} released`
+          : `point of no return recorded; ${String(output?.uatNumber?.reason ?? 'no UAT number released')}`
+        : (result.cause ?? ''),
+    steps: result.steps.map((s) => ({
+      name: s.name,
+      status: s.status,
+      at: s.enteredAt,
+      atSeconds: at(s.enteredAt),
+      ...(s.error ? { error: s.error } : {}),
+    })),
+    released,
+    output,
+  };
 }
 
 function named(name: string, message: string): Error {
@@ -416,7 +573,7 @@ function breachToRollback(
   rollbackDone: string | undefined,
 ): number | null {
   if (!cutoverAt || !rollbackDone) return null;
-  const verifyOut = lastOutput(result.steps, 'Verify');
+  const verifyOut: any = [...result.steps].reverse().find((s) => isPoll(s.name) && s.output)?.output;
   const settings = verifyOut?.run?.verification;
   if (!settings || verifyOut.verify?.decision !== 'ROLLBACK' || verifyOut.verify?.breachAtSeconds == null) return null;
   // MisconfiguredPhoneNumbers is judged against its own level before the cutover.
@@ -479,7 +636,7 @@ function evidenceOf(
   endedAt: Date,
   cutoverAt: Date | null,
 ): EvidenceRecord {
-  const verifies = result.steps.filter((s) => s.name === 'Verify' && s.output);
+  const verifies = result.steps.filter((s) => isPoll(s.name) && s.output);
   const settings = (verifies[0]?.output as any)?.run?.verification;
   const metrics: EvidenceMetric[] = settings
     ? CHARTS.map((c) => ({
@@ -503,14 +660,14 @@ function evidenceOf(
     // The loop's plumbing (VerifyDecision, WaitForNextPoll) adds nothing to the evidence: each Verify poll and its
     // verdict stays.
     steps: result.steps
-      .filter((s) => s.name !== 'VerifyDecision' && s.name !== 'WaitForNextPoll')
+      .filter((s) => !['VerifyDecision', 'WaitForNextPoll', 'HypercareDecision', 'WaitForHypercarePoll'].includes(s.name))
       .map((s) => ({
         name: s.name,
         status: s.status === 'SUCCEEDED' ? 'succeeded' : s.status === 'RUNNING' ? 'running' : 'failed',
         at: s.enteredAt,
         ...(s.error
           ? { detail: s.error }
-          : s.name === 'Verify' && s.output
+          : isPoll(s.name) && s.output
             ? { detail: `${(s.output as any).verify.decision}: ${(s.output as any).verify.reason}` }
             : {}),
       })),
@@ -605,6 +762,7 @@ async function rehearseEach(
     const wallMs = Date.now() - t0;
     if (reportDir) writeReport(run, reportDir);
     print(`  = ${run.outcome}: ${run.reason}`);
+    if (run.decommission) print(`  = decommission ${run.decommission.outcome}: ${run.decommission.reason}`);
     results.push({ file, run, wallMs });
   }
   return results;
@@ -639,7 +797,13 @@ export async function rehearseAll(options: { report?: string; print?: (line: str
       wallMs,
     })),
   );
-  const unexpected = results.filter(({ run }) => run.expected !== null && run.expected !== run.outcome).map(({ run }) => run.scenario);
+  const unexpected = results
+    .filter(
+      ({ run }) =>
+        (run.expected !== null && run.expected !== run.outcome) ||
+        (run.decommission?.expected != null && run.decommission.expected !== run.decommission.outcome),
+    )
+    .map(({ run }) => run.scenario);
   return { results: results.map(({ run }) => withoutEvidence(run)), table, unexpected };
 }
 

@@ -44,6 +44,10 @@ export const SIMULATED_APIS = [
   'DeleteItem',
   // AWS Step Functions (awsJson1_0)
   'DescribeExecution',
+  // Amazon Connect: the decommission releases the UAT number
+  'ReleasePhoneNumber',
+  // AWS Lambda (restJson1): the carrier hook, answered as the simulated carrier (scenario key `carrier`)
+  'Invoke',
 ] as const;
 export type SimulatedApi = (typeof SIMULATED_APIS)[number];
 
@@ -264,6 +268,16 @@ const faultSchema = z.strictObject({
 export const CUTOVER_MODES = ['repoint', 'carrierHook', 'manualConfirmation'] as const;
 const runbookSchema = z.strictObject({
   cutoverMode: z.enum(CUTOVER_MODES).default('repoint'),
+  /** GoLiveRunbook `hypercare`, in minutes (0 = none). */
+  hypercareMinutes: z
+    .number()
+    .min(0)
+    .max(7 * 24 * 60)
+    .optional(),
+  /** GoLiveRunbook `hypercarePollInterval`, in seconds. */
+  hypercarePollIntervalSeconds: z.number().int().min(10).max(3600).optional(),
+  /** GoLiveRunbook `decommissionAttestations`. */
+  decommissionAttestations: z.array(name).optional(),
   /** GoLiveRunbook `minAgentsAvailable` (ready agents per service line). */
   minAgentsAvailable: z.number().int().min(0).optional(),
   /** GoLiveRunbook `concurrentCallsQuota` (the figure DeployCheck uses instead of Service Quotas). */
@@ -272,6 +286,32 @@ const runbookSchema = z.strictObject({
   expectedCallerIdNumbers: z.array(z.string()).optional(),
   /** GoLiveRunbook `requireRecording`: a target flow that does not record fails DeployCheck (default false: a warning). */
   requireRecording: z.boolean().optional(),
+});
+
+/** What the simulated carrier does on each call of the carrier hook (simulator/lambda.ts). */
+export const CARRIER_BEHAVIOURS = ['succeed', 'fail', 'timeout'] as const;
+/** How long the simulated carrier hook runs before Lambda times it out (a `timeout` call), unless the scenario says. */
+export const DEFAULT_CARRIER_HOOK_TIMEOUT_SECONDS = 30;
+const carrierSchema = z.strictObject({
+  /** Per call of the hook, in order (cutover batches, then rollback batches); calls past the list succeed. */
+  calls: z.array(z.enum(CARRIER_BEHAVIOURS)).default([]),
+  /** The hook function's own timeout (Lambda allows 1–900 s). */
+  hookTimeoutSeconds: z.number().int().min(1).max(900).default(DEFAULT_CARRIER_HOOK_TIMEOUT_SECONDS),
+});
+
+/** What the operator answers to the carrier confirmations of cutoverMode manualConfirmation. */
+const manualConfirmationSchema = z.strictObject({
+  cutover: z.enum(['confirm', 'timeout']).default('confirm'),
+  rollback: z.enum(['confirm', 'timeout']).default('confirm'),
+});
+
+/** The attestations a decommission approver gives when the scenario does not list them. */
+export const DEFAULT_DECOMMISSION_ATTESTATIONS: readonly string[] = ['porting-complete', 'legacy-off'];
+/** Run the Decommission state machine after the go-live (whatever its outcome: it refuses anything but LIVE). */
+const decommissionSchema = z.strictObject({
+  approver: name.default(DEFAULT_APPROVER),
+  attestations: z.array(name).default([...DEFAULT_DECOMMISSION_ATTESTATIONS]),
+  expect: z.strictObject({ outcome: z.enum(['DECOMMISSIONED', 'DECOMMISSION_REFUSED', 'DECOMMISSION_FAILED']) }).optional(),
 });
 
 const scenarioSchema = z.strictObject({
@@ -290,6 +330,11 @@ const scenarioSchema = z.strictObject({
   timing: timingSchema.default({ ...DEFAULT_TIMING }),
   faults: z.array(faultSchema).default([]),
   runbook: runbookSchema.default({ cutoverMode: 'repoint' }),
+  /** cutoverMode carrierHook: what the simulated carrier does per call. */
+  carrier: carrierSchema.optional(),
+  /** cutoverMode manualConfirmation: what the operator answers. */
+  manualConfirmation: manualConfirmationSchema.optional(),
+  decommission: decommissionSchema.optional(),
   expect: z.strictObject({ outcome: z.enum(OUTCOMES) }).optional(),
 });
 
@@ -544,8 +589,23 @@ function crossCheck(s: Parsed): Problem | undefined {
     checkFlowRefs(s) ??
     checkTimeline(s) ??
     checkFaults(s.faults) ??
-    checkOtherCallers(cc.otherCallersRequestsPerSecond)
+    checkOtherCallers(cc.otherCallersRequestsPerSecond) ??
+    checkModeKeys(s)
   );
+}
+
+/** `carrier` and `manualConfirmation` rehearse their own cutover mode only: elsewhere they would be silently unused. */
+function checkModeKeys(s: Parsed): Problem | undefined {
+  if (s.carrier !== undefined && s.runbook.cutoverMode !== 'carrierHook') {
+    return { path: 'scenario.carrier', message: `applies to runbook.cutoverMode carrierHook only, got ${s.runbook.cutoverMode}` };
+  }
+  if (s.manualConfirmation !== undefined && s.runbook.cutoverMode !== 'manualConfirmation') {
+    return {
+      path: 'scenario.manualConfirmation',
+      message: `applies to runbook.cutoverMode manualConfirmation only, got ${s.runbook.cutoverMode}`,
+    };
+  }
+  return undefined;
 }
 
 /**

@@ -32,8 +32,15 @@ export interface RunbookFromTemplate {
   readonly functionTimeouts: Record<string, number>;
 }
 
-/** Finds the one runbook state machine (the one whose functions carry CONNECT_GOLIVE_HANDLER). */
-export function runbookFromTemplate(template: Template, options: FoldOptions = {}): RunbookFromTemplate {
+/**
+ * Finds the one runbook state machine (the one whose functions carry CONNECT_GOLIVE_HANDLER), or with `which:
+ * 'decommission'` its Decommission state machine (told apart by their first task: ValidateInput, ValidateDecommission).
+ */
+export function runbookFromTemplate(
+  template: Template,
+  options: FoldOptions = {},
+  which: 'runbook' | 'decommission' = 'runbook',
+): RunbookFromTemplate {
   const resources = template.Resources;
   const fold = (value: unknown): unknown => foldIntrinsics(value, resources, options);
   const handlers: Record<string, string> = {};
@@ -47,11 +54,15 @@ export function runbookFromTemplate(template: Template, options: FoldOptions = {
     if (timeout !== undefined) functionTimeouts[arn] = Number(timeout);
   }
   const machines = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine');
+  const marker = which === 'runbook' ? '\\"ValidateInput\\"' : '\\"ValidateDecommission\\"';
   const runbook = machines.find(([, r]) => {
     const text = JSON.stringify(r.Properties?.DefinitionString ?? '');
-    return Object.keys(resources).some((id) => handlers[fold({ 'Fn::GetAtt': [id, 'Arn'] }) as string] && text.includes(id));
+    return (
+      text.includes(marker) &&
+      Object.keys(resources).some((id) => handlers[fold({ 'Fn::GetAtt': [id, 'Arn'] }) as string] && text.includes(id))
+    );
   });
-  if (!runbook) throw new Error('no connect-golive runbook state machine in the template');
+  if (!runbook) throw new Error(`no connect-golive ${which} state machine in the template`);
   const [logicalId, machine] = runbook;
   const definition = JSON.parse(fold(machine.Properties!.DefinitionString) as string);
   return { logicalId, definition, handlers, functionTimeouts };

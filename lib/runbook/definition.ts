@@ -214,6 +214,33 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
       .otherwise(markRolledBack),
   );
 
+  // Hypercare (config.hypercareSeconds > 0): after the LIVE verdict the same Verify handler keeps polling on the same
+  // thresholds until hypercare ends; a sustained breach rolls back like any breach. The one joint every path to the
+  // final LIVE goes through is `liveChain`.
+  const liveChain: sfn.IChainable = (config.hypercareSeconds ?? 0) > 0 ? hypercareLoop() : markLive;
+  function hypercareLoop(): sfn.IChainable {
+    const hypercare = invoke(
+      'Hypercare',
+      fn.verify,
+      '$.verify',
+      'Hypercare poll: the same checks and thresholds as Verify, until hypercare ends',
+      { maxAttempts: 2, interval: Duration.seconds(2) },
+      sfn.TaskInput.fromObject({ 'state.$': '$', phase: 'hypercare' }),
+    );
+    catchTo(hypercare, rollbackChain);
+    const waitForHypercarePoll = new sfn.Wait(scope, 'WaitForHypercarePoll', {
+      stateName: 'WaitForHypercarePoll',
+      time: sfn.WaitTime.duration(Duration.seconds(config.hypercarePollIntervalSeconds ?? 60)),
+    }).next(hypercare);
+    hypercare.next(
+      new sfn.Choice(scope, 'HypercareDecision', { stateName: 'HypercareDecision' })
+        .when(sfn.Condition.stringEquals('$.verify.decision', 'ROLLBACK'), rollbackChain)
+        .when(sfn.Condition.stringEquals('$.verify.decision', 'LIVE'), markLive)
+        .otherwise(waitForHypercarePoll),
+    );
+    return waitForHypercarePoll;
+  }
+
   // Verify loop.
   // A crashed poll is an error, not a failing metric: poll again before giving up and rolling back.
   const verify = invoke('Verify', fn.verify, '$.verify', 'One poll: read metrics, judge each check, decide', {
@@ -235,12 +262,12 @@ export function buildRunbookDefinition(scope: Construct, props: RunbookDefinitio
   catchTo(humanDecision, rollbackChain);
   humanDecision.next(
     new sfn.Choice(scope, 'HumanVerdict', { stateName: 'HumanVerdict' })
-      .when(sfn.Condition.stringEquals('$.human.decision', 'live'), markLive)
+      .when(sfn.Condition.stringEquals('$.human.decision', 'live'), liveChain)
       .otherwise(rollbackChain),
   );
   const verifyDecision = new sfn.Choice(scope, 'VerifyDecision', { stateName: 'VerifyDecision' })
     .when(sfn.Condition.stringEquals('$.verify.decision', 'ROLLBACK'), rollbackChain)
-    .when(sfn.Condition.stringEquals('$.verify.decision', 'LIVE'), markLive)
+    .when(sfn.Condition.stringEquals('$.verify.decision', 'LIVE'), liveChain)
     .when(sfn.Condition.stringEquals('$.verify.decision', 'INCONCLUSIVE'), humanDecision)
     .otherwise(waitForNextPoll);
   waitForNextPoll.next(verify);

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,12 +18,14 @@ import {
   validateVerificationSettings,
 } from '../../lambda/core/defaults';
 import { MAX_WAVE_SIZE } from '../../lambda/core/batches';
+import { DECOMMISSION_TAG } from '../../lambda/core/control';
 import { CONCURRENT_CALLS_QUOTA } from '../../lambda/core/capacity';
 import { CutoverMode, PlanEntry, RunbookConfig, VerificationBounds, VerificationSettings } from '../../lambda/core/types';
 import { IConnectInstance } from '../connect-instance';
 import { acknowledgeWildcards } from '../private/acknowledge';
 import { HANDLER_NAMES, HandlerName } from '../private/handler-names';
 import { handlerAssetDir } from '../private/package-root';
+import { Decommission } from './decommission';
 import { buildRunbookDefinition, RunbookFunctions } from './definition';
 import { GoLiveDashboard } from './go-live-dashboard';
 
@@ -150,6 +152,29 @@ export interface GoLiveRunbookProps {
    */
   readonly dashboardName?: string;
   /**
+   * Hypercare: after the LIVE verdict, how long the same Verify checks (same handler, same thresholds) keep polling
+   * before the run ends LIVE; a sustained breach in that time rolls back like any breach (ROLLED_BACK). At most
+   * 1,000 polls of `hypercarePollInterval` (Step Functions' 25,000-event history holds them beside the Verify loop)
+   * and at most 7 days.
+   * @default - none: the run ends LIVE at the verdict
+   */
+  readonly hypercare?: Duration;
+  /**
+   * Time between hypercare polls.
+   * @default Duration.minutes(1)
+   */
+  readonly hypercarePollInterval?: Duration;
+  /**
+   * Attestations the decommission approver must give (`connect-golive decommission --attest …`).
+   * @default ['porting-complete', 'legacy-off']
+   */
+  readonly decommissionAttestations?: readonly string[];
+  /**
+   * ARN of the temporary UAT number the decommission releases (the only number it may release).
+   * @default - the decommission releases nothing, and still records the point of no return
+   */
+  readonly uatPhoneNumberArn?: string;
+  /**
    * Retention of the state machine's and the handlers' logs.
    * @default logs.RetentionDays.ONE_YEAR
    */
@@ -160,6 +185,14 @@ const E164 = /^\+[1-9]\d{1,14}$/;
 /** The largest plan, serialized, that the task parameters carry (half of Step Functions' 256 KiB). */
 const MAX_PLAN_BYTES = 131_072;
 const PHONE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:phone-number\/[A-Za-z0-9-]+$/;
+/** Attestations a decommission requires unless told otherwise: the numbers are ported and the old platform is off. */
+export const DEFAULT_DECOMMISSION_ATTESTATIONS: readonly string[] = ['porting-complete', 'legacy-off'];
+/**
+ * Hypercare polls an execution may make: each is about 9 history events (Wait, Task, Choice), so 1,000 of them and a
+ * full Verify loop stay under Step Functions' 25,000 events per execution
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
+ */
+export const MAX_HYPERCARE_POLLS = 1_000;
 /** A phone number id (OutboundCallerIdNumberId): a UUID. */
 const PHONE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -182,6 +215,8 @@ export class GoLiveRunbook extends Construct {
   public readonly config: RunbookConfig;
   /** The go-live dashboard; undefined when `dashboard` is false. */
   public readonly dashboard?: GoLiveDashboard;
+  /** The gated decommission after LIVE: releases the UAT number and records the point of no return. */
+  public readonly decommission: Decommission;
   private readonly functions: Record<HandlerName, lambda.Function>;
 
   constructor(scope: Construct, id: string, props: GoLiveRunbookProps) {
@@ -207,6 +242,9 @@ export class GoLiveRunbook extends Construct {
     const dashboardName = withDashboard
       ? (props.dashboardName ?? Names.uniqueResourceName(this, { maxLength: 240, separator: '-' }) + '-golive')
       : undefined;
+    const hypercare = props.hypercare ?? Duration.seconds(0);
+    const hypercarePollInterval = props.hypercarePollInterval ?? Duration.minutes(1);
+    const decommissionAttestations = props.decommissionAttestations ?? DEFAULT_DECOMMISSION_ATTESTATIONS;
     validateProps(props, {
       cutoverMode,
       verification,
@@ -216,6 +254,13 @@ export class GoLiveRunbook extends Construct {
       cutoverConcurrency,
       requiredAttestations,
     });
+    validateHypercare(hypercare, hypercarePollInterval);
+    if (decommissionAttestations.some((a) => !/^[a-z][a-z0-9-]{0,31}$/.test(a))) {
+      throw new Error(`decommissionAttestations must be short lower-case words, got: ${JSON.stringify(decommissionAttestations)}`);
+    }
+    if (props.uatPhoneNumberArn !== undefined && !Token.isUnresolved(props.uatPhoneNumberArn) && !PHONE_ARN.test(props.uatPhoneNumberArn)) {
+      throw new Error(`uatPhoneNumberArn must be a phone number ARN (…:phone-number/ID), got: ${props.uatPhoneNumberArn}`);
+    }
 
     this.encryptionKey = new kms.Key(this, 'Key', {
       description: 'Encrypts the go-live runbook status topic, logs and control table',
@@ -266,6 +311,9 @@ export class GoLiveRunbook extends Construct {
       carrierHookFunctionArn: props.carrierHook?.functionArn,
       requireRecording,
       ...(dashboardName !== undefined ? { dashboardUrl: GoLiveDashboard.urlOf(dashboardName) } : {}),
+      ...(hypercare.toSeconds() > 0
+        ? { hypercareSeconds: hypercare.toSeconds(), hypercarePollIntervalSeconds: hypercarePollInterval.toSeconds() }
+        : {}),
       minAgentsAvailable,
       ...(props.concurrentCallsQuota !== undefined ? { concurrentCallsQuota: props.concurrentCallsQuota } : {}),
       ...(props.expectedCallerIdNumbers !== undefined ? { expectedCallerIdNumbers: [...props.expectedCallerIdNumbers] } : {}),
@@ -312,8 +360,30 @@ export class GoLiveRunbook extends Construct {
       comment: 'connect-golive runbook: deploy check, approval gate, scheduled cutover, verification, rollback',
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
-      // Longest path: approval wait + up to 14 days to the window + verification + decisions + rollback budget.
-      timeout: Duration.days(MAX_SCHEDULE_DAYS + 2),
+      // Longest path: approval wait + up to 14 days to the window + verification + decisions + rollback budget,
+      // and hypercare.
+      timeout: Duration.days(MAX_SCHEDULE_DAYS + 2).plus(hypercare),
+    });
+    this.decommission = new Decommission(this, 'Decommission', {
+      handler: this.functions.decommission,
+      logGroup,
+      config: {
+        instanceArn: props.instance.instanceArn,
+        ...(props.uatPhoneNumberArn !== undefined ? { uatPhoneNumberArn: props.uatPhoneNumberArn } : {}),
+        requiredAttestations: [...decommissionAttestations],
+        controlTableName: this.controlTable.tableName,
+        statusTopicArn: this.statusTopic.topicArn,
+      },
+    });
+    acknowledgeWildcards(
+      this.decommission.stateMachine.role,
+      { resources: ['*', `${this.functions.decommission.functionArn}:*`] },
+      'X-Ray tracing and CloudWatch Logs delivery accept only "*"; <function>:* lets the Decommission state machine' +
+        ' invoke versions of its own function (aws-cdk-lib LambdaInvoke grant).',
+    );
+    // The CLI finds the Decommission state machine from a go-live execution: its state machine carries this tag.
+    Tags.of(this.stateMachine).add(DECOMMISSION_TAG, this.decommission.stateMachine.stateMachineArn, {
+      includeResourceTypes: ['AWS::StepFunctions::StateMachine'],
     });
     if (dashboardName !== undefined) {
       this.dashboard = new GoLiveDashboard(this, 'Dashboard', {
@@ -336,6 +406,17 @@ export class GoLiveRunbook extends Construct {
       roles: [this.functions['acquire-lock'].role!],
       statements: [new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executionsOfThisRunbook] })],
     });
+    // Decommission reads how a go-live execution ended; a separate policy for the same reason (its state machine is
+    // tagged on the runbook's, so the function must not depend on the runbook).
+    const describeGoLive = new iam.Policy(this, 'DecommissionDescribeExecution', {
+      roles: [this.functions.decommission.role!],
+      statements: [new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executionsOfThisRunbook] })],
+    });
+    acknowledgeWildcards(
+      describeGoLive,
+      { resources: [executionsOfThisRunbook] },
+      'Executions of this runbook only (execution:<this state machine>:*): any LIVE one may be decommissioned.',
+    );
     acknowledgeWildcards(
       describeHolder,
       { resources: [executionsOfThisRunbook] },
@@ -372,6 +453,18 @@ export class GoLiveRunbook extends Construct {
     this.grantApprove(grantee);
     this.stateMachine.grantExecution(grantee, 'states:StopExecution');
     return this.controlTable.grant(grantee, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+  }
+
+  /**
+   * Allow `connect-golive decommission`: find the Decommission state machine (the runbook's tag), start it, follow
+   * it, and read the go-live execution it names. Releasing the UAT number is the point of no return: grant this to
+   * the people who may declare it, not to every operator.
+   */
+  public grantDecommission(grantee: iam.IGrantable): iam.Grant {
+    this.stateMachine.grantRead(grantee);
+    iam.Grant.addToPrincipal({ grantee, actions: ['states:ListTagsForResource'], resourceArns: [this.stateMachine.stateMachineArn] });
+    this.decommission.stateMachine.grantRead(grantee);
+    return this.decommission.stateMachine.grantStartExecution(grantee);
   }
 
   /** Executions that failed: ROLLED_BACK, ABORTED and ROLLBACK_FAILED all end as Fail states. */
@@ -480,6 +573,17 @@ export class GoLiveRunbook extends Construct {
     this.controlTable.grant(f['deploy-check'], 'dynamodb:PutItem');
     this.controlTable.grant(f['acquire-lock'], 'dynamodb:PutItem');
     this.controlTable.grant(f.finalize, 'dynamodb:DeleteItem');
+    // Decommission: reads the go-live's outcome (a separate policy, see the constructor), records the point of no
+    // return once, and releases the UAT number: that number only, never a production one.
+    this.controlTable.grant(f.decommission, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    if (props.uatPhoneNumberArn !== undefined) {
+      f.decommission.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['connect:DescribePhoneNumber', 'connect:DisassociatePhoneNumberContactFlow', 'connect:ReleasePhoneNumber'],
+          resources: [props.uatPhoneNumberArn],
+        }),
+      );
+    }
     if (props.carrierHook) {
       // An identity policy, not a resource policy: the hook may be imported (fromFunctionArn) from another stack.
       const invokeHook = new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.carrierHook.functionArn] });
@@ -626,5 +730,22 @@ function validateProps(props: GoLiveRunbookProps, r: ResolvedProps): void {
 function integer(name: string, value: number, min: number, max: number): void {
   if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > max)) {
     throw new Error(`${name} must be a whole number between ${min} and ${max}, got: ${value}`);
+  }
+}
+
+function validateHypercare(hypercare: Duration, pollInterval: Duration): void {
+  const seconds = hypercare.toSeconds();
+  const interval = pollInterval.toSeconds();
+  if (Token.isUnresolved(seconds) || Token.isUnresolved(interval)) return;
+  if (interval < 10 || interval > 3600) {
+    throw new Error(`hypercarePollInterval must be between 10 seconds and 1 hour, got: ${pollInterval.toHumanString()}`);
+  }
+  if (seconds < 0 || seconds > 7 * 86400) throw new Error(`hypercare must be between 0 and 7 days, got: ${hypercare.toHumanString()}`);
+  if (seconds / interval > MAX_HYPERCARE_POLLS) {
+    throw new Error(
+      `hypercare must take at most ${MAX_HYPERCARE_POLLS} polls of hypercarePollInterval (${pollInterval.toHumanString()}), got: ` +
+        `${hypercare.toHumanString()} (${Math.ceil(seconds / interval)} polls; Step Functions keeps at most 25,000 history events): ` +
+        'lengthen hypercarePollInterval',
+    );
   }
 }

@@ -4,6 +4,7 @@ import 'aws-sdk-client-mock-jest';
 import {
   EXECUTION_ARN,
   live,
+  liveAfterHypercare,
   pendingApproval,
   pendingInconclusive,
   rolledBack,
@@ -154,6 +155,24 @@ describe('status', () => {
       '  2025-06-01T22:03:07Z  Verify            exited  ROLLBACK: abandonment 31% > 15% (2 of 2)',
     ]);
     expect(lines.filter((l) => /VerifyDecision|WaitForNextPoll/.test(l))).toEqual([]);
+  });
+
+  test('folds hypercare polls like verification polls, under their own name', async () => {
+    // GIVEN a LIVE verdict, then three hypercare polls (CONTINUE, CONTINUE, LIVE)
+    givenExecution(sfn, liveAfterHypercare());
+    const h = harness();
+
+    // WHEN
+    await h.run('status', EXECUTION_ARN);
+
+    // THEN Verify keeps its line, the two CONTINUE hypercare polls are one line, the loop plumbing is not shown
+    const lines = h.stdout().split('\n');
+    expect(lines.filter((l) => / {2}(Verify|Hypercare) {2}/.test(l)).map((l) => l.replace(/^ {2}\S+ {2}/, ''))).toEqual([
+      'Verify            exited  LIVE: observation window passed',
+      expect.stringMatching(/^Hypercare {9}2 polls to \S+ {2}CONTINUE: hypercare 120 s of 180 s: no check failing$/),
+      'Hypercare         exited  LIVE: hypercare complete (180 s after the LIVE verdict, 3 poll(s)), no sustained breach',
+    ]);
+    expect(lines.filter((l) => /HypercareDecision|WaitForHypercarePoll/.test(l))).toEqual([]);
   });
 
   test('shows the latest verdict of each service line and names the failing ones', async () => {

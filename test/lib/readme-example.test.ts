@@ -30,7 +30,8 @@ test('the README quick start synthesizes, with the operator grants', () => {
   runbook.grantAbort(operators);
 
   const template = Template.fromStack(stack);
-  template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  // The go-live runbook and its Decommission state machine.
+  template.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
   template.resourceCountIs('AWS::Connect::PhoneNumber', 1);
   expect(nagFindings(stack).filter((f) => !f.includes('/Operators/'))).toEqual([]);
 });

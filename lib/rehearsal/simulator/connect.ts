@@ -74,6 +74,13 @@ const ROUTES: readonly Route[] = [
     operation: 'DisassociatePhoneNumberContactFlow',
     query: { instanceId: 'InstanceId' },
   },
+  // https://docs.aws.amazon.com/connect/latest/APIReference/API_ReleasePhoneNumber.html: DELETE /phone-number/{PhoneNumberId}?clientToken=
+  {
+    method: 'DELETE',
+    segments: ['phone-number', '{PhoneNumberId}'],
+    operation: 'ReleasePhoneNumber',
+    query: { clientToken: 'ClientToken' },
+  },
   { method: 'POST', segments: ['flow-associations-batch', '{InstanceId}'], operation: 'BatchGetFlowAssociation' },
   {
     method: 'GET',
@@ -109,6 +116,9 @@ const ERRORS: ErrorTable = {
   ConditionalCheckFailed: { status: 400, code: 'InvalidRequestException' },
   UnknownOperation: { status: 404, code: 'UnknownOperationException' },
 };
+
+/** Error codes whose HTTP status is not their kind's (the pinned @aws-sdk/client-connect model: ResourceInUseException is 409). */
+const CODE_STATUS: Readonly<Record<string, number>> = { ResourceInUseException: 409 };
 
 /** The operations that change an association: the rehearsal's `writeCalls`. */
 export const CONNECT_WRITE_OPERATIONS: ReadonlySet<string> = new Set([
@@ -181,6 +191,8 @@ export class ConnectProtocol implements ProtocolModule {
         return this.associate(i);
       case 'DisassociatePhoneNumberContactFlow':
         return this.disassociate(i);
+      case 'ReleasePhoneNumber':
+        return this.release(i);
       case 'BatchGetFlowAssociation':
         return this.batchGetFlowAssociation(i);
       case 'ListFlowAssociations':
@@ -220,7 +232,7 @@ export class ConnectProtocol implements ProtocolModule {
   }
 
   error(err: ApiError, requestId: string): WireResponse {
-    const wire = err.code ? { status: ERRORS[err.kind].status, code: err.code } : ERRORS[err.kind];
+    const wire = err.code ? { status: CODE_STATUS[err.code] ?? ERRORS[err.kind].status, code: err.code } : ERRORS[err.kind];
     return jsonResponse(
       wire.status,
       'application/json',
@@ -457,6 +469,27 @@ export class ConnectProtocol implements ProtocolModule {
       throw new ApiError('InvalidRequest', `Phone number ${n.id} is not claimed (status ${n.status})`);
     }
     n.flow = null;
+    return {};
+  }
+
+  /**
+   * ReleasePhoneNumber: the number leaves the instance (and the account): it enters a cooldown of up to 180 days in
+   * which it cannot be searched for or claimed again (API reference, ReleasePhoneNumber). The reference lists
+   * ResourceInUseException without saying when; the rehearsal takes the stricter reading: a number still associated
+   * with a contact flow is in use and is not released (disassociate it first). Output: empty (HTTP 200).
+   * @see https://docs.aws.amazon.com/connect/latest/APIReference/API_ReleasePhoneNumber.html
+   */
+  private release(i: Input): unknown {
+    const n = this.number(str(i, 'PhoneNumberId'));
+    if (n.flow !== null) {
+      throw new ApiError(
+        'InvalidRequest',
+        `Phone number ${n.id} is associated with a contact flow; disassociate it before releasing it`,
+        {},
+        'ResourceInUseException',
+      );
+    }
+    this.ctx.state.release(n, this.ctx.clock.now());
     return {};
   }
 

@@ -148,8 +148,10 @@ export function permissionsFor(service: ServiceName | 'unknown', call: ParsedCal
       case 'ListPhoneNumbersV2':
       case 'BatchGetFlowAssociation':
         return on(action, [phoneNumberArn('*')]);
+      // ReleasePhoneNumber, like the two others: resource type phone-number*.
       case 'DescribePhoneNumber':
       case 'DisassociatePhoneNumberContactFlow':
+      case 'ReleasePhoneNumber':
         return on(action, [phoneNumberArn(i.PhoneNumberId)]);
       case 'AssociatePhoneNumberContactFlow':
         // Two required resource types: the number and the flow it is pointed at.
@@ -220,6 +222,13 @@ export function permissionsFor(service: ServiceName | 'unknown', call: ParsedCal
     // states:DescribeExecution authorizes on the execution ARN
     // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html).
     return on('states:DescribeExecution', [String(i.executionArn ?? '')]);
+  }
+  if (service === 'lambda' && op === 'Invoke') {
+    // Invoke is authorized as lambda:InvokeFunction on the function ARN (resource type function*)
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html).
+    const name = String(i.FunctionName ?? '');
+    const arn = name.startsWith('arn:') ? name : `${arnPrefix('lambda')}function:${name}`;
+    return on('lambda:InvokeFunction', [i.Qualifier ? `${arn}:${String(i.Qualifier)}` : arn]);
   }
   throw new UnmappedOperationError(service, op);
 }
@@ -394,6 +403,9 @@ async function evaluate(principal: IamPrincipal, { action, resource }: RequiredP
 export function accessDeniedResponse(service: ServiceName | 'unknown', denial: Denial, requestId: string): WireResponse {
   const message = denial.message;
   switch (service) {
+    // Lambda (restJson1) answers an unauthorized Invoke with HTTP 403 AccessDeniedException
+    // (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html, Errors).
+    case 'lambda':
     case 'connect':
       return jsonResponse(
         403,

@@ -15,6 +15,7 @@ export {
 export { DEFAULT_AVG_HANDLE_TIME_SECONDS, MetricTimeline } from './metrics';
 export { DEFAULT_RATE_LIMITS, type RateLimit } from './rate-limit';
 export type { SnsMessage } from './sns';
+export type { CarrierBehaviour, CarrierCall, CarrierOptions } from './lambda';
 export type { AttributeValue, Item } from './dynamodb';
 export type { ContactCenterState, SimFlow, SimPhoneNumber, SimQueue } from './state';
 export { type Denial, type IamModel, type IamOptions, type IamPrincipal, accessKeyIdFor, assumedRoleArn, permissionsFor } from './iam';

@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiError } from './errors';
 
-export type ServiceName = 'connect' | 'cloudwatch' | 'sns' | 'dynamodb' | 'stepfunctions' | 'servicequotas';
+export type ServiceName = 'connect' | 'cloudwatch' | 'sns' | 'dynamodb' | 'stepfunctions' | 'servicequotas' | 'lambda';
 
 export interface SimRequest {
   readonly method: string;

@@ -21,6 +21,7 @@ import { DynamoBackend, type Item } from './dynamodb';
 import { ApiError, faultError } from './errors';
 import { FaultInjector } from './faults';
 import { accessDeniedResponse, IamEnforcer, type IamOptions } from './iam';
+import { type CarrierCall, type CarrierOptions, LambdaProtocol } from './lambda';
 import { MetricTimeline } from './metrics';
 import {
   AWS_JSON_1_0,
@@ -96,6 +97,11 @@ export interface SimulatorOptions {
    * @default - no trace
    */
   readonly onTrace?: (record: TraceRecord) => void;
+  /**
+   * The simulated carrier behind the user's carrier hook (Lambda Invoke, simulator/lambda.ts).
+   * @default - no carrier: every Invoke answers ResourceNotFoundException
+   */
+  readonly carrier?: CarrierOptions;
 }
 
 /**
@@ -168,6 +174,8 @@ export interface Simulator {
   dynamoItems(table: string): Item[];
   /** Step Functions executions DescribeExecution knows: the runner registers its own (executionArn → status). */
   readonly executions: StepFunctionsProtocol['executions'];
+  /** The simulated carrier: where it routes each plan number's callers now, and every call of the hook. */
+  readonly carrier: { readonly routing: ReadonlyMap<string, 'legacy' | 'connect'>; readonly calls: readonly CarrierCall[] };
   /** Stops the server, dropping held answers and open connections. */
   close(): Promise<void>;
 }
@@ -197,6 +205,7 @@ class SimulatorServer implements Simulator {
   private readonly stepfunctions = new StepFunctionsProtocol();
   private readonly serviceQuotas: ServiceQuotasProtocol;
   readonly executions = this.stepfunctions.executions;
+  private readonly lambda: LambdaProtocol;
   private readonly faults: FaultInjector;
   private readonly limiter: RateLimiter;
   private readonly callCounts = new Map<string, number>();
@@ -236,6 +245,7 @@ class SimulatorServer implements Simulator {
       clock: this.clock,
       zeroFill: options.cloudWatchZeroFill ?? false,
     });
+    this.lambda = new LambdaProtocol(this.clock, options.carrier);
     this.sns = new SnsProtocol({ clock: this.clock, messages: this.snsMessages, topics: options.snsTopics });
     this.dynamo = new DynamoBackend({ tables: options.dynamoTables });
     this.serviceQuotas = new ServiceQuotasProtocol({ concurrentCallsQuota: scenario.contactCenter.concurrentCallsQuota });
@@ -264,6 +274,10 @@ class SimulatorServer implements Simulator {
 
   associations(): Record<string, string | null> {
     return this.state.associations();
+  }
+
+  get carrier(): Simulator['carrier'] {
+    return { routing: this.lambda.routing, calls: this.lambda.calls };
   }
 
   writeCalls(): WriteCall[] {
@@ -348,6 +362,7 @@ class SimulatorServer implements Simulator {
     if (DynamoBackend.accepts(req)) return this.dynamo;
     if (StepFunctionsProtocol.accepts(req)) return this.stepfunctions;
     if (ServiceQuotasProtocol.accepts(req)) return this.serviceQuotas;
+    if (LambdaProtocol.accepts(req)) return this.lambda;
     if (req.headers['x-amz-target'] !== undefined) return undefined;
     if (SnsProtocol.accepts(req)) return this.sns;
     return this.connect;

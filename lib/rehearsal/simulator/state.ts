@@ -70,6 +70,8 @@ export class ContactCenterState {
   readonly flows: readonly SimFlow[];
   readonly queues: readonly SimQueue[];
   readonly numbers: readonly SimPhoneNumber[];
+  /** Numbers released (ReleasePhoneNumber), with when: they are gone from `numbers`, in their cooldown. */
+  readonly released: Array<{ readonly number: string; readonly id: string; readonly at: string }> = [];
 
   constructor(scenario: Scenario) {
     const cc = scenario.contactCenter;
@@ -106,6 +108,12 @@ export class ContactCenterState {
       numbers.push(makeNumber(u.number, u.status, u.flow ?? null, true));
     }
     this.numbers = numbers;
+  }
+
+  /** Takes a number off the instance (ReleasePhoneNumber): every lookup of it answers not found from now on. */
+  release(n: SimPhoneNumber, at: Date): void {
+    (this.numbers as SimPhoneNumber[]).splice(this.numbers.indexOf(n), 1);
+    this.released.push({ number: n.number, id: n.id, at: at.toISOString() });
   }
 
   /** The instance path label or body field: its id or its ARN. */

@@ -22,7 +22,7 @@ const ERRORS: Partial<Record<ErrorKind, { status: number; type: string }>> = {
 export class StepFunctionsProtocol implements ProtocolModule {
   readonly service = 'stepfunctions' as const;
   /** executionArn → status and start time (epoch ms). */
-  readonly executions = new Map<string, { status: ExecutionStatus; startedAtMs: number; stoppedAtMs?: number }>();
+  readonly executions = new Map<string, { status: ExecutionStatus; startedAtMs: number; stoppedAtMs?: number; output?: string }>();
 
   static accepts(req: SimRequest): boolean {
     return String(req.headers['x-amz-target'] ?? '').startsWith(TARGET_PREFIX);
@@ -54,6 +54,8 @@ export class StepFunctionsProtocol implements ProtocolModule {
       status: execution.status,
       startDate: execution.startedAtMs / 1000,
       ...(execution.stoppedAtMs !== undefined ? { stopDate: execution.stoppedAtMs / 1000 } : {}),
+      // A succeeded execution's output (DescribeExecution `output`, a JSON string); absent otherwise.
+      ...(execution.status === 'SUCCEEDED' && execution.output !== undefined ? { output: execution.output } : {}),
     };
   }
 

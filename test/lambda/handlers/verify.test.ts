@@ -9,6 +9,7 @@ import { handler } from '../../../lambda/verify';
 import {
   awsError,
   CHANGE_ID,
+  config,
   CONTROL_TABLE,
   CUTOVER_COMPLETED_AT,
   cutoverRecord,
@@ -396,5 +397,39 @@ describe('verify handler: abort and publishing', () => {
     await expect(handler(state({ cutover: cutoverRecord(), readiness: { ...readiness(), queueIds: undefined } }))).rejects.toThrow(
       /^state\.readiness\.queueIds: /,
     );
+  });
+});
+
+describe('verify handler: hypercare (called by the Hypercare state)', () => {
+  const liveVerdict = verifyState({
+    decision: 'LIVE',
+    reason: 'observation window complete',
+    sample: { ...GOOD_SAMPLE, elapsedSeconds: 200 },
+  });
+  const hypercareEvent = (hypercareSeconds: number) => ({
+    phase: 'hypercare',
+    state: state({
+      config: config({ hypercareSeconds, hypercarePollIntervalSeconds: 60 }),
+      run: RUN,
+      cutover: cutoverRecord(),
+      verify: liveVerdict,
+    }),
+  });
+
+  it('reopens the LIVE verdict and keeps judging with the same checks until hypercare ends, publishing as Hypercare', async () => {
+    const next = await handler(hypercareEvent(3600));
+
+    expect(next.decision).toBe('CONTINUE');
+    expect(next.hypercare).toEqual({ startedAtSeconds: 200, untilSeconds: 3800, polls: 1 });
+    expect(next.reason).toMatch(/^hypercare 100 s of 3600 s: /);
+    expect(next.checks.every((c) => c.status === 'PASS')).toBe(true);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC_ARN, Subject: `[${CHANGE_ID}] Hypercare: CONTINUE` });
+  });
+
+  it('without the hypercare phase a LIVE verdict stays final', async () => {
+    const next = await handler(verifyEvent(liveVerdict));
+
+    expect(next.decision).toBe('LIVE');
+    expect(next.hypercare).toBeUndefined();
   });
 });

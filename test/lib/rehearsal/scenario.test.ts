@@ -101,7 +101,7 @@ describe('parseScenario', () => {
     [
       'an unknown fault api',
       (s: any) => (s.faults = [{ api: 'AssociatePhoneNumber', error: 'Crash' }]),
-      /^scenario\.faults\[0\]\.api: must be one of DescribeInstance, .*, DeleteItem, DescribeExecution, got "AssociatePhoneNumber"$/,
+      /^scenario\.faults\[0\]\.api: must be one of DescribeInstance, .*, DeleteItem, DescribeExecution, ReleasePhoneNumber, Invoke, got "AssociatePhoneNumber"$/,
     ],
     [
       'a bad approval decision',

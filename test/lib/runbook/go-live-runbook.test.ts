@@ -35,7 +35,7 @@ describe('GoLiveRunbook', () => {
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true, Destinations: [Match.anyValue()] },
     });
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(groups.length).toBe(10); // the state machine + nine handlers
+    expect(groups.length).toBe(11); // the state machines (runbook and Decommission share one) + ten handlers
     for (const g of groups) {
       expect(g.Properties.RetentionInDays).toBe(365);
       expect(g.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^RunbookKey/), 'Arn'] });

@@ -48,6 +48,15 @@ export interface ContactCenterStackProps extends StackProps {
    */
   readonly watchQueues?: readonly string[];
   /**
+   * Whether the entry flow turns call recording on (voice, agent and customer) before callers are queued, so the
+   * instance's encrypted recordings bucket receives every agent conversation. `false` leaves the action out: the
+   * instance keeps its recordings storage, but no call is recorded unless another flow or StartContactRecording
+   * turns it on (DeployCheck then warns, or refuses with the runbook's `requireRecording`).
+   * @default true
+   * @see https://docs.aws.amazon.com/connect/latest/adminguide/set-up-recordings.html
+   */
+  readonly callRecording?: boolean;
+  /**
    * ARN of the Lambda function that repoints numbers at the carrier (cutoverMode `carrierHook`); imported, so it may
    * live in another stack. Ignored when `runbook.carrierHook` is given.
    * @default - none
@@ -124,7 +133,11 @@ export class ContactCenterStack extends Stack {
       name: DEFAULT_FLOW_NAMES.entry,
       type: 'CONTACT_FLOW',
       description: 'Greets the caller and transfers to the queue',
-      content: entryFlowContent({ greeting: ENTRY_GREETING, queueArn: this.queue.attrQueueArn }),
+      content: entryFlowContent({
+        greeting: ENTRY_GREETING,
+        queueArn: this.queue.attrQueueArn,
+        callRecording: props.callRecording ?? true,
+      }),
     });
 
     this.legacyBridgeFlow = new connect.CfnContactFlow(this, 'LegacyBridgeFlow', {
@@ -173,6 +186,12 @@ export class ContactCenterStack extends Stack {
       description: 'connect-golive decommission <go-live execution ARN> --approver NAME --attest porting-complete --attest legacy-off',
     });
     new CfnOutput(this, 'StatusTopicArn', { value: this.runbook.statusTopic.topicArn, description: 'Subscribe the bridge here' });
+    if (this.runbook.dashboard) {
+      new CfnOutput(this, 'GoLiveDashboardUrl', {
+        value: this.runbook.dashboard.dashboardUrl,
+        description: 'The go-live dashboard: runbook executions and the Connect metrics it verifies, per service line',
+      });
+    }
     new CfnOutput(this, 'UatPhoneNumber', {
       value: this.uatNumber.phoneNumber,
       description: 'Call this number to run the UAT scripts against the entry flow',

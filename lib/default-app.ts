@@ -51,6 +51,7 @@ const RUNBOOK_CONTEXT_KEYS = [
   'minAgentsAvailable',
   'concurrentCallsQuota',
   'expectedCallerIdNumbers',
+  'requireRecording',
   'hypercareMinutes',
   'hypercarePollIntervalSeconds',
   'decommissionAttestations',

@@ -33,10 +33,10 @@ export async function handler(event: unknown): Promise<{ holder: string; acquire
   if (!ALIVE.has(status) && (await takeOverLock(config.controlTableName, owner, holder.executionArn, at, expiresAt))) {
     const message = `took over the go-live lock from ${holder.changeId} (${holder.executionArn}), which is ${status}`;
     logger.warn(message);
-    await publishStatus(config.statusTopicArn, { step: 'AcquireLock', changeId: run.changeId, status: 'TAKEN_OVER', summary: message });
+    await publishStatus(config, { step: 'AcquireLock', changeId: run.changeId, status: 'TAKEN_OVER', summary: message });
     return { holder: executionArn, acquiredAt: at.toISOString(), takenOverFrom: holder.executionArn };
   }
   const message = `another go-live is running on this runbook: ${holder.changeId} (${holder.executionArn}, since ${holder.acquiredAt}, ${status})`;
-  await publishStatus(config.statusTopicArn, { step: 'AcquireLock', changeId: run.changeId, status: 'BUSY', summary: message });
+  await publishStatus(config, { step: 'AcquireLock', changeId: run.changeId, status: 'BUSY', summary: message });
   throw new GoLiveInProgressError(message);
 }

@@ -15,7 +15,7 @@ export async function handler(event: unknown): Promise<WindowVerdict> {
     allowedLatenessSeconds: state.config.allowedLatenessSeconds,
     now: now(),
   });
-  await publishStatus(state.config.statusTopicArn, {
+  await publishStatus(state.config, {
     step: 'CheckWindow',
     changeId: state.run.changeId,
     status: verdict.action,

@@ -11,3 +11,4 @@ export * from './verdict';
 export * from './rollback';
 export * from './window';
 export * from './outcome';
+export * from './recording';

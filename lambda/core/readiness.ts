@@ -292,8 +292,12 @@ const MAX_LINES = 15;
 export function formatReadiness(report: Pick<ReadinessReport, 'ready' | 'items' | 'queueIds'> & { numbers: { length: number } }): string {
   const total = report.items.length;
   const failing = report.items.filter((item) => !item.ok);
+  // Warnings pass but are shown: the approver decides on them.
+  const warnings = report.items.filter((item) => item.ok && item.warning).map((item) => `- ${item.check} ${item.subject}: ${item.detail}`);
   if (report.ready) {
-    return `READY: all ${total} checks passed (${report.numbers.length} number(s), ${report.queueIds.length} queue(s))`;
+    return [`READY: all ${total} checks passed (${report.numbers.length} number(s), ${report.queueIds.length} queue(s))`, ...warnings].join(
+      '\n',
+    );
   }
   const lines = failing.slice(0, MAX_LINES).map((item) => `- ${item.check} ${item.subject}: ${item.detail}`);
   if (failing.length > MAX_LINES) lines.push(`- … and ${failing.length - MAX_LINES} more`);

@@ -102,6 +102,10 @@ export interface RunbookConfig {
   readonly statusTopicArn: string;
   /** The user's carrier hook Lambda, for cutoverMode carrierHook. */
   readonly carrierHookFunctionArn?: string;
+  /** Whether a target flow that does not record agent and customer fails DeployCheck (else it is a warning). Absent: false. */
+  readonly requireRecording?: boolean;
+  /** The go-live dashboard's console URL; every status message carries it. Absent when the runbook has none. */
+  readonly dashboardUrl?: string;
   /**
    * Connect test cases per service line (lambda/core/test-cases.ts): `uat` runs before the approval gate against the
    * UAT number, `routingProof` right after the cutover against a cut-over number. Absent: neither runs.
@@ -242,6 +246,8 @@ export interface ReadinessItem {
   readonly subject: string;
   readonly ok: boolean;
   readonly detail: string;
+  /** A passing item the approver should still read (e.g. a target flow that does not record calls). */
+  readonly warning?: boolean;
 }
 
 /** DeployCheck's full judgement of one batch (or of a whole small wave): the core's answer. */

@@ -27,7 +27,7 @@ export async function handler(event: unknown): Promise<CutoverRecord> {
     throw new AbortRequestedError(`operator abort requested before cutover batch ${batch + 1} of ${batches}`);
   }
   const publish = (status: string, summary: string, detail?: unknown) =>
-    publishStatus(config.statusTopicArn, { step: 'Cutover', changeId: run.changeId, status, summary, ...(detail ? { detail } : {}) });
+    publishStatus(config, { step: 'Cutover', changeId: run.changeId, status, summary, ...(detail ? { detail } : {}) });
   const cursor = cursorAfter(batch, total, batches);
   const record = (moved: number, alreadyOnTarget: number): CutoverRecord => ({
     startedAt,

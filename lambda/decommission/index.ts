@@ -234,7 +234,7 @@ async function record(
   const what = released.released
     ? `UAT number ${released.phoneNumber ?? released.phoneNumberId} released`
     : `UAT number not released (${released.reason})`;
-  await publishStatus(config.statusTopicArn, {
+  await publishStatus(config, {
     step: 'Decommission',
     changeId: validated.changeId ?? undefined,
     status: 'POINT_OF_NO_RETURN',

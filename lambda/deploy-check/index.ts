@@ -7,13 +7,14 @@
 import { batchRange, cursorAfter, selectPlan } from '../core/batches';
 import { SNAPSHOT_RETENTION_DAYS_BEYOND_EXECUTION } from '../core/control';
 import { serviceLinesOf } from '../core/verdict';
-import { assessGlobal, assessNumbers, formatReadinessState, planItem, READINESS_CHECKS } from '../core/readiness';
+import { assessGlobal, assessNumbers, FLOW_NEVER_PUBLISHED, formatReadinessState, planItem, READINESS_CHECKS } from '../core/readiness';
 import { AgentStatusType, assessAgents, LineAgentFacts } from '../core/agents';
 import { assessCallerIds, QueueCallerIdFacts } from '../core/caller-id';
 import { assessCapacity } from '../core/capacity';
 import { DEFAULT_MIN_AGENTS_AVAILABLE } from '../core/defaults';
 import { assessHours, EffectiveHours, hoursRequestDates, QueueHoursFacts } from '../core/hours';
 import { PlanEntry, ReadinessItem, ReadinessState, ServiceLineRefs } from '../core/types';
+import { assessRecording } from '../core/recording';
 import { now } from '../shared/clock';
 import { mapLimit } from '../shared/concurrency';
 import {
@@ -71,7 +72,7 @@ export async function handler(event: unknown): Promise<ReadinessState> {
         total: wave.length,
         stop: true,
       });
-      await publishStatus(config.statusTopicArn, {
+      await publishStatus(config, {
         step: 'DeployCheck',
         changeId: run.changeId,
         status: 'NOT_READY',
@@ -116,9 +117,11 @@ export async function handler(event: unknown): Promise<ReadinessState> {
   const present = found.flatMap((f) => (f.number ? [{ phoneNumberId: f.number.id, phoneNumberArn: f.number.arn }] : []));
   const current = present.length > 0 ? await readAssociations(instanceId, present) : {};
   const flowFacts = new Map<string, { status: string; state: string }>();
+  const recording: Array<{ name: string; content: string | undefined }> = [];
   for (const flow of new Set(found.flatMap((f) => (f.flow ? [f.flow.id] : [])))) {
     const d = await describeFlow(instanceId, flow);
     flowFacts.set(flow, { status: d.status ?? 'UNKNOWN', state: d.state ?? 'UNKNOWN' });
+    if (d.status !== FLOW_NEVER_PUBLISHED) recording.push({ name: found.find((f) => f.flow?.id === flow)!.flow!.name, content: d.content });
   }
   // Two at a time, like the cutover: paced calls must not leave all at once.
   const numberFacts = await mapLimit(found, config.cutoverConcurrency, async ({ entry, number, flow }) => {
@@ -169,7 +172,7 @@ export async function handler(event: unknown): Promise<ReadinessState> {
     failing: (previous?.numberCounts.failing ?? 0) + failingInBatch.size,
   };
   const state = finish({
-    items: mergeItems(base.items, [...assessed.items, ...switchItems]),
+    items: mergeItems(base.items, [...assessed.items, ...switchItems, ...assessRecording(recording, config.requireRecording ?? false)]),
     queueIds: base.queueIds,
     serviceLines: base.serviceLines,
     targetFlowNames: [...new Set([...(previous?.targetFlowNames ?? []), ...found.flatMap((f) => (f.flow ? [f.flow.name] : []))])],
@@ -179,7 +182,7 @@ export async function handler(event: unknown): Promise<ReadinessState> {
     stop: false,
   });
   const failingItems = assessed.items.filter((i) => !i.ok);
-  await publishStatus(config.statusTopicArn, {
+  await publishStatus(config, {
     step: 'DeployCheck',
     changeId: run.changeId,
     status: state.cursor.done ? (state.ready ? 'READY' : 'NOT_READY') : 'CHECKING',

@@ -90,7 +90,7 @@ export async function handler(event: unknown): Promise<FinalOutcome> {
       logger.warn('lock release failed; it expires on its own', { error: error as Error }),
     );
   }
-  await publishStatus(state.config.statusTopicArn, {
+  await publishStatus(state.config, {
     step: 'Finalize',
     changeId: result.changeId ?? undefined,
     status: outcome,

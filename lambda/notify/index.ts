@@ -38,7 +38,7 @@ export async function handler(event: unknown): Promise<{ notified: true }> {
       : kind === 'inconclusive' && state.verify
         ? `${ASK[kind]}\n${state.verify.reason}`
         : ASK[kind];
-  await publishStatus(state.config.statusTopicArn, {
+  await publishStatus(state.config, {
     step: kind,
     changeId: state.run.changeId,
     status: 'WAITING_FOR_HUMAN',

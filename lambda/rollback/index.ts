@@ -37,8 +37,7 @@ export async function handler(event: unknown): Promise<RollbackProgress> {
   const total = readiness.numberCounts.resolved;
   const cursor = cursorAfter(batch, total, batches);
   const progress = `batch ${batch + 1} of ${batches}`;
-  const publish = (status: string, summary: string) =>
-    publishStatus(config.statusTopicArn, { step: 'Rollback', changeId: run.changeId, status, summary });
+  const publish = (status: string, summary: string) => publishStatus(config, { step: 'Rollback', changeId: run.changeId, status, summary });
   const instanceId = instanceIdOf(config.instanceArn);
   // rollbackScope "serviceLine": only the lines a verification verdict named go back; the others stay live.
   const lines = linesToRollBack({

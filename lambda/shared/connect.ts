@@ -74,10 +74,11 @@ export async function listFlows(instanceId: string): Promise<FlowRef[]> {
  * ({@link FLOW_NEVER_PUBLISHED}, state unknown), not a failure of the check.
  * @see https://docs.aws.amazon.com/connect/latest/APIReference/API_DescribeContactFlow.html
  */
-export async function describeFlow(instanceId: string, flowId: string): Promise<{ status?: string; state?: string }> {
+export async function describeFlow(instanceId: string, flowId: string): Promise<{ status?: string; state?: string; content?: string }> {
   try {
     const out = await connect.send(new DescribeContactFlowCommand({ InstanceId: instanceId, ContactFlowId: flowId }));
-    return { status: out.ContactFlow?.Status, state: out.ContactFlow?.State };
+    // Content: the flow-language JSON, which DeployCheck reads for the recording check (lambda/core/recording.ts).
+    return { status: out.ContactFlow?.Status, state: out.ContactFlow?.State, content: out.ContactFlow?.Content };
   } catch (err) {
     if (err instanceof ContactFlowNotPublishedException || (err as { name?: string })?.name === 'ContactFlowNotPublishedException') {
       return { status: FLOW_NEVER_PUBLISHED };

@@ -24,6 +24,8 @@ const config = z
     statusTopicArn: z.string(),
     controlTableName: z.string(),
     cutoverConcurrency: z.number().int().min(1),
+    requireRecording: z.boolean().optional(),
+    dashboardUrl: z.string().startsWith('https://').optional(),
   })
   .loose();
 

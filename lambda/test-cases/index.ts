@@ -59,7 +59,7 @@ export async function handler(event: unknown): Promise<TestCasesState> {
   let state = await step(kind, doc, previous);
   state = judgeTests(state, now().getTime());
   if (state.done || !previous) {
-    await publishStatus(config.statusTopicArn, {
+    await publishStatus(config, {
       step: label,
       changeId: run.changeId,
       status: state.status,

@@ -13,7 +13,7 @@ export async function handler(event: unknown): Promise<RunParameters> {
   try {
     const run = parseExecutionInput(state.input, { ...state.config, plan } as RunbookConfig, now());
     logger.appendKeys({ changeId: run.changeId, executionArn: state.executionArn });
-    await publishStatus(state.config.statusTopicArn, {
+    await publishStatus(state.config, {
       step: 'ValidateInput',
       changeId: run.changeId,
       status: 'OK',
@@ -22,7 +22,7 @@ export async function handler(event: unknown): Promise<RunParameters> {
     return run;
   } catch (error) {
     logger.warn('execution input rejected', { error: error as Error });
-    await publishStatus(state.config.statusTopicArn, { step: 'ValidateInput', status: 'REJECTED', summary: (error as Error).message });
+    await publishStatus(state.config, { step: 'ValidateInput', status: 'REJECTED', summary: (error as Error).message });
     throw error;
   }
 }

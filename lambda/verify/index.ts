@@ -29,7 +29,7 @@ export async function handler(event: unknown): Promise<VerifyState> {
   } = parseState(hypercarePhase ? event.state : event, 'config', 'run', 'readiness', 'cutover', 'executionArn');
   logger.appendKeys({ changeId: run.changeId, executionArn });
   const publish = (state: VerifyState) =>
-    publishStatus(config.statusTopicArn, {
+    publishStatus(config, {
       step: hypercarePhase ? 'Hypercare' : 'Verify',
       changeId: run.changeId,
       status: state.decision,

@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { entryFlowContent as coreEntryFlowContent, EntryRouting } from '../../lambda/core/switch-flow';
+import { RECORDED_PARTICIPANTS, RECORDING_ACTION_TYPE } from '../../lambda/core/recording';
 
 /**
  * Amazon Connect flow-language documents, generated from code.
@@ -76,7 +77,19 @@ export interface EntryFlowProps {
   readonly greeting: string;
   /** ARN of the queue callers are transferred to; usually a token. */
   readonly queueArn: string;
+  /**
+   * Whether the flow turns call recording on (agent and customer) before the caller is queued, so the instance's
+   * encrypted recordings storage receives the conversation. Off: no recording action, so nothing is recorded
+   * unless another flow or an API call (StartContactRecording) turns it on.
+   * @default true
+   */
+  readonly callRecording?: boolean;
 }
+
+// One definition of the recording action for the flows generated here and DeployCheck's judgement of them.
+export { RECORDING_ACTION_TYPE, RECORDED_PARTICIPANTS } from '../../lambda/core/recording';
+/** Identifier of the recording action {@link withCallRecording} adds. */
+export const RECORDING_ACTION_ID = 'set-recording';
 
 /** Props for {@link legacyBridgeFlowContent}. */
 export interface LegacyBridgeFlowProps {
@@ -122,7 +135,7 @@ const APOLOGY = 'We are sorry, we cannot take your call right now. Please try ag
 export function entryFlowContent(props: EntryFlowProps): string {
   validateGreeting(props.greeting);
   validateQueueArn(props.queueArn);
-  return renderFlowContent({
+  const doc: FlowDocument = {
     Version: FLOW_LANGUAGE_VERSION,
     StartAction: 'greeting',
     Actions: [
@@ -142,12 +155,48 @@ export function entryFlowContent(props: EntryFlowProps): string {
       },
       ...apologizeAndDisconnect(),
     ],
-  });
+  };
+  return renderFlowContent(props.callRecording === false ? doc : withCallRecording(doc));
+}
+
+/**
+ * Returns the flow with call recording turned on as its first action: voice, agent and customer. Generated flows
+ * that hand the caller to an agent (a queue, or a flow that queues) call it before rendering.
+ *
+ * Why first: Connect records only once an agent joins, but the behaviour must be set while the contact is still in
+ * a flow — TransferContactToQueue ends the flow, so an action after it never runs — and setting it before anything
+ * else covers every path to the queue, error paths included. The action has no error branch (its documented
+ * Errors are "None"), so it only needs a NextAction. Contact Lens analytics stay off here: they are billed and
+ * need a language, a decision for the instance owner.
+ * @see https://docs.aws.amazon.com/connect/latest/APIReference/contact-actions-updatecontactrecordingbehavior.html
+ * @see https://docs.aws.amazon.com/connect/latest/adminguide/set-up-recordings.html (recorded only once connected to an agent)
+ */
+export function withCallRecording(doc: FlowDocument): FlowDocument {
+  if (doc.Actions.some((a) => a.Identifier === RECORDING_ACTION_ID)) {
+    throw new Error(`flow already has an action "${RECORDING_ACTION_ID}"`);
+  }
+  return {
+    ...doc,
+    StartAction: RECORDING_ACTION_ID,
+    Actions: [
+      {
+        Identifier: RECORDING_ACTION_ID,
+        Type: RECORDING_ACTION_TYPE,
+        Parameters: { RecordingBehavior: { RecordedParticipants: [...RECORDED_PARTICIPANTS] } },
+        Transitions: { NextAction: doc.StartAction },
+      },
+      ...doc.Actions,
+    ],
+  };
 }
 
 /**
  * The legacy bridge: while both platforms run in parallel a production number points here, and callers are
  * transferred to the legacy platform's number. Every error path apologizes and disconnects.
+ *
+ * It sets no recording: no Connect agent ever joins these calls, and Connect records only agent conversations
+ * (https://docs.aws.amazon.com/connect/latest/adminguide/set-up-recordings.html). The legacy platform keeps
+ * recording its own calls during parallel running.
  */
 export function legacyBridgeFlowContent(props: LegacyBridgeFlowProps): string {
   validateLegacyNumber(props.legacyNumber);

@@ -118,6 +118,12 @@ const flowSchema = z.strictObject({
   published: z.boolean().default(true),
   /** An ARCHIVED flow fails DeployCheck. */
   archived: z.boolean().default(false),
+  /**
+   * Whether the flow's content (DescribeContactFlow `Content`) turns call recording on for agent and customer
+   * before queueing: DeployCheck reports a target flow without it (a warning, or a blocker with
+   * `runbook.requireRecording`).
+   */
+  recording: z.boolean().default(true),
 });
 
 /**
@@ -284,6 +290,8 @@ const runbookSchema = z.strictObject({
   concurrentCallsQuota: z.number().int().min(1).optional(),
   /** GoLiveRunbook `expectedCallerIdNumbers`. */
   expectedCallerIdNumbers: z.array(z.string()).optional(),
+  /** GoLiveRunbook `requireRecording`: a target flow that does not record fails DeployCheck (default false: a warning). */
+  requireRecording: z.boolean().optional(),
 });
 
 /** What the simulated carrier does on each call of the carrier hook (simulator/lambda.ts). */

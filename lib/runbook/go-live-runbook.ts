@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -45,6 +45,7 @@ import { HANDLER_NAMES, HandlerName } from '../private/handler-names';
 import { handlerAssetDir } from '../private/package-root';
 import { Decommission } from './decommission';
 import { buildRunbookDefinition, RunbookFunctions } from './definition';
+import { GoLiveDashboard } from './go-live-dashboard';
 
 export type { CanaryStepVerification, CutoverMode, PlanEntry, VerificationSettings, VerificationBounds };
 
@@ -205,6 +206,25 @@ export interface GoLiveRunbookProps {
    */
   readonly cutoverConcurrency?: number;
   /**
+   * Whether DeployCheck refuses a target flow that does not turn call recording on (agent and customer) before
+   * callers reach an agent. Off, such a flow is a warning in the readiness report: recording is a policy decision
+   * (consent, retention), and a flow the runbook did not generate may record by other means.
+   * @default false
+   * @see https://docs.aws.amazon.com/connect/latest/adminguide/set-up-recordings.html
+   */
+  readonly requireRecording?: boolean;
+  /**
+   * Whether to create the go-live dashboard ({@link GoLiveDashboard}): executions and, per service line, the
+   * Connect metrics the runbook verifies. Every status message carries its URL.
+   * @default true
+   */
+  readonly dashboard?: boolean;
+  /**
+   * The go-live dashboard's name (unique in the account: dashboards are global).
+   * @default - a name unique to this construct's path in the app
+   */
+  readonly dashboardName?: string;
+  /**
    * Hypercare: after the LIVE verdict, how long the same Verify checks (same handler, same thresholds) keep polling
    * before the run ends LIVE; a sustained breach in that time rolls back like any breach (ROLLED_BACK). At most
    * 1,000 polls of `hypercarePollInterval` (Step Functions' 25,000-event history holds them beside the Verify loop)
@@ -278,6 +298,8 @@ export class GoLiveRunbook extends Construct {
   public readonly config: RunbookConfig;
   /** cutoverMode switchFlow: the entry flows this construct created, by service line (adopted ones are not here). */
   public readonly entryFlows: Readonly<Record<string, connect.CfnContactFlow>> = {};
+  /** The go-live dashboard; undefined when `dashboard` is false. */
+  public readonly dashboard?: GoLiveDashboard;
   /** The gated decommission after LIVE: releases the UAT number and records the point of no return. */
   public readonly decommission: Decommission;
   private readonly functions: Record<HandlerName, lambda.Function>;
@@ -296,6 +318,15 @@ export class GoLiveRunbook extends Construct {
     const requiredAttestations = props.requiredAttestations ?? DEFAULT_REQUIRED_ATTESTATIONS;
     const cutoverConcurrency = props.cutoverConcurrency ?? 2;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    const requireRecording = props.requireRecording ?? false;
+    const withDashboard = props.dashboard ?? true;
+    if (!withDashboard && props.dashboardName !== undefined) {
+      throw new Error(`dashboardName is only used when dashboard is true, got: ${props.dashboardName} with dashboard false`);
+    }
+    // Named before the state machine exists: the definition carries the URL, the dashboard charts the state machine.
+    const dashboardName = withDashboard
+      ? (props.dashboardName ?? Names.uniqueResourceName(this, { maxLength: 240, separator: '-' }) + '-golive')
+      : undefined;
     const hypercare = props.hypercare ?? Duration.seconds(0);
     const hypercarePollInterval = props.hypercarePollInterval ?? Duration.minutes(1);
     const decommissionAttestations = props.decommissionAttestations ?? DEFAULT_DECOMMISSION_ATTESTATIONS;
@@ -368,6 +399,8 @@ export class GoLiveRunbook extends Construct {
         ? { switchFlow, canaryStepVerification: { ...DEFAULT_CANARY_STEP_VERIFICATION, ...props.canaryStepVerification } }
         : {}),
       ...(props.canarySteps ? { canarySteps: [...props.canarySteps] } : {}),
+      requireRecording,
+      ...(dashboardName !== undefined ? { dashboardUrl: GoLiveDashboard.urlOf(dashboardName) } : {}),
       ...(hypercare.toSeconds() > 0
         ? { hypercareSeconds: hypercare.toSeconds(), hypercarePollIntervalSeconds: hypercarePollInterval.toSeconds() }
         : {}),
@@ -444,6 +477,15 @@ export class GoLiveRunbook extends Construct {
     Tags.of(this.stateMachine).add(DECOMMISSION_TAG, this.decommission.stateMachine.stateMachineArn, {
       includeResourceTypes: ['AWS::StepFunctions::StateMachine'],
     });
+    if (dashboardName !== undefined) {
+      this.dashboard = new GoLiveDashboard(this, 'Dashboard', {
+        instance: props.instance,
+        stateMachine: this.stateMachine,
+        plan: props.plan,
+        queues: this.config.queues,
+        dashboardName,
+      });
+    }
     // AcquireLock asks whether the lock's holder still runs. A separate policy (not the role's default one, which
     // the function depends on) breaks the cycle function → policy → state machine → function.
     const executionsOfThisRunbook = Stack.of(this).formatArn({

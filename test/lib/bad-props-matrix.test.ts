@@ -356,7 +356,7 @@ const CASES: Array<[string, string, () => void, string]> = [
     'default app',
     'a connect-golive:runbook with an option JSON cannot carry',
     () => defaultApp({ 'connect-golive:runbook': { cutoverMode: 'repoint', carrierHook: 'my-function' } }),
-    'context connect-golive:runbook has unknown keys: carrierHook (known: cutoverMode, canarySteps, minAgentsAvailable, concurrentCallsQuota, expectedCallerIdNumbers, hypercareMinutes, hypercarePollIntervalSeconds, decommissionAttestations)',
+    'context connect-golive:runbook has unknown keys: carrierHook (known: cutoverMode, canarySteps, minAgentsAvailable, concurrentCallsQuota, expectedCallerIdNumbers, requireRecording, hypercareMinutes, hypercarePollIntervalSeconds, decommissionAttestations)',
   ],
   [
     'default app',

@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ContactCenterStack } from '../../lib/contact-center-stack';
+import { createDefaultStack } from '../../lib/default-app';
 import { validateFlowContent } from '../../lib/private/flow-content';
 import { nagFindings, templateJson, testApp } from '../support/cdk';
 
@@ -56,6 +57,53 @@ describe('ContactCenterStack (the default app)', () => {
     }
     expect(JSON.stringify(byName.Main.Content)).toContain('QueueArn');
     expect(JSON.stringify(byName.LegacyBridge.Content)).toContain('+442071234567');
+  });
+
+  test('the entry flow records agent and customer by default; the instance keeps its encrypted recordings storage', () => {
+    const { template } = build();
+    const flows = Object.values(template.findResources('AWS::Connect::ContactFlow')).map((f) => f.Properties);
+    const main = flowDocument(flows.find((f) => f.Name === 'Main')!.Content) as { StartAction: string; Actions: any[] };
+    expect(main.StartAction).toBe('set-recording');
+    expect(main.Actions.find((a) => a.Type === 'UpdateContactRecordingBehavior').Parameters).toEqual({
+      RecordingBehavior: { RecordedParticipants: ['Agent', 'Customer'] },
+    });
+    template.hasResourceProperties('AWS::Connect::InstanceStorageConfig', {
+      ResourceType: 'CALL_RECORDINGS',
+      StorageType: 'S3',
+      S3Config: Match.objectLike({ EncryptionConfig: Match.objectLike({ EncryptionType: 'KMS' }) }),
+    });
+  });
+
+  test('callRecording false: no recording action in any flow, the storage stays', () => {
+    const { template } = build({ callRecording: false });
+    for (const flow of Object.values(template.findResources('AWS::Connect::ContactFlow'))) {
+      expect(JSON.stringify(flow.Properties.Content)).not.toContain('UpdateContactRecordingBehavior');
+      expect(validateFlowContent(flowDocument(flow.Properties.Content))).toEqual([]);
+    }
+    template.resourceCountIs('AWS::Connect::InstanceStorageConfig', 2);
+  });
+
+  test('the default app (what cdk synth runs) holds the go-live dashboard, its URL as a stack output', () => {
+    const template = Template.fromStack(createDefaultStack(testApp()));
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasOutput('GoLiveDashboardUrl', {
+      Value: {
+        'Fn::Join': [
+          '',
+          [
+            'https://console.aws.amazon.com/cloudwatch/home?region=',
+            { Ref: 'AWS::Region' },
+            Match.stringLikeRegexp('^#dashboards:name=.+-golive$'),
+          ],
+        ],
+      },
+    });
+  });
+
+  test('no dashboard output when the runbook has no dashboard', () => {
+    const { template } = build({ runbook: { dashboard: false } });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(Object.keys(template.findOutputs('*'))).not.toContain('GoLiveDashboardUrl');
   });
 
   test('the UAT number rings the entry flow and its address is a stack output', () => {

@@ -16,7 +16,7 @@
  *   https://docs.aws.amazon.com/connect/latest/APIReference/flow-control-actions-distributebypercentage.html
  */
 import { EntryRouting, routingOfContent } from '../../../lambda/core/switch-flow';
-import { validateFlowContent } from '../../private/flow-content';
+import { entryFlowContent, validateFlowContent } from '../../private/flow-content';
 import { ApiError } from './errors';
 import type { ContactCenterState, SimFlow } from './state';
 
@@ -39,17 +39,30 @@ export function ownContent(name: string): string {
   });
 }
 
+/**
+ * A flow the scenario names and the template does not synthesize: the library's entry flow into the first queue,
+ * with or without the recording action (scenario `flows[].recording`), so DeployCheck's recording check reads real
+ * flow language. It handles callers itself (no transfer to another flow or to legacy).
+ */
+function queueFlowContent(flow: SimFlow, state: ContactCenterState): string {
+  return entryFlowContent({
+    greeting: `Simulated flow ${flow.name}`.slice(0, 1000),
+    queueArn: state.queues[0].arn,
+    callRecording: flow.recording,
+  });
+}
+
 export class FlowContents {
   /** Flow name → contents written, oldest first; the first entry is the content at the start (time -∞). */
   private readonly history = new Map<string, Array<{ atMs: number; content: string }>>();
 
   constructor(
     private readonly state: ContactCenterState,
-    /** Contents known at the start, by flow name (the synthesized entry flows); others get {@link ownContent}. */
+    /** Contents known at the start, by flow name (the synthesized entry flows); others get {@link queueFlowContent}. */
     initial: Readonly<Record<string, string>> = {},
     private readonly propagationMs = FLOW_CONTENT_PROPAGATION_SECONDS * 1000,
   ) {
-    for (const f of state.flows) this.history.set(f.name, [{ atMs: -Infinity, content: initial[f.name] ?? ownContent(f.name) }]);
+    for (const f of state.flows) this.history.set(f.name, [{ atMs: -Infinity, content: initial[f.name] ?? queueFlowContent(f, state) }]);
   }
 
   /** The published content (what DescribeContactFlow answers). */

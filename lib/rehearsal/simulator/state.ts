@@ -22,6 +22,8 @@ export interface SimFlow {
   readonly arn: string;
   readonly status: 'PUBLISHED' | 'SAVED';
   readonly state: 'ACTIVE' | 'ARCHIVED';
+  /** Whether its content turns call recording on (scenario `flows[].recording`). */
+  readonly recording: boolean;
 }
 
 export interface SimQueue {
@@ -81,6 +83,7 @@ export class ContactCenterState {
       arn: flowArn(f.name),
       status: f.published ? 'PUBLISHED' : 'SAVED',
       state: f.archived ? 'ARCHIVED' : 'ACTIVE',
+      recording: f.recording,
     }));
     this.queues = cc.queues.map((q) => ({
       name: q.name,

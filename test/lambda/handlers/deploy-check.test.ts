@@ -20,6 +20,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler, MAX_NUMBER_ITEMS_IN_STATE } from '../../../lambda/deploy-check';
+import { entryFlowContent } from '../../../lib/private/flow-content';
 import { PlanEntry, ReadinessState, ResolvedNumber } from '../../../lambda/core/types';
 import {
   associations,
@@ -54,6 +55,9 @@ import {
   UAT_NUMBER,
 } from './fixtures';
 
+const QUEUE_ARN = `${INSTANCE_ARN}/queue/q-1`;
+const RECORDING_FLOW = entryFlowContent({ greeting: 'Hello', queueArn: QUEUE_ARN });
+const SILENT_FLOW = entryFlowContent({ greeting: 'Hello', queueArn: QUEUE_ARN, callRecording: false });
 const connect = mockClient(ConnectClient);
 const sns = mockClient(SNSClient);
 // The control table (abort flag, go-live lock) answers empty: nothing held, nothing requested.
@@ -137,7 +141,8 @@ beforeEach(() => {
     })),
   });
   connect.on(BatchGetFlowAssociationCommand).resolves(associations(BEFORE_CUTOVER));
-  connect.on(DescribeContactFlowCommand).resolves({ ContactFlow: { Status: 'PUBLISHED', State: 'ACTIVE' } });
+  // DescribeContactFlow always answers the flow's Content; a generated entry flow records calls.
+  connect.on(DescribeContactFlowCommand).resolves({ ContactFlow: { Status: 'PUBLISHED', State: 'ACTIVE', Content: RECORDING_FLOW } });
   connect
     .on(DescribePhoneNumberCommand)
     .resolves({ ClaimedPhoneNumberSummary: { PhoneNumberStatus: { Status: 'CLAIMED' }, TargetArn: INSTANCE_ARN } });
@@ -260,6 +265,41 @@ describe('deploy-check handler', () => {
     expect(connect).toHaveReceivedCommandWith(BatchGetFlowAssociationCommand, { ResourceIds: [numberArn('pn-2')] });
     expect(connect).toHaveReceivedCommandTimes(DescribeContactFlowCommand, 1);
     expect(report.targetFlowNames).toEqual([FLOWS.billing.name]);
+  });
+
+  it('warns, but stays ready, when a target flow does not turn recording on', async () => {
+    connect
+      .on(DescribeContactFlowCommand, { ContactFlowId: FLOWS.billing.id })
+      .resolves({ ContactFlow: { Status: 'PUBLISHED', State: 'ACTIVE', Content: SILENT_FLOW } });
+
+    const report = await handler(first());
+
+    expect(report.ready).toBe(true);
+    expect(report.items.filter((i) => i.check === 'flow-records-calls')).toEqual([
+      expect.objectContaining({ subject: FLOWS.main.name, ok: true }),
+      expect.objectContaining({ subject: FLOWS.billing.name, ok: true, warning: true }),
+    ]);
+    expect(published(sns)[0].message).toMatchObject({
+      status: 'READY',
+      summary: expect.stringContaining(`- flow-records-calls ${FLOWS.billing.name}: warning: no UpdateContactRecordingBehavior`),
+    });
+  });
+
+  it('is not ready when a target flow does not turn recording on and the runbook requires recording', async () => {
+    connect
+      .on(DescribeContactFlowCommand, { ContactFlowId: FLOWS.billing.id })
+      .resolves({ ContactFlow: { Status: 'PUBLISHED', State: 'ACTIVE', Content: SILENT_FLOW } });
+
+    const report = await handler(first({ config: config({ requireRecording: true }) }));
+
+    expect(report.ready).toBe(false);
+    expect(failing(report)).toEqual([
+      {
+        check: 'flow-records-calls',
+        subject: FLOWS.billing.name,
+        detail: 'no UpdateContactRecordingBehavior turns recording on before the caller is handed on (requireRecording is on)',
+      },
+    ]);
   });
 
   it('is not ready when a target flow is only SAVED', async () => {

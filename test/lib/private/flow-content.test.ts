@@ -6,6 +6,7 @@ import {
   legacyBridgeFlowContent,
   renderFlowContent,
   validateFlowContent,
+  withCallRecording,
 } from '../../../lib/private/flow-content';
 
 const QUEUE_ARN =
@@ -33,6 +34,7 @@ function joinWith(resolved: unknown, value: string): string {
 
 const generatedFlows: Array<[string, () => string]> = [
   ['entry flow', () => entryFlowContent({ greeting: GREETING, queueArn: QUEUE_ARN })],
+  ['entry flow without recording', () => entryFlowContent({ greeting: GREETING, queueArn: QUEUE_ARN, callRecording: false })],
   ['legacy bridge with a greeting', () => legacyBridgeFlowContent({ legacyNumber: LEGACY_NUMBER, greeting: GREETING })],
   ['legacy bridge without a greeting', () => legacyBridgeFlowContent({ legacyNumber: LEGACY_NUMBER })],
 ];
@@ -69,8 +71,8 @@ describe('generated flows', () => {
 
 describe('entryFlowContent', () => {
   test('greets, sets the working queue, then transfers to it', () => {
-    // WHEN
-    const doc = parse(entryFlowContent({ greeting: GREETING, queueArn: QUEUE_ARN }));
+    // WHEN (recording off: the flow without the recording action added in front)
+    const doc = parse(entryFlowContent({ greeting: GREETING, queueArn: QUEUE_ARN, callRecording: false }));
 
     // THEN
     expect(doc.Version).toBe('2019-10-30');
@@ -97,6 +99,31 @@ describe('entryFlowContent', () => {
         ],
       },
     });
+  });
+
+  test('turns recording on for agent and customer first, before the caller is queued (default)', () => {
+    // WHEN
+    const doc = parse(entryFlowContent({ greeting: GREETING, queueArn: QUEUE_ARN }));
+
+    // THEN
+    expect(doc.StartAction).toBe('set-recording');
+    expect(actionOf(doc, 'set-recording')).toEqual({
+      Identifier: 'set-recording',
+      Type: 'UpdateContactRecordingBehavior',
+      Parameters: { RecordingBehavior: { RecordedParticipants: ['Agent', 'Customer'] } },
+      Transitions: { NextAction: 'greeting' },
+    });
+    expect(doc.Actions.filter((a) => a.Type === 'UpdateContactRecordingBehavior')).toHaveLength(1);
+    expect(validateFlowContent(doc)).toEqual([]);
+  });
+
+  test('callRecording false leaves the recording action out', () => {
+    // WHEN
+    const doc = parse(entryFlowContent({ greeting: GREETING, queueArn: QUEUE_ARN, callRecording: false }));
+
+    // THEN
+    expect(doc.StartAction).toBe('greeting');
+    expect(doc.Actions.some((a) => a.Type === 'UpdateContactRecordingBehavior')).toBe(false);
   });
 
   test('a token queue ARN survives into the JSON and resolves at synth', () => {
@@ -195,6 +222,32 @@ describe('legacyBridgeFlowContent', () => {
     expect(() => legacyBridgeFlowContent({ legacyNumber })).toThrow(
       `legacyNumber must be an E.164 number like +18005550100, got: ${legacyNumber}`,
     );
+  });
+});
+
+describe('withCallRecording', () => {
+  const doc: FlowDocument = {
+    Version: '2019-10-30',
+    StartAction: 'hello',
+    Actions: [
+      { Identifier: 'hello', Type: 'MessageParticipant', Parameters: { Text: 'Hi' }, Transitions: { NextAction: 'bye' } },
+      { Identifier: 'bye', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+    ],
+  };
+
+  test('puts the recording action in front of any generated flow, which stays valid', () => {
+    // WHEN
+    const recorded = withCallRecording(doc);
+
+    // THEN
+    expect(recorded.StartAction).toBe('set-recording');
+    expect(recorded.Actions[0]).toMatchObject({ Type: 'UpdateContactRecordingBehavior', Transitions: { NextAction: 'hello' } });
+    expect(recorded.Actions.slice(1)).toEqual(doc.Actions);
+    expect(validateFlowContent(JSON.parse(renderFlowContent(recorded)))).toEqual([]);
+  });
+
+  test('throws when the flow already has a set-recording action', () => {
+    expect(() => withCallRecording(withCallRecording(doc))).toThrow('flow already has an action "set-recording"');
   });
 });
 

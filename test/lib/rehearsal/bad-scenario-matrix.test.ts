@@ -226,6 +226,18 @@ const CASES: Array<[string, (s: any) => void, string, RegExp]> = [
     'scenario.contactCenter.flows[0].published',
     /^must be a boolean, got "true"$/,
   ],
+  [
+    'recording as a string',
+    (s) => (s.contactCenter.flows[0].recording = 'no'),
+    'scenario.contactCenter.flows[0].recording',
+    /^must be a boolean, got "no"$/,
+  ],
+  [
+    'runbook.requireRecording as a string',
+    (s) => (s.runbook = { requireRecording: 'yes' }),
+    'scenario.runbook.requireRecording',
+    /^must be a boolean, got "yes"$/,
+  ],
   ['approval null', (s) => (s.approval = null), 'scenario.approval', /^must be an object, got null$/],
 ];
 

@@ -31,7 +31,7 @@ describe('parseScenario', () => {
     const s = parseScenario(minimal());
 
     expect(s.contactCenter.instance).toEqual({ status: 'ACTIVE', alias: 'rehearsal' });
-    expect(s.contactCenter.flows[0]).toEqual({ name: 'Main', published: true, archived: false });
+    expect(s.contactCenter.flows[0]).toEqual({ name: 'Main', published: true, archived: false, recording: true });
     expect(s.contactCenter.queues[0]).toEqual({ name: 'Support', agentsOnline: 10, agentsAvailable: 10 });
     expect(s.contactCenter.phoneNumbers[0].status).toBe('CLAIMED');
     expect(s.input).toEqual({});

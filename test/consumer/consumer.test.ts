@@ -152,10 +152,17 @@ describe('the packed package in a fresh CDK app', () => {
     expect(ofType('AWS::Connect::Instance')).toHaveLength(1);
     expect(ofType('AWS::Connect::Instance')[0].Properties.InstanceAlias).toBe('acme-care');
     expect(ofType('AWS::Connect::PhoneNumber')).toHaveLength(1);
-    expect(ofType('AWS::StepFunctions::StateMachine')).toHaveLength(1);
-    // Nine handlers, each from a prebuilt asset folder (no bundling at this synth).
+    // The go-live runbook and its Decommission state machine (the gated point of no return).
+    const machines = ofType('AWS::StepFunctions::StateMachine').map((m) => JSON.stringify(m.Properties.DefinitionString));
+    expect(machines).toHaveLength(2);
+    expect(machines.filter((d) => d.includes('ValidateInput'))).toHaveLength(1);
+    expect(machines.filter((d) => d.includes('ValidateDecommission'))).toHaveLength(1);
+    // The go-live dashboard is on by default.
+    expect(ofType('AWS::CloudWatch::Dashboard')).toHaveLength(1);
+    // Eleven handlers (the runbook's ten and the decommission's), each from a prebuilt asset folder (no bundling at
+    // this synth).
     const functions = ofType('AWS::Lambda::Function').filter((f) => f.Properties.Environment?.Variables?.CONNECT_GOLIVE_HANDLER);
-    expect(functions).toHaveLength(9);
+    expect(functions).toHaveLength(11);
     for (const f of functions) expect(f.Properties.Handler).toBe('index.handler');
   });
 

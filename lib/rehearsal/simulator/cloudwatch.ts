@@ -28,6 +28,7 @@ import {
   list,
   num,
   obj,
+  parseJsonTarget,
   str,
   tidy,
 } from './protocol';
@@ -112,17 +113,7 @@ export class CloudWatchProtocol implements ProtocolModule {
   }
 
   parse(req: SimRequest): ParsedCall {
-    const operation = String(req.headers['x-amz-target']).slice(TARGET_PREFIX.length);
-    let input: Record<string, unknown>;
-    try {
-      input = JSON.parse(req.body || '{}') as Record<string, unknown>;
-    } catch {
-      throw new ApiError('InvalidParameter', 'The request body is not valid JSON');
-    }
-    if (operation !== 'GetMetricData') {
-      throw new ApiError('UnknownOperation', `Operation ${operation} is not simulated`);
-    }
-    return { operation, input };
+    return parseJsonTarget(req, TARGET_PREFIX, ['GetMetricData']);
   }
 
   handle(call: ParsedCall): unknown {

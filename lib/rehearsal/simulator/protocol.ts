@@ -3,7 +3,7 @@
  * (restJson1), CloudWatch and DynamoDB (awsJson1_0), SNS (awsQuery).
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ApiError } from './errors';
+import { ApiError } from './errors';
 
 export type ServiceName = 'connect' | 'cloudwatch' | 'sns' | 'dynamodb' | 'stepfunctions' | 'servicequotas' | 'lambda';
 
@@ -93,4 +93,21 @@ export function jsonResponse(
     body: JSON.stringify(body ?? {}),
     ...(extra.errorCode ? { errorCode: extra.errorCode } : {}),
   };
+}
+
+/**
+ * Parses an awsJson call (CloudWatch, Step Functions, Service Quotas): the operation from `X-Amz-Target` after
+ * `targetPrefix`, the input from the JSON body. A bad body or an operation not in `operations` is answered as AWS
+ * answers it.
+ */
+export function parseJsonTarget(req: SimRequest, targetPrefix: string, operations: readonly string[]): ParsedCall {
+  const operation = String(req.headers['x-amz-target']).slice(targetPrefix.length);
+  let input: Record<string, unknown>;
+  try {
+    input = JSON.parse(req.body || '{}') as Record<string, unknown>;
+  } catch {
+    throw new ApiError('InvalidParameter', 'The request body is not valid JSON');
+  }
+  if (!operations.includes(operation)) throw new ApiError('UnknownOperation', `Operation ${operation} is not simulated`);
+  return { operation, input };
 }

@@ -11,7 +11,7 @@
 import { CONCURRENT_CALLS_QUOTA } from '../../../lambda/core/capacity';
 import { ApiError, type ErrorKind, required } from './errors';
 import { ACCOUNT_ID, INSTANCE_ARN, REGION } from './ids';
-import { type ParsedCall, type ProtocolModule, type SimRequest, type WireResponse, jsonResponse, str } from './protocol';
+import { type ParsedCall, type ProtocolModule, type SimRequest, type WireResponse, jsonResponse, parseJsonTarget, str } from './protocol';
 
 const TARGET_PREFIX = 'ServiceQuotasV20190624.';
 export const AWS_JSON_1_1 = 'application/x-amz-json-1.1';
@@ -37,15 +37,7 @@ export class ServiceQuotasProtocol implements ProtocolModule {
   }
 
   parse(req: SimRequest): ParsedCall {
-    const operation = String(req.headers['x-amz-target']).slice(TARGET_PREFIX.length);
-    let input: Record<string, unknown>;
-    try {
-      input = JSON.parse(req.body || '{}') as Record<string, unknown>;
-    } catch {
-      throw new ApiError('InvalidParameter', 'The request body is not valid JSON');
-    }
-    if (operation !== 'GetServiceQuota') throw new ApiError('UnknownOperation', `Operation ${operation} is not simulated`);
-    return { operation, input };
+    return parseJsonTarget(req, TARGET_PREFIX, ['GetServiceQuota']);
   }
 
   handle(call: ParsedCall): unknown {

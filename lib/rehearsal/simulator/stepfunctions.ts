@@ -5,7 +5,16 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html
  */
 import { ApiError, type ErrorKind } from './errors';
-import { AWS_JSON_1_0, type ParsedCall, type ProtocolModule, type SimRequest, type WireResponse, jsonResponse, str } from './protocol';
+import {
+  AWS_JSON_1_0,
+  type ParsedCall,
+  type ProtocolModule,
+  type SimRequest,
+  type WireResponse,
+  jsonResponse,
+  parseJsonTarget,
+  str,
+} from './protocol';
 
 const TARGET_PREFIX = 'AWSStepFunctions.';
 
@@ -29,15 +38,7 @@ export class StepFunctionsProtocol implements ProtocolModule {
   }
 
   parse(req: SimRequest): ParsedCall {
-    const operation = String(req.headers['x-amz-target']).slice(TARGET_PREFIX.length);
-    let input: Record<string, unknown>;
-    try {
-      input = JSON.parse(req.body || '{}') as Record<string, unknown>;
-    } catch {
-      throw new ApiError('InvalidParameter', 'The request body is not valid JSON');
-    }
-    if (operation !== 'DescribeExecution') throw new ApiError('UnknownOperation', `Operation ${operation} is not simulated`);
-    return { operation, input };
+    return parseJsonTarget(req, TARGET_PREFIX, ['DescribeExecution']);
   }
 
   handle(call: ParsedCall): unknown {
